@@ -1,0 +1,58 @@
+# actlm: two commands on a fresh Debian machine — `make train` and `make test`.
+SWIFT        ?= swift
+# Build for the CPU that runs the build: the elementwise kernels auto-vectorise only with it.
+BUILD_FLAGS  := -c release -Xswiftc -target-cpu -Xswiftc native
+BIN          := .build/release/actlm
+CORPUS       := corpora/wiki.gz
+SHARED_CORPUS:= ../shared/corpora/enwik8-head.gz
+ENWIK8_URL   := http://mattmahoney.net/dc/enwik8.zip
+APT_PACKAGES := zlib1g-dev libopenblas-dev pkg-config
+TRAIN_ARGS   ?=
+
+.PHONY: all deps corpus build train test bench experiment clean
+
+all: build
+
+# Installs the system libraries only when one is missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing system packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y $$missing || { \
+	    echo "error: could not install$$missing; install them with apt-get and run make again" >&2; exit 1; }; \
+	fi
+
+corpus: $(CORPUS)
+
+# The first 4 MB of enwik8 when this workplace has it, otherwise enwik8 itself from its public home.
+$(CORPUS):
+	@mkdir -p corpora
+	@if [ -f $(SHARED_CORPUS) ]; then \
+	  echo "Copying $(SHARED_CORPUS) to $@"; cp $(SHARED_CORPUS) $@.tmp && mv $@.tmp $@; \
+	else \
+	  echo "Downloading enwik8 from $(ENWIK8_URL)"; \
+	  { curl -fL -o corpora/enwik8.zip $(ENWIK8_URL) || wget -O corpora/enwik8.zip $(ENWIK8_URL); } && \
+	  { unzip -p corpora/enwik8.zip enwik8 2>/dev/null || \
+	    python3 -c 'import sys,zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("enwik8"))' corpora/enwik8.zip; } \
+	    | gzip -6 > $@.tmp && mv $@.tmp $@ && rm -f corpora/enwik8.zip || { \
+	    rm -f $@.tmp corpora/enwik8.zip; \
+	    echo "error: no corpus: $(SHARED_CORPUS) is absent and enwik8 could not be downloaded." >&2; \
+	    echo "       Put any text file (plain or gzip) at $@ and run make again." >&2; exit 1; }; \
+	fi
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+train: deps corpus build
+	$(BIN) train $(CORPUS) $(TRAIN_ARGS)
+
+test: deps build
+	$(SWIFT) test $(BUILD_FLAGS) --disable-swift-testing
+
+bench: deps corpus build
+	$(BIN) bench $(CORPUS)
+
+clean:
+	rm -rf .build

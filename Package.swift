@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Release builds target the CPU that runs the build (see Makefile: -target-cpu native),
+// which is what lets the elementwise kernels auto-vectorise.
+let package = Package(
+    name: "actlm",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "actlm", targets: ["actlm"]),
+        .library(name: "ACTLM", targets: ["ACTLM"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "ACTLM", dependencies: ["CZlib", "CBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .executableTarget(name: "actlm", dependencies: [
+            "ACTLM",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "ACTLMTests", dependencies: ["ACTLM"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

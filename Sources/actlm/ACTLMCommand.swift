@@ -1,0 +1,20 @@
+import ArgumentParser
+
+@main
+struct ACTLMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "actlm",
+        abstract: "Train byte-level ACT-LSTM language models and see where they ponder.",
+        discussion: """
+            Typical use:
+              actlm corpus corpora/wiki.gz          check a corpus
+              actlm train corpora/wiki.gz           train; checkpoints go to checkpoints/
+              actlm sample --prime "The "           generate text from the newest checkpoint
+              actlm ponder-map some.txt             where the model thinks harder, per character
+            """,
+        subcommands: [
+            TrainCommand.self, SampleCommand.self, PonderMapCommand.self, EvalCommand.self,
+            InspectCommand.self, CorpusCommand.self, BenchCommand.self,
+        ]
+    )
+}
