@@ -48,7 +48,8 @@ public final class ByteStream {
             input.deallocate()
             throw error
         }
-        let format = CorpusFormat.detect(UnsafeRawBufferPointer(rebasing: input[0..<count]))
+        let format = CorpusFormat.detect(
+            UnsafeRawBufferPointer(rebasing: input[0..<min(count, ByteStream.detectionBytes)]))
         var z: UnsafeMutablePointer<z_stream>? = nil
         if format != .plain {
             let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)

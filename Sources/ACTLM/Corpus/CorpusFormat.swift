@@ -8,8 +8,9 @@ public enum CorpusFormat: String, Codable, Sendable {
     ///
     /// gzip has a two-byte magic number. A zlib header is only a checksummed pair of bytes, which
     /// some plain text also happens to start with ("x^", "HK", "8O"…), so a zlib candidate must also
-    /// inflate without error over `head`; anything else is plain. A zlib file damaged within its
-    /// first few KiB is therefore read as plain text, never a plain file refused.
+    /// inflate over `head` without error, or reach its Adler-32 check (text never gets that far);
+    /// anything else is plain. A zlib file with damaged deflate data in its first few KiB is
+    /// therefore read as plain bytes rather than a plain file ever being refused.
     public static func detect(_ head: UnsafeRawBufferPointer) -> CorpusFormat {
         guard head.count >= 2 else { return .plain }
         if head[0] == 0x1f && head[1] == 0x8b { return .gzip }
@@ -40,6 +41,7 @@ public enum CorpusFormat: String, Codable, Sendable {
             case Z_STREAM_END: return true
             case Z_OK: if z.pointee.avail_in == 0 { return true }
             case Z_BUF_ERROR: return true  // wants more input than `head` holds: fine so far
+            case Z_DATA_ERROR: return z.pointee.msg.map { String(cString: $0) } == "incorrect data check"
             default: return false
             }
         }
