@@ -50,7 +50,8 @@ struct CorpusCommand: ParsableCommand {
 
     private func describe(_ info: CorpusInfo) -> String {
         let validSource = info.validPath.map { "all of \($0)" }
-            ?? "the last \(percent(info.validBytes, of: info.totalBytes)) of the corpus"
+            ?? (info.validBytes == 0 ? "none asked for"
+                : "the last \(percent(info.validBytes, of: info.totalBytes)) of the corpus")
         return """
             corpus      \(info.path == "-" ? "standard input" : info.path)
             format      \(info.format.rawValue)
