@@ -183,12 +183,14 @@ public final class PonderMapHTML: PonderMapRenderer {
         header{order:0}
         .summary{order:1;margin:4px 0 16px}
         pre.text{order:2;font:14px/1.75 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
-          white-space:pre-wrap;word-break:break-all;margin:0;padding-top:14px;border-top:1px solid #e6e6e6}
+          white-space:pre-wrap;overflow-wrap:anywhere;word-wrap:break-word;
+          margin:0;padding-top:14px;border-top:1px solid #e6e6e6}
         pre.text span:hover{outline:1.5px solid #222}
         h1{font-size:21px;font-weight:600;margin:0 0 4px}
         h1 .source{font-weight:400;color:#777;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:17px}
         .note{color:#555;margin:2px 0 12px;max-width:780px}
-        .legend{display:flex;align-items:center;gap:8px;font-size:13px;color:#444;margin-bottom:14px}
+        .legend{display:flex;align-items:center;font-size:13px;color:#444;margin-bottom:14px}
+        .legend span{margin-right:8px}
         .legend .ramp{display:inline-flex;border:1px solid #ddd}
         .legend i{display:inline-block;width:16px;height:14px}
         .legend .hint{color:#888;margin-left:8px}

@@ -23,12 +23,12 @@ public final class PonderMapSVG: PonderMapRenderer {
     // Layout, in pixels.
     private let charWidth = 9.0
     private let panelHeight = 52.0
-    private let panelGap = 7.0
+    private let panelGap = 14.0
     private let textHeight = 24.0
     private let blockGap = 22.0
     private let left = 96.0
     private let right = 28.0
-    private let top = 92.0
+    private let top = 112.0
 
     public init(layers: Int, source: String, maxBytes: Int = PonderMapSVG.defaultMaxBytes,
                 columns: Int = 100, showsBits: Bool = true, sink: OutputSink) throws {
@@ -59,7 +59,7 @@ public final class PonderMapSVG: PonderMapRenderer {
         let panels = layers + (showsBits ? 1 : 0)
         let blockHeight = Double(panels) * (panelHeight + panelGap) + textHeight
         let width = left + Double(columns) * charWidth + right
-        let height = top + Double(max(lines.count, 1)) * (blockHeight + blockGap) + 44
+        let height = top + Double(max(lines.count, 1)) * (blockHeight + blockGap) + 48
         let scale = PonderColorScale(fitting: rows.flatMap { $0.rho })
 
         sink.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" ")
@@ -88,7 +88,7 @@ public final class PonderMapSVG: PonderMapRenderer {
             }
             writeText(line, baseline: y + 15)
         }
-        writeFooter(summary: summary, y: height - 22)
+        writeFooter(summary: summary, y: height - 40)
         sink.write("</svg>\n")
         try sink.flush()
     }
@@ -164,10 +164,12 @@ public final class PonderMapSVG: PonderMapRenderer {
         sink.write("<tspan font-weight=\"400\" fill=\"#777\">")
         sink.writeXMLEscaped(source)
         sink.write("</tspan></text>\n<text x=\"\(Int(left))\" y=\"56\" font-size=\"12.5\" fill=\"#555\">")
-        sink.write("Bars: ρ = N + R, how long each layer pondered while reading the character below; ")
-        sink.write("top panel: its surprise, −log₂ p, predicted from the text before it.</text>\n")
+        sink.write("Bars: ρ = N + R, how long each layer pondered while reading the character below.</text>\n")
+        sink.write("<text x=\"\(Int(left))\" y=\"73\" font-size=\"12.5\" fill=\"#555\">")
+        sink.write("Top panel: how surprising that character was, −log₂ p, predicted from the text before it.")
+        sink.write("</text>\n")
         if totalBytes > Int64(rows.count) {
-            sink.write("<text x=\"\(Int(left))\" y=\"74\" font-size=\"12.5\" fill=\"#a33\">Showing the first ")
+            sink.write("<text x=\"\(Int(left))\" y=\"92\" font-size=\"12.5\" fill=\"#a33\">Showing the first ")
             sink.writeInt(Int64(rows.count))
             sink.write(" of ")
             sink.writeInt(totalBytes)
@@ -176,7 +178,7 @@ public final class PonderMapSVG: PonderMapRenderer {
         // Legend: the colour ramp, top right.
         let rampWidth = 10.0 * Double(PonderColorScale.levels)
         let x0 = width - right - rampWidth
-        sink.write("<g font-size=\"11\" fill=\"#444\">\n<text x=\"\(fmt(x0))\" y=\"30\">ρ</text>\n")
+        sink.write("<g font-size=\"11\" fill=\"#444\">\n<text x=\"\(fmt(x0))\" y=\"30\">bar colour: ρ</text>\n")
         for level in 0..<PonderColorScale.levels {
             sink.write("<rect x=\"\(fmt(x0 + 10 * Double(level)))\" y=\"38\" width=\"10\" height=\"10\" ")
             sink.write("fill=\"\(PonderColorScale.color(level: level).hex)\"/>\n")
@@ -201,9 +203,9 @@ public final class PonderMapSVG: PonderMapRenderer {
             let ty = bottom - (tick - range.low) / (range.high - range.low) * panelHeight
             sink.write("<line x1=\"\(fmt(left))\" x2=\"\(fmt(left + panelWidth))\" y1=\"\(fmt(ty))\" ")
             sink.write("y2=\"\(fmt(ty))\" stroke=\"#e2e2e2\" stroke-width=\"1\"/>\n")
-            sink.write("<text class=\"tick\" x=\"\(fmt(left - 5))\" y=\"\(fmt(ty + 3.5))\" font-size=\"9.5\" fill=\"#888\" ")
-            sink.write("text-anchor=\"end\">")
-            sink.writeFixed(tick, decimals: range.step < 1 ? 2 : 0)
+            sink.write("<text class=\"tick\" x=\"\(fmt(left - 5))\" y=\"\(fmt(ty + 3.5))\" ")
+            sink.write("font-size=\"9.5\" fill=\"#888\" text-anchor=\"end\">")
+            sink.writeFixed(tick, decimals: range.step < 0.5 ? 2 : range.step < 1 ? 1 : 0)
             sink.write("</text>\n")
             tick += range.step
         }
@@ -229,8 +231,8 @@ public final class PonderMapSVG: PonderMapRenderer {
     }
 
     private func writeText(_ line: Line, baseline: Double) {
-        sink.write("<text class=\"offset\" x=\"\(fmt(left - 5))\" y=\"\(fmt(baseline))\" font-size=\"9.5\" fill=\"#888\" ")
-        sink.write("text-anchor=\"end\">")
+        sink.write("<text class=\"offset\" x=\"\(fmt(left - 5))\" y=\"\(fmt(baseline))\" ")
+        sink.write("font-size=\"9.5\" fill=\"#888\" text-anchor=\"end\">")
         if !line.glyphs.isEmpty { sink.writeInt(rows[line.start].offset) }
         sink.write("</text>\n<g font-family=\"'DejaVu Sans Mono', Menlo, Consolas, monospace\" font-size=\"14\" ")
         sink.write("text-anchor=\"middle\" fill=\"#1a1a1a\">\n")
@@ -260,19 +262,24 @@ public final class PonderMapSVG: PonderMapRenderer {
     }
 
     private func writeFooter(summary: PonderMapSummary?, y: Double) {
-        sink.write("<text x=\"\(Int(left))\" y=\"\(fmt(y))\" font-size=\"12\" fill=\"#555\">")
-        sink.write("Text along the x-axis, byte offset at the left of each line")
+        sink.write("<g font-size=\"12\" fill=\"#555\">\n<text x=\"\(Int(left))\" y=\"\(fmt(y))\">")
+        sink.write("Text along the x-axis; the byte offset of each line at its left.</text>\n")
         if let s = summary {
-            sink.write(" · bits per character ")
-            if let bpc = s.bitsPerCharacter, bpc.isFinite { sink.writeFixed(bpc, decimals: 3) } else { sink.write("—") }
+            sink.write("<text x=\"\(Int(left))\" y=\"\(fmt(y + 18))\">Bits per character ")
+            writeNumber(s.bitsPerCharacter, decimals: 3)
             sink.write(" · ponder at word boundaries / inside words: ")
             for (l, ratio) in s.boundaryToInsideRatio.enumerated() {
                 if l > 0 { sink.write(", ") }
                 sink.write("layer \(l + 1) ")
-                if let ratio, ratio.isFinite { sink.writeFixed(ratio, decimals: 2) } else { sink.write("—") }
+                writeNumber(ratio, decimals: 2)
             }
+            sink.write("</text>\n")
         }
-        sink.write("</text>\n")
+        sink.write("</g>\n")
+    }
+
+    private func writeNumber(_ x: Double?, decimals: Int) {
+        if let x, x.isFinite { sink.writeFixed(x, decimals: decimals) } else { sink.write("—") }
     }
 
     private func fmt(_ x: Double) -> String { formatFixed(x, decimals: 1) }

@@ -15,6 +15,7 @@ public enum TerminalColors: Sendable {
 /// not shown here; the other views show it).
 public final class PonderMapTerminal: PonderMapRenderer {
     private let sink: OutputSink
+    private let layers: Int
     private let layer: PonderLayer
     private let scale: PonderColorScale
     private let showsLegend: Bool
@@ -28,6 +29,7 @@ public final class PonderMapTerminal: PonderMapRenderer {
     public init(layers: Int, layer: PonderLayer = .sum, scale: PonderColorScale,
                 colors: TerminalColors = .trueColor, legend: Bool = true, sink: OutputSink) throws {
         self.sink = sink
+        self.layers = layers
         self.layer = try layer.validated(layers: layers)
         self.scale = scale
         self.showsLegend = legend
@@ -43,6 +45,7 @@ public final class PonderMapTerminal: PonderMapRenderer {
     }
 
     public func write(_ row: PonderMapRow) throws {
+        precondition(row.layers == layers, "a row per layer of the model")
         grouping.add(row, writeCharacter)
         try sink.check()
     }

@@ -4,8 +4,8 @@ import ACTLM
 
 /// Each ponder-map format checked for structure, on text chosen to break naive escaping.
 final class PonderMapFormatTests: XCTestCase {
-    private func render(_ bytes: [UInt8], layers: Int,
-                        _ make: (OutputSink) throws -> PonderMapRenderer) throws -> (output: [UInt8], rows: [PonderMapRow]) {
+    private func render(_ bytes: [UInt8], layers: Int, _ make: (OutputSink) throws -> PonderMapRenderer)
+        throws -> (output: [UInt8], rows: [PonderMapRow]) {
         var synthetic = SyntheticPonder(layers: layers)
         let rows = synthetic.rows(bytes)
         let sink = OutputSink.memory()
@@ -192,12 +192,14 @@ final class PonderMapFormatTests: XCTestCase {
         XCTAssertEqual(panels, lines * (layers + 1))
         let bars = xml.elements("rect").filter { $0.attributes["width"] == "7.0" }.count
         XCTAssertEqual(bars, awkwardText.count * layers + awkwardText.count - 1)
-        XCTAssertTrue(xml.elements("text").contains { $0.text.contains("bits per character") })
+        XCTAssertTrue(xml.elements("text").contains { $0.text.hasPrefix("Bits per character ") })
     }
 
     func testSVGShowsABoundedWindowOfALongTextAndSaysSo() throws {
         let text = Array(repeating: Array("The cat sat on the mat. ".utf8), count: 100).flatMap { $0 }
-        let (output, _) = try render(text, layers: 1) { try PonderMapSVG(layers: 1, source: "cats", maxBytes: 240, sink: $0) }
+        let (output, _) = try render(text, layers: 1) {
+            try PonderMapSVG(layers: 1, source: "cats", maxBytes: 240, sink: $0)
+        }
         let xml = XMLCollector.parse(output)
         XCTAssertNil(xml.error)
         let glyphs = xml.elements("text") { ($0.attributes["font-family"] ?? "").contains("monospace") }
@@ -276,8 +278,8 @@ final class PonderMapFormatTests: XCTestCase {
             XCTAssertEqual("\(error)", "layer 3 does not exist: the model has 2 layers (give 1 to 2, or leave it "
                            + "out for the sum over layers)")
         }
-        XCTAssertThrowsError(try PonderMapWriter(layers: 1, options: .init(format: .html, layer: .layer(0), source: "x"),
-                                                 sink: .discarding()))
+        let badLayer = PonderMapOptions(format: .html, layer: .layer(0), source: "x")
+        XCTAssertThrowsError(try PonderMapWriter(layers: 1, options: badLayer, sink: .discarding()))
     }
 
     // MARK: the writer
@@ -299,7 +301,8 @@ final class PonderMapFormatTests: XCTestCase {
     }
 
     func testWriterProducesEveryFormatForATextLongerThanItsLookahead() throws {
-        let text = Array(repeating: awkwardText, count: PonderMapWriter.lookahead / awkwardText.count + 3).flatMap { $0 }
+        let copies = PonderMapWriter.lookahead / awkwardText.count + 3
+        let text = Array(repeating: awkwardText, count: copies).flatMap { $0 }
         var synthetic = SyntheticPonder(layers: 2)
         let rows = synthetic.rows(text)
         for format in PonderMapFormat.allCases {
@@ -319,7 +322,7 @@ final class PonderMapFormatTests: XCTestCase {
                 let xml = XMLCollector.parse(sink.collected)
                 XCTAssertNil(xml.error)
                 XCTAssertEqual(xml.elements("span") { $0.name == "pre" }.count,
-                               awkwardCharacters.count * (text.count / awkwardText.count))
+                               awkwardCharacters.count * copies)
             case .svg:
                 XCTAssertNil(XMLCollector.parse(sink.collected).error)
             }

@@ -57,8 +57,8 @@ final class PonderMapStreamingTests: XCTestCase {
         for format in [PonderMapFormat.svg, .html] {
             let path = directory.appendingPathComponent("ponder-map.\(format.rawValue)").path
             let sink = try OutputSink.file(path: path)
-            let writer = try PonderMapWriter(layers: 2, options: .init(format: format, source: "enwik8, synthetic ponder"),
-                                             sink: sink)
+            let options = PonderMapOptions(format: format, source: "enwik8, synthetic ponder")
+            let writer = try PonderMapWriter(layers: 2, options: options, sink: sink)
             for row in rows { try writer.write(row) }
             try writer.finish(summary: plainSummary(rows, layers: 2))
             let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
