@@ -11,7 +11,7 @@ import Darwin
 /// Appending never throws, like C's stdio: the first write error is kept, later output is dropped, and
 /// `check()` or `flush()` throws it. Views call `check()` once per row so a closed pipe stops the work.
 public final class OutputSink {
-    private enum Destination {
+    enum Destination {
         case file(descriptor: Int32, name: String, closeWhenDone: Bool)
         case memory
         case discard
@@ -28,7 +28,7 @@ public final class OutputSink {
     /// Everything written so far, for a `memory()` sink; empty for the others.
     public private(set) var collected: [UInt8] = []
 
-    private init(_ destination: Destination, capacity: Int = 1 << 16) {
+    init(_ destination: Destination, capacity: Int = 1 << 16) {
         self.destination = destination
         self.capacity = capacity
         buffer.reserveCapacity(capacity + 64)

@@ -3,6 +3,11 @@
 public enum TerminalColors: Sendable {
     case trueColor
     case palette256
+
+    /// What the environment announces: `COLORTERM=truecolor` or `24bit` means true colour.
+    public static func fromEnvironment(_ environment: [String: String]) -> TerminalColors {
+        ["truecolor", "24bit"].contains(environment["COLORTERM"]?.lowercased() ?? "") ? .trueColor : .palette256
+    }
 }
 
 /// The ponder map for a terminal: the text itself, each character on a background coloured by how long

@@ -3,7 +3,7 @@
 
 /// `x` with a fixed number of decimals ("1.2500"), the way every view prints ρ and bits.
 func formatFixed(_ x: Double, decimals: Int) -> String {
-    let sink = OutputSink.memory()
+    let sink = OutputSink(.memory, capacity: 32)
     sink.writeFixed(x, decimals: decimals)
     try? sink.flush()
     return String(decoding: sink.collected, as: UTF8.self)

@@ -272,6 +272,12 @@ final class PonderMapFormatTests: XCTestCase {
         XCTAssertEqual(strippingEscapes(sink.collected).text, bytes)
     }
 
+    func testTrueColourOnlyWhenTheTerminalSaysSo() {
+        XCTAssertEqual(TerminalColors.fromEnvironment(["COLORTERM": "truecolor"]), .trueColor)
+        XCTAssertEqual(TerminalColors.fromEnvironment(["COLORTERM": "24bit"]), .trueColor)
+        XCTAssertEqual(TerminalColors.fromEnvironment(["TERM": "xterm-256color"]), .palette256)
+    }
+
     func testALayerTheModelDoesNotHaveIsRefused() {
         XCTAssertThrowsError(try PonderMapTerminal(layers: 2, layer: .layer(3), scale: .init(lower: 1, upper: 2),
                                                    sink: .discarding())) { error in
