@@ -32,8 +32,12 @@ final class CheckpointFileTests: XCTestCase {
         Array(FileManager.default.contents(atPath: path) ?? Data())
     }
 
+    /// Replaces the file in place without syncing: the damage loops write thousands of files.
     private func put(_ bytes: [UInt8], _ path: String) {
-        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        XCTAssertEqual(bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }, bytes.count)
+        close(fd)
     }
 
     private func listing() -> [String] {
@@ -381,6 +385,21 @@ final class CheckpointFileTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(checks, 3)
         XCTAssertEqual(try CheckpointFile.read(from: path).sections, new.sections)
         XCTAssertEqual(listing(), ["latest.ckpt"])
+    }
+
+    /// What a crash leaves behind: the temporary file of a process that no longer runs.
+    func testStaleTemporariesOfDeadProcessesAreRemoved() throws {
+        try sample().write(to: directory + "/latest.ckpt")
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let dead = ".latest.ckpt.\(child.processIdentifier)-1f2e.tmp"
+        let alive = ".best.ckpt.\(getppid())-99.tmp", mine = ".best.ckpt.\(getpid())-a.tmp"
+        for name in [dead, alive, mine, ".hidden.tmp", "notes.tmp"] { put([1, 2, 3], directory + "/" + name) }
+        XCTAssertEqual(CheckpointFile.removeStaleTemporaries(in: directory), [dead])
+        XCTAssertEqual(listing(), [alive, mine, ".hidden.tmp", "latest.ckpt", "notes.tmp"].sorted())
+        XCTAssertEqual(CheckpointFile.removeStaleTemporaries(in: directory + "/missing"), [])
     }
 
     func testInterruptedAndShortWritesAreRetried() throws {
