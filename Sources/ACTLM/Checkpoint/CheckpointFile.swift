@@ -1,0 +1,400 @@
+import CZlib
+import Foundation
+
+/// The checkpoint container: named sections of bytes, each deflated and checksummed, behind a
+/// checksummed header, written so that a crash or a full disk never replaces a good file with a bad one.
+///
+/// Layout (all integers little-endian):
+///
+///     0      "ACTLMCKP"                      magic, 8 bytes
+///     8      format version                  UInt32
+///     12     section table length TL         UInt32
+///     16     CRC-32 of bytes 0..<16          UInt32   (this 20-byte prelude is the same in every version)
+///     20     section table, TL bytes:        count UInt32, then per section:
+///              tag (UInt8 length + ASCII), raw length UInt64, stored length UInt64,
+///              CRC-32 of the stored bytes, CRC-32 of the raw bytes
+///              (the stored CRC catches damage zlib would not notice, the raw CRC checks the inflate)
+///     20+TL  CRC-32 of the section table     UInt32
+///     24+TL  the sections' zlib streams, in table order, each `stored length` bytes; nothing after
+///
+/// Every byte is covered by a checksum, so damage anywhere is reported, never read as data.
+public struct CheckpointFile {
+    public static let magic: [UInt8] = Array("ACTLMCKP".utf8)
+    /// The newest format this code writes and reads.
+    public static let formatVersion: UInt32 = 1
+    public static let maximumTagLength = 32
+    static let preludeSize = 20
+
+    /// Section tag → raw (uncompressed) payload.
+    public var sections: [String: [UInt8]]
+    /// The file this was read from; names the file in decoding errors.
+    public private(set) var path: String?
+
+    public init(sections: [String: [UInt8]] = [:]) {
+        self.sections = sections
+    }
+
+    // MARK: Section payloads
+
+    /// Stores the bytes `body` writes as section `tag`.
+    public mutating func encode(_ tag: String, _ body: (inout ByteWriter) throws -> Void) rethrows {
+        var writer = ByteWriter()
+        try body(&writer)
+        sections[tag] = writer.bytes
+    }
+
+    /// Decodes section `tag` with `body`, which must consume it exactly; failures name file and section.
+    public func decode<T>(_ tag: String, _ body: (inout ByteReader) throws -> T) throws -> T {
+        let name = path ?? "checkpoint"
+        guard let bytes = sections[tag] else { throw CheckpointError.missingSection(path: name, section: tag) }
+        var reader = ByteReader(bytes)
+        do {
+            let value = try body(&reader)
+            try reader.expectEnd()
+            return value
+        } catch let error as CheckpointError {
+            throw error
+        } catch {
+            throw CheckpointError.malformedSection(path: name, section: tag, detail: "\(error)")
+        }
+    }
+
+    /// Stores `value` as JSON, for small structured sections (configurations) that may gain fields.
+    public mutating func encodeJSON<T: Encodable>(_ tag: String, _ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        sections[tag] = Array(try encoder.encode(value))
+    }
+
+    public func decodeJSON<T: Decodable>(_ type: T.Type, _ tag: String) throws -> T {
+        let name = path ?? "checkpoint"
+        guard let bytes = sections[tag] else { throw CheckpointError.missingSection(path: name, section: tag) }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do {
+            return try decoder.decode(type, from: Data(bytes))
+        } catch {
+            throw CheckpointError.malformedSection(path: name, section: tag, detail: "\(error)")
+        }
+    }
+
+    // MARK: Writing
+
+    /// The file operations a write goes through, replaceable so tests can simulate a full disk or a
+    /// crash part-way. Each returns what its POSIX namesake returns, with `errno` set on failure.
+    public struct FileOperations {
+        public var write: (_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int
+        public var fsync: (_ fd: Int32) -> Int32
+        public var rename: (_ from: String, _ to: String) -> Int32
+
+        public init(write: @escaping (Int32, UnsafeRawBufferPointer) -> Int,
+                    fsync: @escaping (Int32) -> Int32,
+                    rename: @escaping (String, String) -> Int32) {
+            self.write = write
+            self.fsync = fsync
+            self.rename = rename
+        }
+
+        public static var system: FileOperations {
+            FileOperations(write: { fd, bytes in Foundation.write(fd, bytes.baseAddress, bytes.count) },
+                           fsync: { fd in Foundation.fsync(fd) },
+                           rename: { from, to in Foundation.rename(from, to) })
+        }
+    }
+
+    /// Writes all sections to `path`: a temporary file in the same folder is written, fsynced and renamed
+    /// over `path`, so `path` holds either the old file or the complete new one, never a part.
+    /// On failure the temporary file is removed and the old file is left as it was.
+    /// Level 1 by default: float parameters deflate only ~7% at any level, and level 1 is the fastest.
+    public func write(to path: String, compressionLevel: Int32 = 1,
+                      operations: FileOperations = .system) throws {
+        let bytes = try serialized(compressionLevel: compressionLevel, path: path)
+        let directory = CheckpointFile.directory(of: path)
+        let (fd, temporary) = try CheckpointFile.createTemporary(for: path, in: directory)
+
+        func fail(_ what: String, _ code: Int32) -> CheckpointError {
+            unlink(temporary)
+            return .writeFailed(path: path, reason: "\(what): \(String(cString: strerror(code)))")
+        }
+
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { all in
+                operations.write(fd, UnsafeRawBufferPointer(rebasing: all[written...]))
+            }
+            if result < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                close(fd)
+                throw fail("writing \(temporary)", code)
+            }
+            if result == 0 {
+                close(fd)
+                throw fail("writing \(temporary)", ENOSPC)
+            }
+            written += result
+        }
+        if operations.fsync(fd) != 0 {
+            let code = errno
+            close(fd)
+            throw fail("flushing \(temporary) to disk", code)
+        }
+        if close(fd) != 0 { throw fail("closing \(temporary)", errno) }
+        if operations.rename(temporary, path) != 0 { throw fail("renaming \(temporary) to \(path)", errno) }
+
+        // Makes the rename itself durable. Best effort: some filesystems refuse to fsync a directory, and
+        // by now the new checkpoint is complete and in place.
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY)
+        if directoryFD >= 0 {
+            _ = operations.fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+
+    /// Removes the temporary files that writes interrupted by a crash left in `directory` (those of
+    /// processes no longer running); returns their names. Checkpoints themselves are never touched.
+    @discardableResult
+    public static func removeStaleTemporaries(in directory: String) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        var removed: [String] = []
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            // .<target>.<pid>-<hex>.tmp
+            let stem = name.dropLast(4)
+            guard let dot = stem.lastIndex(of: "."), let dash = stem[dot...].firstIndex(of: "-"),
+                  let pid = Int32(stem[stem.index(after: dot)..<dash]),
+                  UInt32(stem[stem.index(after: dash)...], radix: 16) != nil else { continue }
+            if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH && unlink(directory + "/" + name) == 0 {
+                removed.append(name)
+            }
+        }
+        return removed.sorted()
+    }
+
+    /// The whole file as bytes; sections in tag order, so equal contents give identical files.
+    func serialized(compressionLevel: Int32, path: String) throws -> [UInt8] {
+        let tags = sections.keys.sorted()
+        var table = ByteWriter()
+        table.write(UInt32(tags.count))
+        var payloads: [[UInt8]] = []
+        for tag in tags {
+            let ascii = Array(tag.utf8)
+            guard !ascii.isEmpty, ascii.count <= CheckpointFile.maximumTagLength,
+                  ascii.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+                throw CheckpointError.invalidSectionName(tag)
+            }
+            let raw = sections[tag]!
+            guard let stored = CheckpointFile.deflate(raw, level: compressionLevel) else {
+                throw CheckpointError.writeFailed(path: path, reason: "zlib could not compress section \"\(tag)\"")
+            }
+            table.write(UInt8(ascii.count))
+            ascii.withUnsafeBytes { table.write(raw: $0) }
+            table.write(UInt64(raw.count))
+            table.write(UInt64(stored.count))
+            table.write(CheckpointFile.crc(stored[...]))
+            table.write(CheckpointFile.crc(raw[...]))
+            payloads.append(stored)
+        }
+
+        var file = ByteWriter(capacity: 24 + table.count + payloads.reduce(0) { $0 + $1.count })
+        CheckpointFile.magic.withUnsafeBytes { file.write(raw: $0) }
+        file.write(CheckpointFile.formatVersion)
+        file.write(UInt32(table.count))
+        file.write(CheckpointFile.crc(file.bytes[...]))
+        table.bytes.withUnsafeBytes { file.write(raw: $0) }
+        file.write(CheckpointFile.crc(table.bytes[...]))
+        for payload in payloads { payload.withUnsafeBytes { file.write(raw: $0) } }
+        return file.bytes
+    }
+
+    // MARK: Reading
+
+    /// Reads and verifies the checkpoint at `path`. Never modifies anything on disk.
+    public static func read(from path: String) throws -> CheckpointFile {
+        let data = try readWholeFile(path)
+        var checkpoint = try parse(data, path: path)
+        checkpoint.path = path
+        return checkpoint
+    }
+
+    static func parse(_ data: [UInt8], path: String) throws -> CheckpointFile {
+        let size = data.count
+        if size < preludeSize {
+            let start = data.prefix(magic.count)
+            if magic.starts(with: start) {
+                throw CheckpointError.truncated(path: path, expected: preludeSize, found: size, exact: false)
+            }
+            throw CheckpointError.notACheckpoint(path: path)
+        }
+        let storedPreludeCRC = loadUInt32(data, at: 16)
+        if !data.starts(with: magic) {
+            // A checksum that fits the right magic means this is ours with damaged magic bytes.
+            if crc((magic + data[8..<16])[...]) == storedPreludeCRC {
+                throw CheckpointError.corruptedHeader(path: path, detail: "the magic bytes are damaged")
+            }
+            throw CheckpointError.notACheckpoint(path: path)
+        }
+        guard crc(data[0..<16]) == storedPreludeCRC else {
+            throw CheckpointError.corruptedHeader(path: path, detail: "header checksum mismatch")
+        }
+        let version = loadUInt32(data, at: 8)
+        if version > formatVersion {
+            throw CheckpointError.newerVersion(path: path, version: version, supported: formatVersion)
+        }
+        if version == 0 {
+            throw CheckpointError.corruptedHeader(path: path, detail: "format version 0 does not exist")
+        }
+
+        let tableLength = Int(loadUInt32(data, at: 12))
+        let tableEnd = preludeSize + tableLength
+        if size < tableEnd + 4 {
+            throw CheckpointError.truncated(path: path, expected: tableEnd + 4, found: size, exact: false)
+        }
+        guard crc(data[preludeSize..<tableEnd]) == loadUInt32(data, at: tableEnd) else {
+            throw CheckpointError.corruptedHeader(path: path, detail: "section table checksum mismatch")
+        }
+
+        struct Entry { var tag: String; var rawLength: Int; var storedLength: Int; var storedCRC, rawCRC: UInt32 }
+        var entries: [Entry] = []
+        var total = tableEnd + 4
+        do {
+            var table = ByteReader(Array(data[preludeSize..<tableEnd]))
+            let count = try table.readUInt32()
+            for _ in 0..<count {
+                let tagLength = Int(try table.readUInt8())
+                guard let tag = String(validating: try table.readRaw(count: tagLength), as: UTF8.self) else {
+                    throw ByteReaderError(problem: .invalid("a section name that is not text"), offset: table.offset)
+                }
+                let raw = try table.readUInt64(), stored = try table.readUInt64()
+                // Deflate expands at most ~1032:1; anything beyond is damage, not data to allocate for.
+                guard stored <= UInt64(Int32.max) * 64, raw <= stored * 1040 + 64 else {
+                    throw ByteReaderError(problem: .invalid("impossible lengths for section \"\(tag)\""),
+                                          offset: table.offset)
+                }
+                entries.append(Entry(tag: tag, rawLength: Int(raw), storedLength: Int(stored),
+                                     storedCRC: try table.readUInt32(), rawCRC: try table.readUInt32()))
+                total += Int(stored)
+            }
+            try table.expectEnd()
+        } catch {
+            throw CheckpointError.corruptedHeader(path: path, detail: "section table: \(error)")
+        }
+        if Set(entries.map(\.tag)).count != entries.count {
+            throw CheckpointError.corruptedHeader(path: path, detail: "a section name appears twice")
+        }
+        if size < total {
+            throw CheckpointError.truncated(path: path, expected: total, found: size, exact: true)
+        }
+        if size > total {
+            throw CheckpointError.corruptedHeader(
+                path: path, detail: "\(size - total) unexpected bytes after the last section")
+        }
+
+        var checkpoint = CheckpointFile()
+        var offset = tableEnd + 4
+        for entry in entries {
+            let stored = data[offset..<offset + entry.storedLength]
+            offset += entry.storedLength
+            guard crc(stored) == entry.storedCRC else {
+                throw CheckpointError.corruptedSection(path: path, section: entry.tag, detail: "checksum mismatch")
+            }
+            guard let raw = inflate(stored, rawLength: entry.rawLength) else {
+                throw CheckpointError.corruptedSection(path: path, section: entry.tag,
+                                                       detail: "its compressed data is invalid")
+            }
+            guard crc(raw[...]) == entry.rawCRC else {
+                throw CheckpointError.corruptedSection(path: path, section: entry.tag,
+                                                       detail: "checksum mismatch after decompression")
+            }
+            checkpoint.sections[entry.tag] = raw
+        }
+        return checkpoint
+    }
+
+    // MARK: Helpers
+
+    static func crc(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        bytes.withUnsafeBufferPointer { UInt32(crc32_z(0, $0.baseAddress, $0.count)) }
+    }
+
+    static func loadUInt32(_ data: [UInt8], at offset: Int) -> UInt32 {
+        data.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+    }
+
+    /// One zlib stream of `raw`, or nil if zlib fails (out of memory, invalid level).
+    static func deflate(_ raw: [UInt8], level: Int32) -> [UInt8]? {
+        var length = compressBound(uLong(raw.count))
+        var output = [UInt8](repeating: 0, count: Int(length))
+        let status = output.withUnsafeMutableBufferPointer { out in
+            raw.withUnsafeBufferPointer { compress2(out.baseAddress, &length, $0.baseAddress, uLong($0.count), level) }
+        }
+        guard status == Z_OK else { return nil }
+        output.removeSubrange(Int(length)...)
+        return output
+    }
+
+    /// The raw bytes, or nil unless `stored` is exactly one valid zlib stream of `rawLength` bytes.
+    static func inflate(_ stored: ArraySlice<UInt8>, rawLength: Int) -> [UInt8]? {
+        var output = [UInt8](repeating: 0, count: max(rawLength, 1))
+        var outLength = uLong(rawLength)
+        var inLength = uLong(stored.count)
+        let status = output.withUnsafeMutableBufferPointer { out in
+            stored.withUnsafeBufferPointer { uncompress2(out.baseAddress, &outLength, $0.baseAddress, &inLength) }
+        }
+        guard status == Z_OK, outLength == uLong(rawLength), inLength == uLong(stored.count) else { return nil }
+        if rawLength == 0 { output.removeAll() }
+        return output
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// A new file next to `path` (same filesystem, so rename is atomic), named so it is clearly ours.
+    static func createTemporary(for path: String, in directory: String) throws -> (Int32, String) {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        var lastError: Int32 = 0
+        for _ in 0..<16 {
+            let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+            let temporary = (directory == "/" ? "" : directory) + "/.\(name).\(getpid())-\(suffix).tmp"
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if fd >= 0 { return (fd, temporary) }
+            lastError = errno
+            if lastError != EEXIST { break }
+        }
+        throw CheckpointError.writeFailed(
+            path: path, reason: "cannot create a temporary file in \(directory): \(String(cString: strerror(lastError)))")
+    }
+
+    static func readWholeFile(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT { throw CheckpointError.missing(path: path) }
+            throw CheckpointError.unreadable(path: path, reason: String(cString: strerror(code)))
+        }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else {
+            throw CheckpointError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            throw CheckpointError.unreadable(path: path, reason: "not a regular file")
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(status.st_size))
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CheckpointError.unreadable(path: path, reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// Adam with bias correction (Kingma & Ba 2015) over the model's one flat parameter buffer, with optional
+/// decoupled weight decay (AdamW: the decay is not scaled by the adaptive denominator).
+///
+///     m ← β1·m + (1 − β1)·g          v ← β2·v + (1 − β2)·g²
+///     θ ← θ − lr · ( m/(1 − β1^t) / (√(v/(1 − β2^t)) + ε) + λ·θ )
+public struct Adam: Equatable, Sendable {
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+    /// λ; 0 gives plain Adam.
+    public var weightDecay: Float
+    /// Updates taken so far (t after an update).
+    public private(set) var step: Int
+    /// First moment, one per parameter.
+    public private(set) var m: [Float]
+    /// Second moment, one per parameter.
+    public private(set) var v: [Float]
+
+    public init(parameterCount: Int, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+                weightDecay: Float = 0) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        step = 0
+        m = Array(repeating: 0, count: parameterCount)
+        v = Array(repeating: 0, count: parameterCount)
+    }
+
+    public var parameterCount: Int { m.count }
+
+    /// One update of `parameters` from `gradients` (both `parameterCount` long).
+    public mutating func update(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeBufferPointer<Float>,
+                                learningRate: Float) {
+        precondition(parameters.count == parameterCount && gradients.count == parameterCount,
+                     "Adam: \(parameters.count) parameters and \(gradients.count) gradients for \(parameterCount) moments")
+        step += 1
+        // Bias corrections in Double: β^t underflows gracefully and 1 − β2^t is tiny early on.
+        let correction1 = 1 - pow(Double(beta1), Double(step))
+        let correction2 = 1 - pow(Double(beta2), Double(step))
+        // √v̂ = √v / √(1 − β2^t), and the 1/(1 − β1^t) of m̂ folds into the step size.
+        let stepSize = Float(Double(learningRate) / correction1)
+        let inverseRoot2 = Float(1 / correction2.squareRoot())
+        let b1 = beta1, b2 = beta2, c1 = 1 - beta1, c2 = 1 - beta2, eps = epsilon
+        let keep = 1 - learningRate * weightDecay
+        let count = parameterCount
+        guard let theta = parameters.baseAddress, let g = gradients.baseAddress else { return }
+        m.withUnsafeMutableBufferPointer { mBuffer in
+            v.withUnsafeMutableBufferPointer { vBuffer in
+                let mp = mBuffer.baseAddress!, vp = vBuffer.baseAddress!
+                // One pass, no allocation; vectorises (sqrt and divide included).
+                for i in 0..<count {
+                    let gi = g[i]
+                    let mi = b1 * mp[i] + c1 * gi
+                    let vi = b2 * vp[i] + c2 * gi * gi
+                    mp[i] = mi
+                    vp[i] = vi
+                    theta[i] = keep * theta[i] - stepSize * mi / (vi.squareRoot() * inverseRoot2 + eps)
+                }
+            }
+        }
+    }
+
+    public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Float) {
+        parameters.withUnsafeMutableBufferPointer { parameters in
+            gradients.withUnsafeBufferPointer { update(parameters: parameters, gradients: $0, learningRate: learningRate) }
+        }
+    }
+
+    // MARK: Checkpoint encoding
+
+    static let encodingVersion: UInt32 = 1
+
+    public func encode(into writer: inout ByteWriter) {
+        writer.write(Self.encodingVersion)
+        writer.write(beta1)
+        writer.write(beta2)
+        writer.write(epsilon)
+        writer.write(weightDecay)
+        writer.write(step)
+        writer.write(floatArray: m)
+        writer.write(floatArray: v)
+    }
+
+    public init(from reader: inout ByteReader) throws {
+        let start = reader.offset
+        let version = try reader.readUInt32()
+        guard version == Self.encodingVersion else {
+            throw ByteReaderError(problem: .invalid("Adam state version \(version)"), offset: start)
+        }
+        beta1 = try reader.readFloat()
+        beta2 = try reader.readFloat()
+        epsilon = try reader.readFloat()
+        weightDecay = try reader.readFloat()
+        step = try reader.readInt()
+        m = try reader.readFloatArray()
+        v = try reader.readFloatArray()
+        guard step >= 0, m.count == v.count else {
+            throw ByteReaderError(problem: .invalid("Adam state of step \(step) with \(m.count) and \(v.count) moments"),
+                                  offset: start)
+        }
+    }
+}
