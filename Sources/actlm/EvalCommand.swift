@@ -1,8 +1,127 @@
 import ArgumentParser
 import ACTLM
+import Foundation
 
-// Placeholder while the feature is built; replaced by the real command.
 struct EvalCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "eval", abstract: "(not built yet)")
-    func run() throws { throw ValidationError("'eval' is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Score a model on a text: bits per character and where it ponders.",
+        discussion: """
+            Runs the model once over the whole text (plain or gzip, or '-' for standard input; \
+            streamed, in constant memory) with its state carried from byte to byte, and reports the \
+            bits per character over every byte after the first, the mean ponder ρ = N + R of each \
+            layer, and how ρ differs between character classes: above 1, the boundary/inside ratio \
+            says the layer ponders more at word boundaries (spaces, punctuation, sentence ends, \
+            newlines) than inside words. Use it to compare models on the same held-out text.
+
+            --json prints one object with the keys bpc, mean_ponder and boundary_inside_ratio (lists \
+            with one entry per layer; null where the text has no word boundaries or no word insides), \
+            and more (see the output).
+
+            Examples:
+              actlm eval checkpoints/run-1/best.ckpt heldout.txt
+              actlm eval checkpoints/run-1 heldout.txt.gz --json
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The checkpoint, or a run folder to take the newest from.", valueName: "checkpoint"))
+    var checkpoint: String
+
+    @Argument(help: ArgumentHelp("The text (plain or gzip); '-' reads standard input.", valueName: "text-file"))
+    var file: String
+
+    @Flag(help: "Print one JSON object instead of tables.")
+    var json = false
+
+    func run() throws {
+        let trained = try TrainedModel.load(checkpoint)
+        let stream = try ByteStream(path: file)
+        let progress = Terminal.standardErrorIsTerminal ? ProgressLine() : nil
+        let evaluation = try TextRunner(model: trained).run(stream, afterWindow: { progress?.update($0) })
+        progress?.clear()
+        guard evaluation.bitsPerCharacter != nil else {
+            throw ValidationError("\(file) has \(evaluation.bytes) byte\(evaluation.bytes == 1 ? "" : "s"): "
+                                  + "a model needs at least 2 bytes of text to score.")
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            print(String(decoding: try encoder.encode(EvalReport(trained, file, stream.format, evaluation)),
+                         as: UTF8.self))
+        } else {
+            print(describe(trained, evaluation, format: stream.format))
+        }
+    }
+
+    private func describe(_ trained: TrainedModel, _ evaluation: TextEvaluation, format: CorpusFormat) -> String {
+        let layers = (0..<evaluation.layers)
+        func list(_ values: [Double?], _ decimals: Int) -> String {
+            layers.map { "layer \($0 + 1) " + (values[$0].map { String(format: "%.\(decimals)f", $0) } ?? "–") }
+                .joined(separator: ", ")
+        }
+        let header = """
+            checkpoint   \(trained.path) (\(trained.shape))
+            text         \(file == "-" ? "standard input" : file) (\(format.rawValue), \(evaluation.bytes) bytes)
+            bpc          \(String(format: "%.4f", evaluation.bitsPerCharacter!)) over \(evaluation.predictedBytes) predicted bytes
+            mean ρ       \(list(evaluation.meanPonder, 3))
+            mean N       \(list(evaluation.meanSteps, 3))
+            boundary/inside ρ  \(list(evaluation.boundaryToInsideRatio, 2))
+
+            """
+        return header + PonderReport(evaluation.stats).text
+    }
+}
+
+/// `actlm eval --json`: the keys experiments/run.sh reads (bpc, mean_ponder, boundary_inside_ratio)
+/// and the full ponder report.
+private struct EvalReport: Encodable {
+    let checkpoint: String
+    let config: ModelConfig
+    let text: String
+    let format: CorpusFormat
+    let bytes: Int64
+    let predictedBytes: Int
+    let bpc: Double
+    let meanPonder: [Double?]
+    let meanSteps: [Double?]
+    let boundaryInsideRatio: [Double?]
+    let ponder: PonderReport
+
+    init(_ trained: TrainedModel, _ text: String, _ format: CorpusFormat, _ evaluation: TextEvaluation) {
+        checkpoint = trained.path
+        config = trained.config
+        self.text = text
+        self.format = format
+        bytes = evaluation.bytes
+        predictedBytes = evaluation.predictedBytes
+        bpc = evaluation.bitsPerCharacter ?? .nan
+        meanPonder = evaluation.meanPonder
+        meanSteps = evaluation.meanSteps
+        boundaryInsideRatio = evaluation.boundaryToInsideRatio
+        ponder = PonderReport(evaluation.stats)
+    }
+}
+
+/// "scored 12.3 MB, bpc 1.873" on standard error about once a second, for long texts on a terminal.
+private final class ProgressLine {
+    private let clock = ContinuousClock()
+    private var last: ContinuousClock.Instant
+    private var shown = false
+
+    init() { last = clock.now }
+
+    func update(_ evaluation: TextEvaluation) {
+        guard clock.now - last >= .seconds(1) else { return }
+        last = clock.now
+        let bpc = evaluation.bitsPerCharacter.map { String(format: "%.3f", $0) } ?? "–"
+        Terminal.note(String(format: "\r\u{1B}[Kscored %.1f MB, bpc ", Double(evaluation.bytes) / 1e6) + bpc)
+        shown = true
+    }
+
+    func clear() {
+        if shown { Terminal.note("\r\u{1B}[K") }
+    }
 }

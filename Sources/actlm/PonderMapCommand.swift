@@ -1,8 +1,79 @@
 import ArgumentParser
 import ACTLM
 
-// Placeholder while the feature is built; replaced by the real command.
 struct PonderMapCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ponder-map", abstract: "(not built yet)")
-    func run() throws { throw ValidationError("'ponder-map' is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "ponder-map",
+        abstract: "Show where the model ponders: for every character of a text, how long each layer "
+            + "thought and how surprised the model was.",
+        discussion: """
+            Runs the model over the text (a file, plain or gzip, or '-' for standard input; any length, \
+            in constant memory) and shows, for each byte, ρ = N + R (the ponder steps N plus the \
+            remainder R) of every layer while reading it, and its surprise in bits, −log2 p(byte | \
+            text before it).
+
+            On a terminal the text itself is shown as a colour heat-map (by --layer, default the sum \
+            over layers), and a summary goes to standard error: mean ρ per character class and layer, \
+            the bits per character of the text, and the ratio of ponder at word boundaries to ponder \
+            inside words. With --no-color, or when the output is not a terminal, a TSV table is \
+            written instead.
+
+            Formats (--format):
+              tsv       one row per byte: offset byte char bits rho_1.. n_1..
+              json      {"rows": [...], "summary": {...}}
+              html      a page: the text coloured by ponder, details on hover
+              svg       a figure of the first --figure-bytes bytes, ρ above text
+              terminal  the heat-map even when piped (for `less -R`)
+
+            Examples:
+              actlm ponder-map article.txt
+              actlm ponder-map article.txt --format html > article.html
+              zcat wiki.gz | head -c 100000 | actlm ponder-map - --format tsv > ponder.tsv
+              actlm ponder-map excerpt.txt --format svg > figure.svg
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The text (plain or gzip); '-' reads standard input.", valueName: "text-file"))
+    var file: String
+
+    @Option(help: ArgumentHelp("tsv, json, html, svg or terminal. Default: terminal on a terminal, else tsv.",
+                               valueName: "format"))
+    var format: PonderMapFormat?
+
+    @Option(help: "Colour the heat-maps by this layer's ρ (1 is the bottom layer). Default: the sum over layers.")
+    var layer: Int?
+
+    @Flag(name: .customLong("no-color"), help: "Write the TSV table instead of the colour heat-map.")
+    var noColor = false
+
+    @Option(name: .customLong("figure-bytes"), help: "How many bytes of the text the SVG figure shows.")
+    var figureBytes = PonderMapSVG.defaultMaxBytes
+
+    @Option(name: .customLong("figure-columns"), help: "Characters per line of the SVG figure.")
+    var figureColumns = 100
+
+    @OptionGroup var model: ModelOptions
+
+    func run() throws {
+        let format = self.format ?? (Terminal.standardOutputIsTerminal && !noColor && Terminal.colorsAllowed
+                                     ? .terminal : .tsv)
+        let trained = try model.load()
+        let options = PonderMapOptions(format: format, layer: layer.map(PonderLayer.layer) ?? .sum,
+                                       colors: Terminal.colors, source: file == "-" ? "standard input" : file,
+                                       figureBytes: figureBytes, figureColumns: figureColumns)
+        let sink = OutputSink.standardOutput()
+        // The writer checks the layer and figure size, so mistakes are reported before the text is read.
+        let writer = try PonderMapWriter(layers: trained.config.layers, options: options, sink: sink)
+        let stream = try ByteStream(path: file)
+        let evaluation = try TextRunner(model: trained).run(stream, row: { try writer.write($0) })
+
+        // json, html and svg carry the summary inside; a table or heat-map gets it beside, for people.
+        let summary = evaluation.summary
+        try writer.finish(summary: summary)
+        if format == .terminal || (format == .tsv && Terminal.standardErrorIsTerminal) {
+            Terminal.note(summary.plainText)
+        }
+    }
 }
+
+extension PonderMapFormat: ExpressibleByArgument {}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Which checkpoint a command uses: the one the user named, or else the newest `*.ckpt` anywhere under
+/// `checkpoints/`, so `actlm sample` right after `actlm train` uses what training just wrote.
+public enum CheckpointFinder {
+    /// Where `actlm train` writes its runs (`checkpoints/<run>/latest.ckpt`, `best.ckpt`).
+    public static let defaultDirectory = "checkpoints"
+    public static let fileExtension = "ckpt"
+
+    /// The checkpoint to load: `explicit` when given (a file, or a folder to search), otherwise the
+    /// newest under `directory`.
+    public static func locate(_ explicit: String?, directory: String = defaultDirectory) throws -> String {
+        guard let explicit else { return try newest(under: directory) }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: explicit, isDirectory: &isDirectory), isDirectory.boolValue {
+            return try newest(under: explicit)
+        }
+        return explicit   // reading it says clearly what is wrong with it, if anything
+    }
+
+    /// The most recently modified `*.ckpt` file under `directory`, searched recursively. Hidden files
+    /// (the temporaries of a write in progress) are skipped.
+    public static func newest(under directory: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+              isDirectory.boolValue else {
+            throw CheckpointSearchError.noDirectory(directory)
+        }
+        let root = URL(fileURLWithPath: directory)
+        guard let walker = FileManager.default.enumerator(
+            at: root, includingPropertiesForKeys: [.contentModificationDateKey, .isRegularFileKey],
+            options: [.skipsHiddenFiles]) else {
+            throw CheckpointSearchError.noDirectory(directory)
+        }
+        var best: (path: String, date: Date)?
+        for case let url as URL in walker where url.pathExtension == fileExtension {
+            guard let values = try? url.resourceValues(forKeys: [.contentModificationDateKey, .isRegularFileKey]),
+                  values.isRegularFile == true else { continue }
+            let date = values.contentModificationDate ?? .distantPast
+            // Ties (same second on coarse filesystems) go to the later path, so the result is stable.
+            let path = relativePath(url, under: root, directory: directory)
+            if best == nil || date > best!.date || (date == best!.date && path > best!.path) {
+                best = (path, date)
+            }
+        }
+        guard let best else { throw CheckpointSearchError.noCheckpoint(directory) }
+        return best.path
+    }
+
+    /// `directory/…` as the user would type it, rather than an absolute path.
+    private static func relativePath(_ url: URL, under root: URL, directory: String) -> String {
+        let full = url.standardizedFileURL.path, base = root.standardizedFileURL.path
+        guard full.hasPrefix(base + "/") else { return url.path }
+        let rest = full.dropFirst(base.count + 1)
+        return directory.hasSuffix("/") ? directory + rest : directory + "/" + rest
+    }
+}
+
+/// Why no checkpoint was found to load.
+public enum CheckpointSearchError: Error, Equatable, CustomStringConvertible {
+    case noDirectory(String)
+    case noCheckpoint(String)
+
+    public var description: String {
+        switch self {
+        case .noDirectory(let directory):
+            return "no checkpoint to use: there is no folder \(directory)/ here. Train a model first "
+                + "(actlm train corpora/wiki.gz), run from the folder that holds checkpoints/, or name one "
+                + "with --checkpoint PATH."
+        case .noCheckpoint(let directory):
+            return "no checkpoint to use: \(directory)/ holds no .\(CheckpointFinder.fileExtension) file. "
+                + "Train a model first (actlm train corpora/wiki.gz) or name one with --checkpoint PATH."
+        }
+    }
+}
