@@ -61,10 +61,10 @@ struct PonderMapCommand: ParsableCommand {
         let options = PonderMapOptions(format: format, layer: layer.map(PonderLayer.layer) ?? .sum,
                                        colors: Terminal.colors, source: file == "-" ? "standard input" : file,
                                        figureBytes: figureBytes, figureColumns: figureColumns)
-        let sink = OutputSink.standardOutput()
-        // The writer checks the layer and figure size, so mistakes are reported before the text is read.
-        let writer = try PonderMapWriter(layers: trained.config.layers, options: options, sink: sink)
         let stream = try ByteStream(path: file)
+        // The writer checks the layer and figure size, so mistakes are reported before any output.
+        let writer = try PonderMapWriter(layers: trained.config.layers, options: options,
+                                         sink: OutputSink.standardOutput())
         let evaluation = try TextRunner(model: trained).run(stream, row: { try writer.write($0) })
 
         // json, html and svg carry the summary inside; a table or heat-map gets it beside, for people.

@@ -72,7 +72,7 @@ struct SampleCommand: ParsableCommand {
             try view.finish(summary: nil)
         } else {
             let primeBytes = Array(prime.utf8)
-            try generator.read(primeBytes)
+            generator.read(primeBytes)
             sink.write(primeBytes)
             try sink.flush()
             for _ in 0..<length {

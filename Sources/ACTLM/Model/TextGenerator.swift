@@ -28,8 +28,13 @@ public final class TextGenerator {
                            steps: Array(repeating: 0, count: model.config.layers))
     }
 
-    /// The model reads `text` (a prime), in windows; `row` receives each byte's ponder.
-    public func read(_ text: [UInt8], row: (PonderMapRow) throws -> Void = { _ in }) rethrows {
+    /// The model reads `text` (a prime), in windows.
+    public func read(_ text: [UInt8]) {
+        read(text) { _ in }
+    }
+
+    /// `read`, with each byte's row (its ponder) handed to `row`.
+    public func read(_ text: [UInt8], row: (PonderMapRow) throws -> Void) rethrows {
         var start = 0
         while start < text.count {
             let n = min(window, text.count - start)

@@ -1,0 +1,63 @@
+import Foundation
+import XCTest
+import ACTLM
+
+final class CheckpointFinderTests: XCTestCase {
+    private func touch(_ path: String, minutesAgo: Double) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: path, contents: Data("x".utf8))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60 * minutesAgo)],
+                                              ofItemAtPath: path)
+    }
+
+    func testNewestCheckpointAnywhereUnderTheFolder() throws {
+        let root = try CommandFixtures.temporaryDirectory(for: self) + "/checkpoints"
+        try touch(root + "/run-1/latest.ckpt", minutesAgo: 30)
+        try touch(root + "/run-1/best.ckpt", minutesAgo: 40)
+        try touch(root + "/run-2/best.ckpt", minutesAgo: 5)
+        try touch(root + "/run-2/deep/er/old.ckpt", minutesAgo: 50)
+        try touch(root + "/run-2/notes.txt", minutesAgo: 1)
+        try touch(root + "/run-2/.latest.ckpt.123-abc.tmp", minutesAgo: 0)
+        try touch(root + "/run-3/.hidden.ckpt", minutesAgo: 0)
+        XCTAssertEqual(try CheckpointFinder.newest(under: root), root + "/run-2/best.ckpt")
+
+        try touch(root + "/run-2/deep/er/old.ckpt", minutesAgo: 1)
+        XCTAssertEqual(try CheckpointFinder.newest(under: root), root + "/run-2/deep/er/old.ckpt")
+        XCTAssertEqual(try CheckpointFinder.locate(nil, directory: root), root + "/run-2/deep/er/old.ckpt")
+    }
+
+    func testAnExplicitPathWinsAndAFolderIsSearched() throws {
+        let root = try CommandFixtures.temporaryDirectory(for: self)
+        try touch(root + "/checkpoints/a/latest.ckpt", minutesAgo: 1)
+        try touch(root + "/elsewhere/run/best.ckpt", minutesAgo: 10)
+        XCTAssertEqual(try CheckpointFinder.locate("some/file.ckpt", directory: root + "/checkpoints"), "some/file.ckpt")
+        XCTAssertEqual(try CheckpointFinder.locate(root + "/elsewhere", directory: root + "/checkpoints"),
+                       root + "/elsewhere/run/best.ckpt")
+    }
+
+    func testNoFolderAndAnEmptyFolderSayWhatToDo() throws {
+        let root = try CommandFixtures.temporaryDirectory(for: self)
+        XCTAssertThrowsError(try CheckpointFinder.newest(under: root + "/checkpoints")) { error in
+            XCTAssertEqual(error as? CheckpointSearchError, .noDirectory(root + "/checkpoints"))
+            XCTAssertTrue("\(error)".contains("actlm train"), "\(error)")
+            XCTAssertTrue("\(error)".contains("--checkpoint"), "\(error)")
+        }
+        try touch(root + "/checkpoints/run/metrics.jsonl", minutesAgo: 1)
+        XCTAssertThrowsError(try CheckpointFinder.newest(under: root + "/checkpoints")) { error in
+            XCTAssertEqual(error as? CheckpointSearchError, .noCheckpoint(root + "/checkpoints"))
+            XCTAssertTrue("\(error)".contains("no .ckpt file"), "\(error)")
+        }
+    }
+
+    func testTrainedModelLoadsWhatWasSaved() throws {
+        let root = try CommandFixtures.temporaryDirectory(for: self)
+        let model = CommandFixtures.randomModel(layers: 1, hidden: 8)
+        try CommandFixtures.save(model, to: root + "/checkpoints/run/latest.ckpt")
+        let loaded = try TrainedModel.load(nil, directory: root + "/checkpoints")
+        XCTAssertEqual(loaded.path, root + "/checkpoints/run/latest.ckpt")
+        XCTAssertEqual(loaded.config, model.config)
+        XCTAssertEqual(loaded.parameters, model.parameters)
+        XCTAssertEqual(loaded.shape, "1 layer of 8, M = 4")
+    }
+}
