@@ -35,6 +35,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let trained = try TrainedModel.load(checkpoint)
+        BLASThreads.useOneForASingleStream()
         let stream = try ByteStream(path: file)
         let progress = Terminal.standardErrorIsTerminal ? ProgressLine() : nil
         let evaluation = try TextRunner(model: trained).run(stream, afterWindow: { progress?.update($0) })

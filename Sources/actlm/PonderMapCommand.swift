@@ -58,6 +58,7 @@ struct PonderMapCommand: ParsableCommand {
         let format = self.format ?? (Terminal.standardOutputIsTerminal && !noColor && Terminal.colorsAllowed
                                      ? .terminal : .tsv)
         let trained = try model.load()
+        BLASThreads.useOneForASingleStream()
         let options = PonderMapOptions(format: format, layer: layer.map(PonderLayer.layer) ?? .sum,
                                        colors: Terminal.colors, source: file == "-" ? "standard input" : file,
                                        figureBytes: figureBytes, figureColumns: figureColumns)

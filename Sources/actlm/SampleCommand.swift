@@ -55,6 +55,7 @@ struct SampleCommand: ParsableCommand {
         let sampler = try Sampler(temperature: temperature, topK: topK,
                                   seed: seed ?? UInt64.random(in: .min ... .max))
         let trained = try model.load()
+        BLASThreads.useOneForASingleStream()
         let generator = TextGenerator(model: trained, sampler: sampler)
         let sink = OutputSink.standardOutput()
 
