@@ -64,12 +64,12 @@ struct EvalCommand: ParsableCommand {
                 .joined(separator: ", ")
         }
         let header = """
-            checkpoint   \(trained.path) (\(trained.shape))
-            text         \(file == "-" ? "standard input" : file) (\(format.rawValue), \(evaluation.bytes) bytes)
-            bpc          \(String(format: "%.4f", evaluation.bitsPerCharacter!)) over \(evaluation.predictedBytes) predicted bytes
-            mean ρ       \(list(evaluation.meanPonder, 3))
-            mean N       \(list(evaluation.meanSteps, 3))
-            boundary/inside ρ  \(list(evaluation.boundaryToInsideRatio, 2))
+            checkpoint       \(trained.path) (\(trained.shape))
+            text             \(file == "-" ? "standard input" : file) (\(format.rawValue), \(evaluation.bytes) bytes)
+            bpc              \(String(format: "%.4f", evaluation.bitsPerCharacter!)) over \(evaluation.predictedBytes) predicted bytes
+            mean ρ           \(list(evaluation.meanPonder, 3))
+            mean N           \(list(evaluation.meanSteps, 3))
+            boundary/inside  \(list(evaluation.boundaryToInsideRatio, 2)) (mean ρ at word boundaries / inside words)
 
             """
         return header + PonderReport(evaluation.stats).text

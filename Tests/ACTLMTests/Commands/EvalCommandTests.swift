@@ -67,10 +67,11 @@ final class EvalCommandTests: XCTestCase {
         let output = try CommandFixtures.actlm(["eval", "run/best.ckpt", "heldout.txt"], in: directory)
         XCTAssertEqual(output.status, 0, output.stderr)
         let expected = try TextRunner(model: model).run(bytes: text)
-        for line in ["checkpoint   run/best.ckpt (2 layers of 16, M = 4)",
-                     "text         heldout.txt (plain, 20000 bytes)",
-                     "bpc          " + String(format: "%.4f", expected.bitsPerCharacter!) + " over 19999 predicted bytes",
-                     "mean ρ       layer 1 ", "boundary/inside ρ  layer 1 ", "Mean ponder cost ρ = N + R by character class"] {
+        for line in ["checkpoint       run/best.ckpt (2 layers of 16, M = 4)",
+                     "text             heldout.txt (plain, 20000 bytes)",
+                     "bpc              " + String(format: "%.4f", expected.bitsPerCharacter!) + " over 19999 predicted bytes",
+                     "mean ρ           layer 1 ", "boundary/inside  layer 1 ",
+                     "Mean ponder cost ρ = N + R by character class"] {
             XCTAssertTrue(output.text.contains(line), "«\(line)» is missing from:\n\(output.text)")
         }
     }
