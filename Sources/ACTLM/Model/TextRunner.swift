@@ -80,8 +80,10 @@ public final class TextRunner {
         let n = inputs.count
         let loss = parameters.withUnsafeBufferPointer { θ in
             buffer.withUnsafeBufferPointer { all in
-                network.forward(parameters: θ, inputs: UnsafeBufferPointer(rebasing: all[inputs]),
-                                targets: withTargets ? UnsafeBufferPointer(rebasing: all[inputs.lowerBound + 1...inputs.upperBound]) : nil)
+                // The targets are the inputs shifted by one: the next byte of the text.
+                let targets = all[inputs.lowerBound + 1..<inputs.upperBound + 1]
+                return network.forward(parameters: θ, inputs: UnsafeBufferPointer(rebasing: all[inputs]),
+                                       targets: withTargets ? UnsafeBufferPointer(rebasing: targets) : nil)
             }
         }
         if withTargets { evaluation.loss.add(loss) }
