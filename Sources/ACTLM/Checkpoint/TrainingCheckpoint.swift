@@ -41,11 +41,15 @@ public struct TrainingCheckpoint {
         public var meanRho: [Double]
         public var chars: Int
 
+        public init(step: Int, bpc: Double, meanRho: [Double], chars: Int) {
+            self.step = step
+            self.bpc = bpc
+            self.meanRho = meanRho
+            self.chars = chars
+        }
+
         public init(_ result: ValidationResult) {
-            step = result.step
-            bpc = result.bpc
-            meanRho = result.meanRho
-            chars = result.chars
+            self.init(step: result.step, bpc: result.bpc, meanRho: result.meanRho, chars: result.chars)
         }
     }
 
