@@ -16,53 +16,195 @@ public final class Network<Scalar: NetworkScalar> {
     /// Time steps of the last forward window (≤ seq).
     public private(set) var length = 0
 
+    static var vocabulary: Int { ModelConfig.vocabulary }
+
+    private let layers: [ACTLSTMLayer<Scalar>]
+    private let inputs: UnsafeMutablePointer<UInt8>     // [T·B]
+    private let targets: UnsafeMutablePointer<UInt8>    // [T·B]
+    private var hasTargets = false
+    private let logitBuffer: UnsafeMutablePointer<Scalar>   // [T·B, 256]; backward turns it into dL/dlogits
+    private let natsBuffer: UnsafeMutablePointer<Double>     // [T·B]
+    private let dTop: UnsafeMutablePointer<Scalar>           // [T·B, H] gradient into a layer's output
+    private let dBelow: UnsafeMutablePointer<Scalar>         // [T·B, H] and the one it passes down
+    private var outputFlops = 0.0
+
     public init(config: ModelConfig, batch: Int, seq: Int, tau: Double = 0) {
+        precondition(batch >= 1 && seq >= 1, "a network needs a batch and a window of at least 1")
         self.config = config
         layout = ParameterLayout(config: config)
         self.batch = batch
         self.seq = seq
         self.tau = tau
-        fatalError("Network is being written")
+        layers = layout.layers.map { ACTLSTMLayer(layout: $0, config: config, batch: batch, seq: seq) }
+        let positions = batch * seq
+        inputs = .allocate(capacity: positions)
+        inputs.initialize(repeating: 0, count: positions)
+        targets = .allocate(capacity: positions)
+        targets.initialize(repeating: 0, count: positions)
+        logitBuffer = .allocate(capacity: positions * Self.vocabulary)
+        logitBuffer.initialize(repeating: 0, count: positions * Self.vocabulary)
+        natsBuffer = .allocate(capacity: positions)
+        natsBuffer.initialize(repeating: 0, count: positions)
+        dTop = .allocate(capacity: positions * config.hidden)
+        dTop.initialize(repeating: 0, count: positions * config.hidden)
+        dBelow = .allocate(capacity: positions * config.hidden)
+        dBelow.initialize(repeating: 0, count: positions * config.hidden)
+    }
+
+    deinit {
+        inputs.deallocate()
+        targets.deallocate()
+        logitBuffer.deallocate()
+        natsBuffer.deallocate()
+        dTop.deallocate()
+        dBelow.deallocate()
     }
 
     /// The recurrent state carried into the next window: [L, 2, B, H], per layer h then c.
     public var state: [Scalar] {
-        get { fatalError() }
-        set { fatalError() }
+        get {
+            let n = batch * config.hidden
+            var s = [Scalar](repeating: 0, count: layers.count * 2 * n)
+            for (l, layer) in layers.enumerated() {
+                for i in 0..<n {
+                    s[2 * l * n + i] = layer.hState[i]
+                    s[(2 * l + 1) * n + i] = layer.cState[i]
+                }
+            }
+            return s
+        }
+        set {
+            let n = batch * config.hidden
+            precondition(newValue.count == layers.count * 2 * n, "a state of \(newValue.count) values for [L, 2, B, H]")
+            for (l, layer) in layers.enumerated() {
+                for i in 0..<n {
+                    layer.hState[i] = newValue[2 * l * n + i]
+                    layer.cState[i] = newValue[(2 * l + 1) * n + i]
+                }
+            }
+        }
     }
 
     /// Zeroes the carried state (the start of a text).
-    public func resetState() { fatalError() }
+    public func resetState() {
+        for layer in layers { layer.resetState() }
+    }
 
     /// Runs a window of `inputs.count / batch` time steps (time-major: `inputs[t·B + b]`); with `targets`
     /// (the byte after each input) it also computes the loss. Replaces the carried state with the state
     /// after the window.
     @discardableResult
-    public func forward(parameters: UnsafeBufferPointer<Scalar>, inputs: UnsafeBufferPointer<UInt8>,
-                        targets: UnsafeBufferPointer<UInt8>?) -> WindowLoss {
-        fatalError()
+    public func forward(parameters: UnsafeBufferPointer<Scalar>, inputs x: UnsafeBufferPointer<UInt8>,
+                        targets y: UnsafeBufferPointer<UInt8>?) -> WindowLoss {
+        precondition(parameters.count == layout.count, "\(parameters.count) parameters for a model of \(layout.count)")
+        precondition(x.count % batch == 0 && x.count / batch <= seq && x.count > 0,
+                     "\(x.count) inputs do not make a window of at most \(seq) steps of \(batch) streams")
+        precondition(y == nil || y!.count == x.count, "one target per input")
+        let θ = parameters.baseAddress!
+        length = x.count / batch
+        let positions = x.count, H = config.hidden, V = Self.vocabulary
+        inputs.update(from: x.baseAddress!, count: positions)
+        hasTargets = y != nil
+        if let y { targets.update(from: y.baseAddress!, count: positions) }
+
+        var loss = WindowLoss(layers: layers.count)
+        for (l, layer) in layers.enumerated() {
+            loss.ponder[l] = layer.forward(θ, length: length, bytes: l == 0 ? inputs : nil,
+                                           below: l == 0 ? nil : layers[l - 1].output)
+        }
+
+        // logits = h_t W_y + b_y
+        let outputBias = θ + layout.outputBias.lowerBound
+        for i in 0..<positions { (logitBuffer + i * V).update(from: outputBias, count: V) }
+        Scalar.gemm(transposeA: false, transposeB: false, m: positions, n: V, k: H, alpha: 1, a: layers.last!.output,
+                    lda: H, b: θ + layout.outputWeights.lowerBound, ldb: V, beta: 1, c: logitBuffer, ldc: V)
+        outputFlops += 2 * Double(positions * V * H)
+
+        loss.count = positions
+        guard y != nil else { return loss }
+        for i in 0..<positions {
+            let z = logitBuffer + i * V
+            var maximum = z[0]
+            for v in 1..<V { maximum = max(maximum, z[v]) }
+            var sum = Scalar(0)
+            for v in 0..<V { sum += Scalar.exponential(z[v] - maximum) }
+            let nats = (maximum + Scalar.logarithm(sum) - z[Int(targets[i])]).double
+            natsBuffer[i] = nats
+            loss.taskNats += nats
+        }
+        return loss
     }
 
     /// Gradients of the last forward window's objective, written over `gradients` (layout order).
-    /// Needs that forward to have had targets.
+    /// Needs that forward to have had targets. Consumes the window's logits.
     public func backward(parameters: UnsafeBufferPointer<Scalar>, gradients: UnsafeMutableBufferPointer<Scalar>) {
-        fatalError()
+        precondition(hasTargets, "backward needs a forward window with targets")
+        precondition(gradients.count == layout.count, "\(gradients.count) gradients for a model of \(layout.count)")
+        let θ = parameters.baseAddress!, g = gradients.baseAddress!
+        let positions = length * batch, H = config.hidden, V = Self.vocabulary
+        g.update(repeating: 0, count: layout.count)
+        let scale = 1 / Scalar(Double(positions))
+
+        // dL/dlogits = (softmax − onehot(target)) / (B·T), in place of the logits.
+        let gOutputBias = g + layout.outputBias.lowerBound
+        for i in 0..<positions {
+            let z = logitBuffer + i * V
+            var maximum = z[0]
+            for v in 1..<V { maximum = max(maximum, z[v]) }
+            var sum = Scalar(0)
+            for v in 0..<V {
+                let e = Scalar.exponential(z[v] - maximum)
+                z[v] = e
+                sum += e
+            }
+            let normaliser = scale / sum
+            for v in 0..<V { z[v] *= normaliser }
+            z[Int(targets[i])] -= scale
+            for v in 0..<V { gOutputBias[v] += z[v] }
+        }
+        hasTargets = false
+        let top = layers.last!.output
+        Scalar.gemm(transposeA: true, transposeB: false, m: H, n: V, k: positions, alpha: 1, a: top, lda: H,
+                    b: logitBuffer, ldb: V, beta: 1, c: g + layout.outputWeights.lowerBound, ldc: V)
+        Scalar.gemm(transposeA: false, transposeB: true, m: positions, n: H, k: V, alpha: 1, a: logitBuffer, lda: V,
+                    b: θ + layout.outputWeights.lowerBound, ldb: V, beta: 0, c: dTop, ldc: H)
+        outputFlops += 4 * Double(positions * V * H)
+
+        let ponderWeight = Scalar(tau) * scale
+        var dOutput = dTop, dInput = dBelow
+        for l in stride(from: layers.count - 1, through: 0, by: -1) {
+            layers[l].backward(θ, g, length: length, bytes: l == 0 ? inputs : nil,
+                               below: l == 0 ? nil : layers[l - 1].output, dOutput: dOutput,
+                               dInput: l == 0 ? nil : dInput, ponderWeight: ponderWeight)
+            swap(&dOutput, &dInput)
+        }
     }
 
     /// The 256 logits at `position` = t·B + b of the last forward window.
-    public func logits(at position: Int) -> UnsafeBufferPointer<Scalar> { fatalError() }
+    public func logits(at position: Int) -> UnsafeBufferPointer<Scalar> {
+        precondition(position >= 0 && position < length * batch, "position \(position) outside the last window")
+        return UnsafeBufferPointer(start: logitBuffer + position * Self.vocabulary, count: Self.vocabulary)
+    }
 
     /// −ln p(target) at `position` of the last forward window (which had targets).
-    public func nats(at position: Int) -> Double { fatalError() }
+    public func nats(at position: Int) -> Double {
+        precondition(position >= 0 && position < length * batch, "position \(position) outside the last window")
+        return natsBuffer[position]
+    }
 
     /// ρ = N + R of `layer` (from 0) at every position of the last forward window: [length·B].
-    public func rho(layer: Int) -> UnsafeBufferPointer<Float> { fatalError() }
+    public func rho(layer: Int) -> UnsafeBufferPointer<Float> {
+        UnsafeBufferPointer(start: layers[layer].rho, count: length * batch)
+    }
 
     /// N, the ponder steps of `layer` at every position of the last forward window: [length·B].
-    public func steps(layer: Int) -> UnsafeBufferPointer<Int32> { fatalError() }
+    public func steps(layer: Int) -> UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(start: layers[layer].steps, count: length * batch)
+    }
 
-    /// Floating-point operations of the matrix and elementwise work done so far, forward and backward.
-    public private(set) var flops: Double = 0
+    /// Matrix floating-point operations done so far, forward and backward (GEMM and GEMV: 2 per
+    /// multiply-add), the measure `actlm bench` divides by time.
+    public var flops: Double { layers.reduce(outputFlops) { $0 + $1.flops } }
 }
 
 extension Network {

@@ -1,0 +1,129 @@
+import XCTest
+import ACTLM
+
+/// Every gradient of the hand-written backward pass against central finite differences, in Double, on
+/// small models with ACT really active: streams halting at different ponder steps, some at the cap M,
+/// τ > 0, several time steps, and a non-zero state carried in.
+final class NetworkGradientTests: XCTestCase {
+    func testEveryGradientMatchesFiniteDifferencesWithPondering() throws {
+        let config = ModelConfig(layers: 2, hidden: 5, maxPonder: 4, epsilon: 0.01, haltingBias: 0)
+        let setup = NetworkTestSetup(config: config, batch: 4, seq: 3, tau: 0.05, seed: 7)
+        let stepsSeen = setup.stepsSeen()
+        XCTAssertGreaterThanOrEqual(Set(stepsSeen).count, 3, "streams should halt at different steps: \(stepsSeen)")
+        XCTAssertTrue(stepsSeen.contains(Int32(config.maxPonder)), "some streams should reach M: \(stepsSeen)")
+        XCTAssertTrue(stepsSeen.contains(1), "some streams should halt after one step: \(stepsSeen)")
+        try setup.checkAllGradients()
+    }
+
+    func testGradientsOfAThreeLayerModelWithoutTimePenalty() throws {
+        let config = ModelConfig(layers: 3, hidden: 3, maxPonder: 3, epsilon: 0.01, haltingBias: 0)
+        let setup = NetworkTestSetup(config: config, batch: 3, seq: 4, tau: 0, seed: 11)
+        try setup.checkAllGradients()
+    }
+
+    func testGradientsOfPlainLSTMWhenMIsOne() throws {
+        let config = ModelConfig(layers: 2, hidden: 4, maxPonder: 1)
+        let setup = NetworkTestSetup(config: config, batch: 2, seq: 3, tau: 0.1, seed: 3)
+        XCTAssertEqual(Set(setup.stepsSeen()), [1])
+        try setup.checkAllGradients()
+    }
+}
+
+/// A small Double network with random weights large enough that halting varies between streams, a random
+/// carried state, and a random window of bytes.
+struct NetworkTestSetup {
+    let config: ModelConfig
+    let batch: Int
+    let seq: Int
+    let tau: Double
+    let network: Network<Double>
+    var parameters: [Double]
+    let state: [Double]
+    let inputs: [UInt8]
+    let targets: [UInt8]
+
+    init(config: ModelConfig, batch: Int, seq: Int, tau: Double, seed: UInt64) {
+        self.config = config
+        self.batch = batch
+        self.seq = seq
+        self.tau = tau
+        var random = RandomSource(seed: seed)
+        let layout = ParameterLayout(config: config)
+        parameters = layout.initialParameters(random: &random).map { 2 * Double($0) }
+        for layer in layout.layers {
+            for i in layer.haltingWeights { parameters[i] = 3 * random.nextGaussian() }
+            parameters[layer.haltingBias] = -0.3
+        }
+        network = Network<Double>(config: config, batch: batch, seq: seq, tau: tau)
+        state = (0..<network.state.count).map { _ in 0.5 * random.nextGaussian() }
+        // A few byte values, so input-weight rows get several contributions.
+        inputs = (0..<batch * seq).map { _ in UInt8(97 + random.next() % 5) }
+        targets = (0..<batch * seq).map { _ in UInt8(97 + random.next() % 5) }
+    }
+
+    /// The objective and the ponder steps of every layer and position at `θ`.
+    func evaluate(_ θ: [Double]) -> (objective: Double, steps: [Int32]) {
+        network.state = state
+        let loss = network.forward(parameters: θ, inputs: inputs, targets: targets)
+        let steps = (0..<config.layers).flatMap { Array(network.steps(layer: $0)) }
+        return (loss.objective(tau: tau), steps)
+    }
+
+    func stepsSeen() -> [Int32] { evaluate(parameters).steps }
+
+    func analyticGradient() -> [Double] {
+        _ = evaluate(parameters)
+        return network.backward(parameters: parameters)
+    }
+
+    /// Central differences for every parameter; a parameter whose nudge changes some halting decision
+    /// (N is piecewise constant, so the derivative is one-sided there) is skipped, and few may be.
+    func checkAllGradients(file: StaticString = #filePath, line: UInt = #line) throws {
+        let analytic = analyticGradient()
+        let (_, baseSteps) = evaluate(parameters)
+        let h = 1e-5
+        var θ = parameters
+        var skipped = 0, checked = 0, worst = 0.0
+        for i in θ.indices {
+            let original = θ[i]
+            θ[i] = original + h
+            let (plus, stepsPlus) = evaluate(θ)
+            θ[i] = original - h
+            let (minus, stepsMinus) = evaluate(θ)
+            θ[i] = original
+            if stepsPlus != baseSteps || stepsMinus != baseSteps {
+                skipped += 1
+                continue
+            }
+            let numeric = (plus - minus) / (2 * h)
+            let error = abs(numeric - analytic[i]) / max(abs(numeric) + abs(analytic[i]), 1e-3)
+            worst = max(worst, error)
+            checked += 1
+            if error > 1e-5 {
+                XCTFail("parameter \(i) (\(ParameterName.of(i, in: network.layout))): analytic \(analytic[i]), "
+                        + "numeric \(numeric)", file: file, line: line)
+                return
+            }
+        }
+        XCTAssertLessThan(skipped, θ.count / 100, "too many parameters sit on a halting decision", file: file, line: line)
+        XCTAssertGreaterThan(analytic.filter { $0 != 0 }.count, θ.count / 4, "most gradients should be non-zero",
+                             file: file, line: line)
+        print("gradient check: \(checked) parameters, \(skipped) skipped, worst relative error \(worst)")
+    }
+}
+
+/// Names a parameter index for failure messages.
+enum ParameterName {
+    static func of(_ i: Int, in layout: ParameterLayout) -> String {
+        for (l, layer) in layout.layers.enumerated() {
+            let parts: [(String, Range<Int>)] = [
+                ("input weights", layer.inputWeights), ("flag weights", layer.flagWeights),
+                ("recurrent weights", layer.recurrentWeights), ("bias", layer.bias),
+                ("halting weights", layer.haltingWeights), ("halting bias", layer.haltingBias..<layer.haltingBias + 1),
+            ]
+            for (name, range) in parts where range.contains(i) { return "layer \(l + 1) \(name)[\(i - range.lowerBound)]" }
+        }
+        if layout.outputWeights.contains(i) { return "output weights[\(i - layout.outputWeights.lowerBound)]" }
+        return "output bias[\(i - layout.outputBias.lowerBound)]"
+    }
+}
