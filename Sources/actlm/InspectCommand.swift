@@ -1,8 +1,107 @@
 import ArgumentParser
 import ACTLM
+import Foundation
 
-// Placeholder while the feature is built; replaced by the real command.
 struct InspectCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inspect", abstract: "(not built yet)")
-    func run() throws { throw ValidationError("'inspect' is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show what a training checkpoint holds: model, progress, validation and where the model ponders.",
+        discussion: """
+            The ponder statistics come from the checkpoint's last validation: mean ponder cost ρ by \
+            character class and layer, whether word boundaries get more computation than word insides, \
+            the histogram of ponder steps N, and N for every byte of a fixed held-out excerpt.
+
+            Examples:
+              actlm inspect checkpoints/run-20261126-031500/best.ckpt
+              actlm inspect checkpoints/first/latest.ckpt --json
+            """
+    )
+
+    @Argument(help: "A checkpoint file (latest.ckpt or best.ckpt in a run folder).")
+    var checkpoint: String
+
+    @Flag(help: "Print one JSON object (snake_case keys) instead of text.")
+    var json = false
+
+    func run() throws {
+        let checkpoint = try TrainingCheckpoint.read(from: self.checkpoint)
+        let report = InspectReport(path: self.checkpoint, checkpoint)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(text(checkpoint, report.ponder), terminator: "")
+        }
+    }
+
+    private func text(_ c: TrainingCheckpoint, _ ponder: PonderReport) -> String {
+        let model = c.config, options = c.options
+        let f4 = { (x: Double) in String(format: "%.4f", x) }
+        var lines = [
+            "checkpoint  \(self.checkpoint) (written by actlm \(c.writtenBy))",
+            "model       L=\(model.layers) H=\(model.hidden) M=\(model.maxPonder) ε=\(model.epsilon) "
+                + "halting bias \(model.haltingBias), \(grouped(c.parameters.count)) parameters",
+            "training    batch \(options.batch) × \(options.seq) bytes, τ \(options.tau), lr \(options.schedule.peak) "
+                + "(warm-up \(options.schedule.warmupSteps), decay \(options.schedule.decay.rawValue)), "
+                + "clip \(options.clip), seed \(options.seed)",
+            "corpus      \(c.corpus.path): \(grouped(Int(c.corpus.trainBytes))) training, "
+                + "\(grouped(Int(c.corpus.validBytes))) validation bytes"
+                + (c.corpus.validPath.map { " (from \($0))" } ?? ""),
+            "progress    step \(grouped(c.step)), \(grouped(c.chars)) bytes (\(String(format: "%.2f", c.epochs)) "
+                + "epochs), \(String(format: "%.1f", c.elapsedSeconds / 60)) minutes",
+        ]
+        if let v = c.validation {
+            lines.append("validation  bpc \(f4(v.bpc)) at step \(grouped(v.step)) on \(grouped(v.chars)) bytes "
+                + "(best \(f4(c.bestValidBPC ?? v.bpc))); mean ρ per layer "
+                + v.meanRho.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        } else {
+            lines.append("validation  none yet: the run was saved before its first validation")
+        }
+        var out = lines.joined(separator: "\n") + "\n\n"
+        if c.validation != nil {
+            out += ponder.text
+            if !c.ponderTrace.text.isEmpty { out += "\n" + PonderReport.traceText(c.ponderTrace) }
+        }
+        return out
+    }
+}
+
+/// The JSON shape of `actlm inspect --json`.
+private struct InspectReport: Encodable {
+    struct Progress: Encodable {
+        let step: Int
+        let chars: Int
+        let epochs: Double
+        let elapsedSeconds: Double
+    }
+
+    let path: String
+    let writtenBy: String
+    let config: ModelConfig
+    let parameters: Int
+    let options: TrainingOptions
+    let corpus: TrainingCheckpoint.CorpusIdentity
+    let progress: Progress
+    let validation: TrainingCheckpoint.ValidationSummary?
+    let bestValidBpc: Double?
+    let ponder: PonderReport
+    let trace: PonderTrace
+
+    init(path: String, _ c: TrainingCheckpoint) {
+        self.path = path
+        writtenBy = c.writtenBy
+        config = c.config
+        parameters = c.parameters.count
+        options = c.options
+        corpus = c.corpus
+        progress = Progress(step: c.step, chars: c.chars, epochs: c.epochs, elapsedSeconds: c.elapsedSeconds)
+        validation = c.validation
+        bestValidBpc = c.bestValidBPC
+        ponder = PonderReport(c.ponderStats)
+        trace = c.ponderTrace
+    }
 }

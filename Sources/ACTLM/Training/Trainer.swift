@@ -1,0 +1,324 @@
+import Foundation
+
+/// How often a run records metrics, validates and saves, in steps; 0 turns validation or periodic saves off.
+public struct TrainingCadence: Equatable, Sendable {
+    public var evalEvery: Int
+    public var checkpointEvery: Int
+    public var logEvery: Int
+
+    public init(evalEvery: Int = 500, checkpointEvery: Int = 500, logEvery: Int = 50) {
+        self.evalEvery = evalEvery
+        self.checkpointEvery = checkpointEvery
+        self.logEvery = logEvery
+    }
+
+    public func validate() throws {
+        for (flag, value) in [("--eval-every", evalEvery), ("--checkpoint-every", checkpointEvery)] where value < 0 {
+            throw TrainingError.invalidOption("\(flag) must be 0 (never) or more (got \(value))")
+        }
+        if logEvery < 1 { throw TrainingError.invalidOption("--log-every must be at least 1 (got \(logEvery))") }
+    }
+}
+
+/// Where training stands after a step; reported after every one.
+public struct TrainingProgress: Sendable {
+    public var step: Int
+    public var chars: Int
+    public var epochs: Double
+    /// Training bpc and mean ρ per layer over the steps since the last metrics record.
+    public var trainBPC: Double
+    public var meanRho: [Double]
+    public var learningRate: Double
+    /// ‖g‖₂ of this step before clipping.
+    public var gradNorm: Double
+    /// Training bytes per second of this session, validation and saving not counted.
+    public var charsPerSecond: Double
+    /// Until the nearest stop limit, at the current speed.
+    public var etaSeconds: Double?
+    /// True on the steps that wrote a metrics record: plain (non-terminal) output prints those.
+    public var isRecorded: Bool
+}
+
+public enum TrainingEvent {
+    case progress(TrainingProgress)
+    /// `improved`: the best validation bpc of the run so far, saved as best.ckpt.
+    case validated(ValidationResult, improved: Bool)
+    case saved(path: String, step: Int)
+}
+
+/// How a call to `train` ended.
+public struct TrainingOutcome: Sendable {
+    public var reason: StopReason
+    public var step: Int
+    public var chars: Int
+    public var epochs: Double
+    /// Steps taken in this call.
+    public var sessionSteps: Int
+    public var charsPerSecond: Double
+    public var validation: TrainingCheckpoint.ValidationSummary?
+    public var bestValidBPC: Double?
+    /// The checkpoint written last in this call, if any.
+    public var saved: String?
+}
+
+/// Truncated-BPTT training of the ACT-LSTM over a corpus's B streams: the recurrent state is carried from
+/// window to window, Adam updates after each window from gradients clipped by global norm, the learning
+/// rate follows the schedule, and every step is a pure function of the state a checkpoint records, so a
+/// resumed run retraces the original bit for bit.
+public final class Trainer {
+    public let options: TrainingOptions
+    public let folder: RunFolder
+    public let corpus: Corpus
+    public private(set) var step: Int
+    /// Training bytes read so far.
+    public private(set) var chars: Int
+    /// The flat parameter buffer (ParameterLayout order).
+    public var parameters: [Float]
+    public private(set) var adam: Adam
+    public private(set) var random: RandomSource
+    public private(set) var bestValidBPC: Double?
+    /// The last validation summary, this session's or the resumed checkpoint's.
+    public private(set) var validation: TrainingCheckpoint.ValidationSummary?
+    /// The checkpoint saved last (or resumed from): named when training diverges.
+    public private(set) var lastCheckpoint: String?
+
+    private let network: Network<Float>
+    private let batches: CorpusBatches
+    private let evaluator: ValidationEvaluator?
+    private let metrics: MetricsLog
+    private var gradients: [Float]
+    private var window: BatchWindow
+    private var ponderStats: PonderStats
+    private var ponderTrace: PonderTrace
+    private let elapsedBefore: Double
+    private var session = Stopwatch()
+
+    /// A new run: weights initialised from `options.seed`, metrics.jsonl started afresh in `folder`.
+    public convenience init(corpus: Corpus, options: TrainingOptions, folder: RunFolder) throws {
+        try options.validate()
+        var random = RandomSource(seed: options.seed)
+        let parameters = ParameterLayout(config: options.model).initialParameters(random: &random)
+        try self.init(corpus: corpus, options: options, folder: folder, parameters: parameters,
+                      random: random, resumed: nil)
+    }
+
+    /// Continues the run `checkpoint` (read from `path`) on `corpus`, which must be the one it trained on.
+    public convenience init(corpus: Corpus, resuming checkpoint: TrainingCheckpoint, from path: String,
+                            folder: RunFolder) throws {
+        let stored = checkpoint.corpus, info = corpus.info
+        if stored.trainBytes != info.trainBytes || stored.validBytes != info.validBytes {
+            throw TrainingError.corpusChanged(path: corpus.path, detail: "it splits into \(info.trainBytes) training "
+                + "and \(info.validBytes) validation bytes, the checkpoint's corpus \(stored.path) into "
+                + "\(stored.trainBytes) and \(stored.validBytes)")
+        }
+        try self.init(corpus: corpus, options: checkpoint.options, folder: folder, parameters: checkpoint.parameters,
+                      random: checkpoint.random, resumed: checkpoint)
+        lastCheckpoint = path
+    }
+
+    private init(corpus: Corpus, options: TrainingOptions, folder: RunFolder, parameters: [Float],
+                 random: RandomSource, resumed: TrainingCheckpoint?) throws {
+        self.options = options
+        self.folder = folder
+        self.corpus = corpus
+        self.parameters = parameters
+        self.random = random
+        let config = options.model
+        network = Network<Float>(config: config, batch: options.batch, seq: options.seq, tau: options.tau)
+        batches = try corpus.batches(batch: options.batch, seq: options.seq, positions: resumed?.positions)
+        evaluator = corpus.info.validBytes > 0
+            ? try ValidationEvaluator(corpus: corpus, batch: options.batch, seq: options.seq,
+                                      validChars: options.validChars, traceChars: options.traceChars)
+            : nil
+        gradients = [Float](repeating: 0, count: parameters.count)
+        window = BatchWindow(batch: options.batch, seq: options.seq)
+        CheckpointFile.removeStaleTemporaries(in: folder.path)
+        metrics = try MetricsLog(directory: folder.path, history: resumed?.history ?? [])
+        if let resumed {
+            step = resumed.step
+            chars = resumed.chars
+            adam = resumed.adam
+            network.state = resumed.networkState
+            bestValidBPC = resumed.bestValidBPC
+            validation = resumed.validation
+            ponderStats = resumed.ponderStats
+            ponderTrace = resumed.ponderTrace
+            elapsedBefore = resumed.elapsedSeconds
+        } else {
+            step = 0
+            chars = 0
+            adam = Adam(parameterCount: parameters.count)
+            ponderStats = PonderStats(layers: config.layers, maxPonder: config.maxPonder)
+            ponderTrace = PonderTrace(text: [], layers: config.layers)
+            elapsedBefore = 0
+        }
+    }
+
+    public var epochs: Double { Double(chars) / Double(corpus.info.trainBytes) }
+
+    /// Held-out bytes the validation reads (0 without a validation part).
+    public var validationChars: Int { evaluator.map { $0.batch * ($0.segment - 1) } ?? 0 }
+
+    // MARK: Training
+
+    /// Trains until a limit in `limits` is reached or `shouldStop` says so, validating, recording metrics
+    /// and saving as `cadence` says. A limit ends with a validation and a save; a stop request saves at
+    /// once. A non-finite loss or gradient throws `TrainingError.diverged` before anything is saved.
+    public func train(limits: TrainingLimits, cadence: TrainingCadence = TrainingCadence(),
+                      shouldStop: () -> Bool = { false },
+                      report: (TrainingEvent) -> Void = { _ in }) throws -> TrainingOutcome {
+        try limits.validate()
+        try cadence.validate()
+        session = Stopwatch()
+        var sessionSteps = 0, sessionChars = 0
+        var trainingSeconds = 0.0
+        var sinceRecord = WindowLoss(layers: options.model.layers)
+        var lastRecorded = sinceRecord
+        var saved: String?
+        var rate = 0.0, norm = 0.0
+        var recordedStep: Int?, savedStep: Int?
+        func speed() -> Double { trainingSeconds > 0 ? Double(sessionChars) / trainingSeconds : 0 }
+        func record(_ validated: ValidationResult?) throws {
+            recordedStep = step
+            if sinceRecord.count > 0 { lastRecorded = sinceRecord }
+            try metrics.append(MetricsRecord(
+                step: step, chars: chars, elapsedSeconds: elapsedBefore + session.seconds,
+                trainBPC: lastRecorded.bitsPerCharacter, validBPC: validated?.bpc, learningRate: rate,
+                gradNorm: norm, meanRho: lastRecorded.meanPonder, charsPerSecond: speed()))
+            sinceRecord = WindowLoss(layers: options.model.layers)
+        }
+        func validateAndSave() throws {
+            let result = try validateRecordingBest(report: report)
+            try record(result)
+            saved = try save(best: result.map { $0.bpc == bestValidBPC } ?? false, report: report)
+            savedStep = step
+        }
+        func outcome(_ reason: StopReason) -> TrainingOutcome {
+            TrainingOutcome(reason: reason, step: step, chars: chars, epochs: epochs, sessionSteps: sessionSteps,
+                            charsPerSecond: speed(), validation: validation, bestValidBPC: bestValidBPC,
+                            saved: saved)
+        }
+
+        while true {
+            if let reason = limits.reached(step: step, chars: chars, epochs: epochs, sessionSeconds: session.seconds) {
+                let upToDate = savedStep == step && (evaluator == nil || validation?.step == step)
+                if sessionSteps > 0 && !upToDate { try validateAndSave() }
+                return outcome(reason)
+            }
+            if shouldStop() {
+                if sessionSteps > 0 && savedStep != step {
+                    if recordedStep != step { try record(nil) }
+                    saved = try save(best: false, report: report)
+                }
+                return outcome(.signal)
+            }
+            let watch = Stopwatch()
+            rate = options.schedule.rate(at: step)
+            let loss = try trainStep(learningRate: rate, norm: &norm)
+            trainingSeconds += watch.seconds
+            sessionSteps += 1
+            sessionChars += loss.count
+            sinceRecord.add(loss)
+
+            let validating = evaluator != nil && cadence.evalEvery > 0 && step % cadence.evalEvery == 0
+            let recorded = step % cadence.logEvery == 0
+            let shown = sinceRecord
+            if validating {
+                try validateAndSave()
+            } else {
+                if recorded { try record(nil) }
+                if cadence.checkpointEvery > 0 && step % cadence.checkpointEvery == 0 {
+                    saved = try save(best: false, report: report)
+                    savedStep = step
+                }
+            }
+            report(.progress(TrainingProgress(
+                step: step, chars: chars, epochs: epochs, trainBPC: shown.bitsPerCharacter, meanRho: shown.meanPonder,
+                learningRate: rate, gradNorm: norm, charsPerSecond: speed(),
+                etaSeconds: limits.remainingSeconds(step: step, chars: chars, charsPerStep: options.batch * options.seq,
+                                                    trainBytes: corpus.info.trainBytes,
+                                                    sessionSeconds: session.seconds, charsPerSecond: speed()),
+                isRecorded: recorded || validating)))
+        }
+    }
+
+    /// One window: forward with the carried state, backward, clip, Adam. Returns the window's loss.
+    private func trainStep(learningRate: Double, norm: inout Double) throws -> WindowLoss {
+        try batches.next(into: &window)
+        let loss = parameters.withUnsafeBufferPointer { θ in
+            window.inputs.withUnsafeBufferPointer { x in
+                window.targets.withUnsafeBufferPointer { y in network.forward(parameters: θ, inputs: x, targets: y) }
+            }
+        }
+        let objective = loss.objective(tau: options.tau)
+        guard objective.isFinite else { throw diverged("training loss", objective, learningRate) }
+        parameters.withUnsafeBufferPointer { θ in
+            gradients.withUnsafeMutableBufferPointer { network.backward(parameters: θ, gradients: $0) }
+        }
+        let clipping = gradients.withUnsafeMutableBufferPointer { GradientClipping.clip($0, maxNorm: Float(options.clip)) }
+        norm = clipping.norm
+        guard clipping.isFinite else { throw diverged("gradient norm", clipping.norm, learningRate) }
+        adam.update(parameters: &parameters, gradients: gradients, learningRate: Float(learningRate))
+        step += 1
+        chars += loss.count
+        return loss
+    }
+
+    private func diverged(_ quantity: String, _ value: Double, _ rate: Double) -> TrainingError {
+        .diverged(step: step + 1, quantity: quantity, value: value, learningRate: rate, lastCheckpoint: lastCheckpoint)
+    }
+
+    // MARK: Validation
+
+    /// Scores the current weights on the held-out bytes without touching the training state; nil when
+    /// the corpus has no validation part.
+    public func validate() -> ValidationResult? {
+        guard let evaluator else { return nil }
+        return parameters.withUnsafeBufferPointer { evaluator.evaluate(network: network, parameters: $0, step: step) }
+    }
+
+    /// Validates (unless this step already was), keeps the statistics for the next checkpoint and notes a
+    /// new best; a non-finite bpc is divergence.
+    private func validateRecordingBest(report: (TrainingEvent) -> Void) throws -> ValidationResult? {
+        guard let result = validate() else { return nil }
+        guard result.bpc.isFinite else {
+            throw TrainingError.diverged(step: step, quantity: "validation loss", value: result.bpc,
+                                         learningRate: options.schedule.rate(at: max(step - 1, 0)),
+                                         lastCheckpoint: lastCheckpoint)
+        }
+        validation = TrainingCheckpoint.ValidationSummary(result)
+        ponderStats = result.stats
+        ponderTrace = result.trace
+        let improved = bestValidBPC.map { result.bpc < $0 } ?? true
+        if improved { bestValidBPC = result.bpc }
+        report(.validated(result, improved: improved))
+        return result
+    }
+
+    // MARK: Checkpoints
+
+    /// Everything needed to continue exactly from here.
+    public func checkpoint() -> TrainingCheckpoint {
+        TrainingCheckpoint(options: options, corpus: TrainingCheckpoint.CorpusIdentity(corpus.info), step: step,
+                           chars: chars, elapsedSeconds: elapsedBefore + session.seconds, bestValidBPC: bestValidBPC,
+                           validation: validation, parameters: parameters, adam: adam, positions: batches.positions,
+                           networkState: network.state, random: random, history: metrics.records,
+                           ponderStats: ponderStats, ponderTrace: ponderTrace)
+    }
+
+    /// Writes latest.ckpt (and best.ckpt) atomically; weights that are not all finite are never written.
+    private func save(best: Bool, report: (TrainingEvent) -> Void) throws -> String {
+        if let bad = parameters.firstIndex(where: { !$0.isFinite }) {
+            throw diverged("weight \(bad)", Double(parameters[bad]), options.schedule.rate(at: max(step - 1, 0)))
+        }
+        let file = try checkpoint().file()
+        try file.write(to: folder.latest)
+        lastCheckpoint = folder.latest
+        report(.saved(path: folder.latest, step: step))
+        if best {
+            try file.write(to: folder.best)
+            report(.saved(path: folder.best, step: step))
+        }
+        return folder.latest
+    }
+}

@@ -1,0 +1,68 @@
+/// The hyper-parameters of a training run: everything that decides the trained weights, stored in every
+/// checkpoint so that a resumed run continues with exactly the same settings.
+///
+/// `TrainingOptions.defaults` is the one place the defaults live; `actlm train --help` shows them from here.
+public struct TrainingOptions: Codable, Equatable, Sendable {
+    public var model: ModelConfig
+    public var batch: Int                     // B streams read side by side
+    public var seq: Int                       // T bytes per window of truncated BPTT
+    public var tau: Double                    // τ, the time penalty
+    public var schedule: LearningRateSchedule
+    /// Gradients are scaled down to this global norm when above it; 0 turns clipping off.
+    public var clip: Double
+    public var seed: UInt64
+    /// The last fraction of the corpus kept for validation (when no separate validation file is given).
+    public var validFraction: Double
+    /// Validation reads at most this many held-out bytes: enough for a stable bpc, few enough to be quick.
+    public var validChars: Int
+    /// Length of the fixed validation excerpt whose per-byte ponder each checkpoint records.
+    public var traceChars: Int
+
+    public init(model: ModelConfig, batch: Int, seq: Int, tau: Double, schedule: LearningRateSchedule,
+                clip: Double, seed: UInt64, validFraction: Double, validChars: Int, traceChars: Int) {
+        self.model = model
+        self.batch = batch
+        self.seq = seq
+        self.tau = tau
+        self.schedule = schedule
+        self.clip = clip
+        self.seed = seed
+        self.validFraction = validFraction
+        self.validChars = validChars
+        self.traceChars = traceChars
+    }
+
+    /// What a plain `actlm train CORPUS` uses: a model that learns visibly within minutes on two cores.
+    public static let defaults = TrainingOptions(
+        model: ModelConfig(layers: 2, hidden: 256, maxPonder: 8, epsilon: 0.01, haltingBias: 1),
+        batch: 32, seq: 100, tau: 0.001,
+        schedule: LearningRateSchedule(peak: 2e-3, warmupSteps: 100),
+        clip: 1, seed: 1, validFraction: 0.05, validChars: 100_000, traceChars: 1_000)
+
+    /// Throws `TrainingError.invalidOption` naming the flag at fault.
+    public func validate() throws {
+        func require(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+            if !condition { throw TrainingError.invalidOption(message()) }
+        }
+        try require(model.layers >= 1 && model.layers <= 64, "--layers must be between 1 and 64 (got \(model.layers))")
+        try require(model.hidden >= 1 && model.hidden <= 16_384,
+                    "--hidden must be between 1 and 16384 (got \(model.hidden))")
+        try require(model.maxPonder >= 1 && model.maxPonder <= 1_000,
+                    "--max-ponder must be between 1 and 1000 (got \(model.maxPonder)); 1 trains a plain LSTM")
+        try require(model.epsilon > 0 && model.epsilon < 1, "ε must be between 0 and 1 (got \(model.epsilon))")
+        try require(model.haltingBias.isFinite, "--halting-bias must be a finite number (got \(model.haltingBias))")
+        try require(batch >= 1 && batch <= 4_096, "--batch must be between 1 and 4096 (got \(batch))")
+        try require(seq >= 1 && seq <= 100_000, "--seq must be between 1 and 100000 (got \(seq))")
+        try require(tau >= 0 && tau.isFinite, "--tau must be 0 or more (got \(tau)); the paper used 0.001 to 0.1")
+        try require(clip >= 0 && clip.isFinite, "--clip must be 0 (no clipping) or more (got \(clip))")
+        try require(validFraction >= 0 && validFraction < 1,
+                    "--valid-fraction must be at least 0 and below 1 (got \(validFraction))")
+        try require(validChars >= 2, "--valid-chars must be at least 2 (got \(validChars))")
+        try require(traceChars >= 0, "--trace-chars must be 0 or more (got \(traceChars))")
+        do {
+            try schedule.validate()
+        } catch let error as LearningRateScheduleError {
+            throw TrainingError.invalidOption(error.description)
+        }
+    }
+}
