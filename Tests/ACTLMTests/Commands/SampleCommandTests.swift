@@ -74,15 +74,18 @@ final class SampleCommandTests: XCTestCase {
 /// After brief training on UTF-8 text in several scripts, what the model writes is UTF-8 too.
 final class SampleAfterTrainingTests: XCTestCase {
     func testSampleBytesDecodeAsUTF8AfterTrainingOnUTF8Text() throws {
-        let text = TinyTraining.multilingualText(bytes: 40_000)
-        let config = ModelConfig(layers: 1, hidden: 32, maxPonder: 3)
-        let (model, bpc) = TinyTraining.train(on: text, config: config, steps: Self.trainingSteps)
-        let early = bpc.prefix(20).reduce(0, +) / 20, late = bpc.suffix(20).reduce(0, +) / 20
-        print("tiny training: bpc \(early) → \(late) in \(bpc.count) steps")
-        XCTAssertLessThan(late, early - 2, "training should have taught the model a lot about this text")
-
         let directory = try CommandFixtures.temporaryDirectory(for: self)
-        try CommandFixtures.save(model, to: directory + "/checkpoints/utf8/latest.ckpt")
+        _ = try CorpusFixtures.write(TrainingText.multilingual(bytes: 40_000),
+                                     to: URL(fileURLWithPath: directory + "/utf8.txt"))
+        let train = try CommandFixtures.actlm(["train", "utf8.txt", "--layers", "1", "--hidden", "32",
+                                               "--max-ponder", "3", "--batch", "8", "--seq", "32",
+                                               "--steps", "\(Self.trainingSteps)", "--eval-every", "250",
+                                               "--lr", "0.01", "--warmup", "0"], in: directory)
+        XCTAssertEqual(train.status, 0, train.stderr + train.text)
+        let evaluation = try CommandFixtures.actlm(["eval", "checkpoints", "utf8.txt", "--json"], in: directory)
+        let bpc = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(evaluation.stdout)) as? [String: Any])?["bpc"] as? Double)
+        XCTAssertLessThan(bpc, 1, "training should have taught the model this text")
+
         for seed in 1...3 {
             let output = try CommandFixtures.actlm(["sample", "--length", "2000", "--seed", "\(seed)",
                                                     "--temperature", "0.5", "--prime", "Grüße "], in: directory)
