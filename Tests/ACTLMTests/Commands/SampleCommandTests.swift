@@ -101,6 +101,6 @@ final class SampleAfterTrainingTests: XCTestCase {
     }
 
     static var trainingSteps: Int {
-        Int(ProcessInfo.processInfo.environment["ACTLM_TINY_TRAINING_STEPS"] ?? "") ?? 1000
+        Int(ProcessInfo.processInfo.environment["ACTLM_TINY_TRAINING_STEPS"] ?? "") ?? 2000
     }
 }
