@@ -11,7 +11,7 @@ struct ACTLMCommand: ParsableCommand {
               actlm train corpora/wiki.gz           train; checkpoints go to checkpoints/
               actlm sample --prime "The "           generate text from the newest checkpoint
               actlm ponder-map some.txt             where the model thinks harder, per character
-              actlm eval checkpoints/run/best.ckpt held-out.txt   bits per character and ponder
+              actlm eval run/best.ckpt valid.txt    score a model on a text: bpc, ponder
             """,
         subcommands: [
             TrainCommand.self, SampleCommand.self, PonderMapCommand.self, EvalCommand.self,

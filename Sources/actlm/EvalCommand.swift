@@ -36,13 +36,12 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let trained = try TrainedModel.load(checkpoint)
         BLASThreads.useOneForASingleStream()
-        let stream = try ByteStream(path: file)
+        let stream = try TextInput.open(file)
         let progress = Terminal.standardErrorIsTerminal ? ProgressLine() : nil
         let evaluation = try TextRunner(model: trained).run(stream, afterWindow: { progress?.update($0) })
         progress?.clear()
         guard evaluation.bitsPerCharacter != nil else {
-            throw ValidationError("\(file) has \(evaluation.bytes) byte\(evaluation.bytes == 1 ? "" : "s"): "
-                                  + "a model needs at least 2 bytes of text to score.")
+            throw TextInputError.tooShort(path: file, bytes: evaluation.bytes)
         }
         if json {
             let encoder = JSONEncoder()

@@ -62,7 +62,7 @@ struct PonderMapCommand: ParsableCommand {
         let options = PonderMapOptions(format: format, layer: layer.map(PonderLayer.layer) ?? .sum,
                                        colors: Terminal.colors, source: file == "-" ? "standard input" : file,
                                        figureBytes: figureBytes, figureColumns: figureColumns)
-        let stream = try ByteStream(path: file)
+        let stream = try TextInput.open(file)
         // The writer checks the layer and figure size, so mistakes are reported before any output.
         let writer = try PonderMapWriter(layers: trained.config.layers, options: options,
                                          sink: OutputSink.standardOutput())

@@ -83,9 +83,12 @@ final class EvalCommandTests: XCTestCase {
             XCTAssertNotEqual(output.status, 0, "\(arguments) should fail")
             return output.stderr
         }
-        XCTAssertTrue(try failure(["eval", "run/best.ckpt", "missing.txt"]).contains("missing.txt"))
+        XCTAssertTrue(try failure(["eval", "run/best.ckpt", "missing.txt"]).contains("cannot open the text 'missing.txt'"))
         XCTAssertTrue(try failure(["eval", "run/none.ckpt", "heldout.txt"]).contains("run/none.ckpt: no such checkpoint"))
         XCTAssertTrue(try failure(["eval", "heldout.txt", "heldout.txt"]).contains("not an actlm checkpoint"))
+        let gzip = try Array(Data(contentsOf: URL(fileURLWithPath: directory + "/heldout.txt.gz")))
+        _ = try CorpusFixtures.write(Array(gzip.dropLast(200)), to: URL(fileURLWithPath: directory + "/cut.gz"))
+        XCTAssertTrue(try failure(["eval", "run/best.ckpt", "cut.gz"]).contains("'cut.gz' is truncated"))
         _ = FileManager.default.createFile(atPath: directory + "/one.txt", contents: Data("x".utf8))
         XCTAssertTrue(try failure(["eval", "run/best.ckpt", "one.txt"]).contains("at least 2 bytes"))
         XCTAssertTrue(try failure(["eval", "run/best.ckpt"]).contains("Missing expected argument"))

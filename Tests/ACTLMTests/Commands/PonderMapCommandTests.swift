@@ -158,7 +158,7 @@ final class PonderMapCommandTests: XCTestCase {
             XCTAssertTrue(output.stdout.isEmpty, "\(arguments): nothing on standard output")
             return output.stderr
         }
-        XCTAssertTrue(try failure(["ponder-map", "missing.txt"]).contains("missing.txt"))
+        XCTAssertTrue(try failure(["ponder-map", "missing.txt"]).contains("cannot open the text 'missing.txt'"))
         let badLayer = try failure(["ponder-map", "text.txt", "--layer", "3"])
         XCTAssertTrue(badLayer.contains("layer 3 does not exist: the model has 2 layers"), badLayer)
         XCTAssertTrue(try failure(["ponder-map", "text.txt", "--layer", "0"]).contains("give 1 to 2"))
