@@ -72,7 +72,7 @@ struct PonderMapCommand: ParsableCommand {
         let summary = evaluation.summary
         try writer.finish(summary: summary)
         if format == .terminal || (format == .tsv && Terminal.standardErrorIsTerminal) {
-            Terminal.note(summary.plainText)
+            Terminal.note("model \(trained.path) (\(trained.shape))\n" + summary.plainText)
         }
     }
 }
