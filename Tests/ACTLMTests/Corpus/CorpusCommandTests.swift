@@ -4,31 +4,8 @@ import ACTLM
 
 /// `actlm corpus` end to end: the built binary on real files, as a user runs it.
 final class CorpusCommandTests: XCTestCase {
-    private struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    private func actlm(_ arguments: [String], stdin: String? = nil) throws -> Output {
-        let binary = CorpusFixtures.packageRoot.appendingPathComponent(".build/release/actlm").path
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw XCTSkip("build the release binary first (make build): \(binary) is missing")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        if let stdin { process.standardInput = FileHandle(forReadingAtPath: stdin) }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+    private func actlm(_ arguments: [String], stdin: String? = nil) throws -> CommandRunner.Output {
+        try CommandRunner.actlm(arguments, stdin: stdin)
     }
 
     private func sample() throws -> (path: String, text: [UInt8]) {
