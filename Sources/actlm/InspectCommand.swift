@@ -62,7 +62,8 @@ struct InspectCommand: ParsableCommand {
             lines.append("validation  none yet: the run was saved before its first validation")
         }
         var out = lines.joined(separator: "\n") + "\n\n"
-        if c.validation != nil {
+        if let v = c.validation {
+            out += "Ponder statistics of the validation at step \(grouped(v.step)):\n\n"
             out += ponder.text
             if !c.ponderTrace.text.isEmpty { out += "\n" + PonderReport.traceText(c.ponderTrace) }
         }

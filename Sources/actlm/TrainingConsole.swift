@@ -97,9 +97,11 @@ final class TrainingConsole {
         }
     }
 
+    /// A line that stays; on a terminal it replaces the progress line, which is drawn again next step.
     private func emit(_ line: String) {
-        endLine()
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        let clear = lineOpen ? "\r\u{1B}[K" : ""
+        lineOpen = false
+        FileHandle.standardOutput.write(Data((clear + line + "\n").utf8))
     }
 
     private func describe(_ p: TrainingProgress) -> String {

@@ -105,6 +105,7 @@ public final class Trainer {
     /// Continues the run `checkpoint` (read from `path`) on `corpus`, which must be the one it trained on.
     public convenience init(corpus: Corpus, resuming checkpoint: TrainingCheckpoint, from path: String,
                             folder: RunFolder) throws {
+        try checkpoint.options.validate()
         let stored = checkpoint.corpus, info = corpus.info
         if stored.trainBytes != info.trainBytes || stored.validBytes != info.validBytes {
             throw TrainingError.corpusChanged(path: corpus.path, detail: "it splits into \(info.trainBytes) training "

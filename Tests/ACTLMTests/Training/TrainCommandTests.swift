@@ -195,12 +195,12 @@ final class TrainCommandTests: XCTestCase {
         guard let enwik8 = CorpusFixtures.sharedCorpus else { throw XCTSkip("../shared/corpora/enwik8-head.gz is absent") }
         let output = try actlm(["train", enwik8, "--run-name", "wiki", "--layers", "2", "--hidden", "32",
                                 "--batch", "16", "--seq", "50", "--lr", "0.005", "--warmup", "10", "--steps", "150",
-                                "--eval-every", "50", "--valid-chars", "20000"])
+                                "--eval-every", "10", "--valid-chars", "20000"])
         XCTAssertEqual(output.status, 0, output.stderr)
         let records = try MetricsLog.read(path: folder("wiki").metrics)
         let valid = records.compactMap(\.validBPC)
-        XCTAssertEqual(valid.count, 3, output.stdout)
-        XCTAssertLessThan(valid.last!, valid.first!, output.stdout)
+        XCTAssertEqual(valid.count, 15, output.stdout)
+        XCTAssertLessThan(valid.last!, valid.first! - 0.5, output.stdout)
         XCTAssertLessThan(valid.last!, 6, output.stdout)
         print("enwik8-head, L=2 H=32 B=16 T=50, 150 steps: validation bpc \(valid), "
               + "\(Int(records.last!.charsPerSecond)) chars/s")

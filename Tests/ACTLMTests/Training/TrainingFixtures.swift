@@ -41,9 +41,7 @@ enum TrainingFixtures {
         var stderr: String
     }
 
-    static var binary: String {
-        CorpusFixtures.packageRoot.appendingPathComponent(".build/release/actlm").path
-    }
+    static var binary: String { CommandRunner.binary }
 
     static func requireBinary() throws {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
