@@ -40,7 +40,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Text the model reads first; the output starts with it.")
     var prime = ""
 
-    @Option(help: "Seed of the sampler; the same seed gives the same text. Default: a new one each run.")
+    @Option(help: ArgumentHelp("Seed of the sampler; the same seed gives the same text. Default: a new one "
+                               + "each run, shown afterwards on a terminal."))
     var seed: UInt64?
 
     @Flag(name: .customLong("show-ponder"), help: "Colour each character by how long the model pondered on it.")
@@ -52,8 +53,8 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         // Options first, so a mistake is reported before the model is loaded.
-        let sampler = try Sampler(temperature: temperature, topK: topK,
-                                  seed: seed ?? UInt64.random(in: .min ... .max))
+        let seed = self.seed ?? UInt64.random(in: 0..<1_000_000)
+        let sampler = try Sampler(temperature: temperature, topK: topK, seed: seed)
         let trained = try model.load()
         BLASThreads.useOneForASingleStream()
         let generator = TextGenerator(model: trained, sampler: sampler)
@@ -80,6 +81,9 @@ struct SampleCommand: ParsableCommand {
                 sink.write(byte: generator.next().byte)
                 try sink.flush()
             }
+        }
+        if self.seed == nil && Terminal.standardErrorIsTerminal {
+            Terminal.note("\n(seed \(seed): add --seed \(seed) to get this sample again)\n")
         }
     }
 }
