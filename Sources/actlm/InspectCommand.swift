@@ -58,6 +58,8 @@ struct InspectCommand: ParsableCommand {
             lines.append("validation  bpc \(f4(v.bpc)) at step \(grouped(v.step)) on \(grouped(v.chars)) bytes "
                 + "(best \(f4(c.bestValidBPC ?? v.bpc))); mean ρ per layer "
                 + v.meanRho.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        } else if c.corpus.validBytes == 0 {
+            lines.append("validation  none: the run trains without a validation part (--valid-fraction 0)")
         } else {
             lines.append("validation  none yet: the run was saved before its first validation")
         }

@@ -145,6 +145,31 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(try TrainingCheckpoint.read(from: run.latest).step, steps.last! + 2)
     }
 
+    /// Killed while the temporary file of a save is open (its bytes part-written or not yet synced): the
+    /// previous latest.ckpt is still whole, and a resumed run removes the temporary left behind.
+    func testSIGKILLInTheMiddleOfAWrite() throws {
+        let run = folder("mid-write")
+        // H = 128 makes each save a few megabytes, so the temporary file is there long enough to catch.
+        let (process, _, _) = try TrainingFixtures.launch(
+            ["train", corpus, "--run-name", "mid-write", "--checkpoint-every", "1", "--eval-every", "0"] + tiny
+                + ["--hidden", "128"], in: directory)
+        var caught: [String] = []
+        let watch = Stopwatch()
+        while caught.isEmpty && watch.seconds < 60 && process.isRunning {
+            if FileManager.default.fileExists(atPath: run.latest) {
+                caught = TrainingFixtures.listing(run.path).filter { $0.hasPrefix(".latest.ckpt.") && $0.hasSuffix(".tmp") }
+            }
+            if caught.isEmpty { usleep(200) }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try XCTSkipIf(caught.isEmpty, "no save was caught in the middle within a minute (a very fast disk?)")
+        XCTAssertGreaterThan(try TrainingCheckpoint.read(from: run.latest).step, 0)
+        let resumed = try actlm(["train", "--resume", run.latest, "--steps", "\(try TrainingCheckpoint.read(from: run.latest).step + 1)"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(TrainingFixtures.listing(run.path).filter { $0.hasSuffix(".tmp") }, [])
+    }
+
     func testDivergenceStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint() throws {
         let output = try actlm(["train", corpus, "--run-name", "wild", "--steps", "50", "--checkpoint-every", "1",
                                 "--eval-every", "0"] + tiny + ["--lr", "1e38", "--warmup", "0"])

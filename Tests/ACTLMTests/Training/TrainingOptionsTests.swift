@@ -1,0 +1,50 @@
+import XCTest
+import ACTLM
+
+final class TrainingOptionsTests: XCTestCase {
+    func testDefaultsAreValid() throws {
+        try TrainingOptions.defaults.validate()
+        let model = TrainingOptions.defaults.model
+        XCTAssertEqual([model.layers, model.hidden, model.maxPonder], [2, 256, 8])
+        XCTAssertEqual(TrainingOptions.defaults.tau, 0.001)
+        XCTAssertEqual(TrainingOptions.defaults.schedule.peak, 2e-3)
+    }
+
+    /// Each bad value is refused with a message that names the flag to fix.
+    func testEveryBadValueNamesItsFlag() {
+        var cases: [(String, (inout TrainingOptions) -> Void)] = [
+            ("--layers", { $0.model.layers = 0 }),
+            ("--hidden", { $0.model.hidden = -1 }),
+            ("--max-ponder", { $0.model.maxPonder = 0 }),
+            ("--halting-bias", { $0.model.haltingBias = .infinity }),
+            ("--batch", { $0.batch = 0 }),
+            ("--seq", { $0.seq = 0 }),
+            ("--tau", { $0.tau = -1 }),
+            ("--clip", { $0.clip = .nan }),
+            ("--valid-fraction", { $0.validFraction = 1 }),
+            ("--valid-chars", { $0.validChars = 1 }),
+            ("--trace-chars", { $0.traceChars = -1 }),
+        ]
+        cases.append(("learning rate must be positive", { $0.schedule.peak = 0 }))
+        for (words, change) in cases {
+            var options = TrainingOptions.defaults
+            change(&options)
+            XCTAssertThrowsError(try options.validate(), words) { error in
+                XCTAssertTrue("\(error)".contains(words), "«\(words)» not in: \(error)")
+            }
+        }
+    }
+
+    func testLimits() throws {
+        let limits = TrainingLimits(steps: 10, minutes: 1)
+        XCTAssertNil(limits.reached(step: 9, chars: 0, epochs: 0, sessionSeconds: 59))
+        XCTAssertEqual(limits.reached(step: 10, chars: 0, epochs: 0, sessionSeconds: 0), .steps)
+        XCTAssertEqual(limits.reached(step: 0, chars: 0, epochs: 0, sessionSeconds: 60), .minutes)
+        XCTAssertEqual(limits.remainingSeconds(step: 5, chars: 500, charsPerStep: 100, trainBytes: 10_000,
+                                               sessionSeconds: 0, charsPerSecond: 100), 5)
+        XCTAssertNil(TrainingLimits().remainingSeconds(step: 5, chars: 500, charsPerStep: 100, trainBytes: 10_000,
+                                                       sessionSeconds: 0, charsPerSecond: 100))
+        XCTAssertThrowsError(try TrainingLimits(minutes: -1).validate())
+        XCTAssertThrowsError(try TrainingCadence(logEvery: 0).validate())
+    }
+}
