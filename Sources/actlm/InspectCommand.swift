@@ -48,6 +48,7 @@ struct InspectCommand: ParsableCommand {
             "training    batch \(options.batch) × \(options.seq) bytes, τ \(options.tau), lr \(options.schedule.peak) "
                 + "(warm-up \(options.schedule.warmupSteps), decay \(options.schedule.decay.rawValue)), "
                 + "clip \(options.clip), seed \(options.seed)",
+            "halting     \(options.haltingDescription)",
             "corpus      \(c.corpus.path): \(grouped(Int(c.corpus.trainBytes))) training, "
                 + "\(grouped(Int(c.corpus.validBytes))) validation bytes"
                 + (c.corpus.validPath.map { " (from \($0))" } ?? ""),

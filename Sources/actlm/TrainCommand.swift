@@ -98,6 +98,8 @@ struct TrainCommand: ParsableCommand {
         options.model.hidden = model.hidden ?? options.model.hidden
         options.model.maxPonder = model.maxPonder ?? options.model.maxPonder
         options.model.haltingBias = model.haltingBias ?? options.model.haltingBias
+        options.haltingWarmup = model.haltingWarmup ?? options.haltingWarmup
+        options.haltingLearningRateScale = model.haltingLearningRateScale ?? options.haltingLearningRateScale
         options.batch = optimisation.batch ?? options.batch
         options.seq = optimisation.seq ?? options.seq
         options.tau = optimisation.tau ?? options.tau
@@ -133,6 +135,8 @@ struct TrainCommand: ParsableCommand {
         check("--hidden", model.hidden, stored.model.hidden)
         check("--max-ponder", model.maxPonder, stored.model.maxPonder)
         check("--halting-bias", model.haltingBias, stored.model.haltingBias)
+        check("--halting-warmup", model.haltingWarmup, stored.haltingWarmup)
+        check("--halting-lr-scale", model.haltingLearningRateScale, stored.haltingLearningRateScale)
         check("--batch", optimisation.batch, stored.batch)
         check("--seq", optimisation.seq, stored.seq)
         check("--tau", optimisation.tau, stored.tau)
@@ -167,6 +171,14 @@ struct ModelFlags: ParsableArguments {
     @Option(name: .customLong("halting-bias"),
             help: "Initial halting-unit bias (default \(defaults.model.haltingBias): an untrained layer takes 2 steps).")
     var haltingBias: Double?
+
+    @Option(name: .customLong("halting-warmup"),
+            help: "Steps during which the halting units keep their initial weights (default \(defaults.haltingWarmup)).")
+    var haltingWarmup: Int?
+
+    @Option(name: .customLong("halting-lr-scale"),
+            help: "Learning rate of the halting units relative to the rest (default \(defaults.haltingLearningRateScale)).")
+    var haltingLearningRateScale: Double?
 }
 
 struct OptimisationFlags: ParsableArguments {

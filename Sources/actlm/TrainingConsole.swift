@@ -33,6 +33,7 @@ final class TrainingConsole {
         emit("model       L=\(model.layers) H=\(model.hidden) M=\(model.maxPonder), \(grouped(count)) parameters")
         emit("training    batch \(options.batch) × \(options.seq) bytes, τ \(options.tau), \(rate), clip "
              + "\(options.clip), seed \(options.seed)")
+        emit("halting     \(options.haltingDescription)")
         let info = trainer.corpus.info
         let validation = trainer.validationChars > 0
             ? "validating on \(grouped(trainer.validationChars)) held-out bytes "

@@ -31,41 +31,65 @@ public struct Adam: Equatable, Sendable {
 
     public var parameterCount: Int { m.count }
 
-    /// One update of `parameters` from `gradients` (both `parameterCount` long).
+    /// A part of the parameters that learns at `scale` times the learning rate (0 freezes it).
+    public struct RateScale: Equatable, Sendable {
+        public var range: Range<Int>
+        public var scale: Float
+
+        public init(_ range: Range<Int>, _ scale: Float) {
+            self.range = range
+            self.scale = scale
+        }
+    }
+
+    /// One update of `parameters` from `gradients` (both `parameterCount` long). The parts named in
+    /// `scaled` (disjoint) take steps `scale` times as large; their moments are kept as for the rest.
     public mutating func update(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeBufferPointer<Float>,
-                                learningRate: Float) {
+                                learningRate: Float, scaled: [RateScale] = []) {
         precondition(parameters.count == parameterCount && gradients.count == parameterCount,
                      "Adam: \(parameters.count) parameters and \(gradients.count) gradients for \(parameterCount) moments")
         step += 1
         // Bias corrections in Double: β^t underflows gracefully and 1 − β2^t is tiny early on.
         let correction1 = 1 - pow(Double(beta1), Double(step))
         let correction2 = 1 - pow(Double(beta2), Double(step))
-        // √v̂ = √v / √(1 − β2^t), and the 1/(1 − β1^t) of m̂ folds into the step size.
-        let stepSize = Float(Double(learningRate) / correction1)
         let inverseRoot2 = Float(1 / correction2.squareRoot())
-        let b1 = beta1, b2 = beta2, c1 = 1 - beta1, c2 = 1 - beta2, eps = epsilon
-        let keep = 1 - learningRate * weightDecay
-        let count = parameterCount
+        var segments: [(range: Range<Int>, rate: Float)] = []
+        var next = 0
+        for part in scaled.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            segments.append((next..<part.range.lowerBound, learningRate))
+            segments.append((part.range, learningRate * part.scale))
+            next = part.range.upperBound
+        }
+        segments.append((next..<parameterCount, learningRate))
         guard let theta = parameters.baseAddress, let g = gradients.baseAddress else { return }
+        let b1 = beta1, b2 = beta2, c1 = 1 - beta1, c2 = 1 - beta2, eps = epsilon, decay = weightDecay
         m.withUnsafeMutableBufferPointer { mBuffer in
             v.withUnsafeMutableBufferPointer { vBuffer in
                 let mp = mBuffer.baseAddress!, vp = vBuffer.baseAddress!
-                // One pass, no allocation; vectorises (sqrt and divide included).
-                for i in 0..<count {
-                    let gi = g[i]
-                    let mi = b1 * mp[i] + c1 * gi
-                    let vi = b2 * vp[i] + c2 * gi * gi
-                    mp[i] = mi
-                    vp[i] = vi
-                    theta[i] = keep * theta[i] - stepSize * mi / (vi.squareRoot() * inverseRoot2 + eps)
+                for (range, rate) in segments where !range.isEmpty {
+                    // √v̂ = √v / √(1 − β2^t), and the 1/(1 − β1^t) of m̂ folds into the step size.
+                    let stepSize = Float(Double(rate) / correction1)
+                    let keep = 1 - rate * decay
+                    // One pass, no allocation; vectorises (sqrt and divide included).
+                    for i in range {
+                        let gi = g[i]
+                        let mi = b1 * mp[i] + c1 * gi
+                        let vi = b2 * vp[i] + c2 * gi * gi
+                        mp[i] = mi
+                        vp[i] = vi
+                        theta[i] = keep * theta[i] - stepSize * mi / (vi.squareRoot() * inverseRoot2 + eps)
+                    }
                 }
             }
         }
     }
 
-    public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Float) {
+    public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Float,
+                                scaled: [RateScale] = []) {
         parameters.withUnsafeMutableBufferPointer { parameters in
-            gradients.withUnsafeBufferPointer { update(parameters: parameters, gradients: $0, learningRate: learningRate) }
+            gradients.withUnsafeBufferPointer {
+                update(parameters: parameters, gradients: $0, learningRate: learningRate, scaled: scaled)
+            }
         }
     }
 

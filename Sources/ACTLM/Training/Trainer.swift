@@ -259,10 +259,20 @@ public final class Trainer {
         let clipping = gradients.withUnsafeMutableBufferPointer { GradientClipping.clip($0, maxNorm: Float(options.clip)) }
         norm = clipping.norm
         guard clipping.isFinite else { throw diverged("gradient norm", clipping.norm, learningRate) }
-        adam.update(parameters: &parameters, gradients: gradients, learningRate: Float(learningRate))
+        adam.update(parameters: &parameters, gradients: gradients, learningRate: Float(learningRate),
+                    scaled: haltingRates())
         step += 1
         chars += loss.count
         return loss
+    }
+
+    /// The halting units' learning rate: frozen during the halting warm-up, then scaled.
+    private func haltingRates() -> [Adam.RateScale] {
+        let scale = step < options.haltingWarmup ? 0 : Float(options.haltingLearningRateScale)
+        guard scale != 1 else { return [] }
+        return network.layout.layers.flatMap { layer in
+            [Adam.RateScale(layer.haltingWeights, scale), Adam.RateScale(layer.haltingBias..<layer.haltingBias + 1, scale)]
+        }
     }
 
     private func diverged(_ quantity: String, _ value: Double, _ rate: Double) -> TrainingError {

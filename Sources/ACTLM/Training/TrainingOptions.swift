@@ -17,9 +17,18 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var validChars: Int
     /// Length of the fixed validation excerpt whose per-byte ponder each checkpoint records.
     public var traceChars: Int
+    /// The halting units keep their initial weights for this many steps. Left free from the start they
+    /// saturate within a few dozen steps (every byte N = 1, or every byte N = M) while the LSTM has not
+    /// yet learnt what a second step could be for, and saturated halting units get no gradient.
+    public var haltingWarmup: Int
+    /// The halting units' learning rate relative to the rest. Adam moves each of their 2H weights by about
+    /// the learning rate per step, which shifts the halting logit by lr · Σ|[h ; c]|: far faster than
+    /// any other unit's input; this slows it to the pace of the rest of the model.
+    public var haltingLearningRateScale: Double
 
     public init(model: ModelConfig, batch: Int, seq: Int, tau: Double, schedule: LearningRateSchedule,
-                clip: Double, seed: UInt64, validFraction: Double, validChars: Int, traceChars: Int) {
+                clip: Double, seed: UInt64, validFraction: Double, validChars: Int, traceChars: Int,
+                haltingWarmup: Int = 0, haltingLearningRateScale: Double = 1) {
         self.model = model
         self.batch = batch
         self.seq = seq
@@ -30,6 +39,27 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         self.validFraction = validFraction
         self.validChars = validChars
         self.traceChars = traceChars
+        self.haltingWarmup = haltingWarmup
+        self.haltingLearningRateScale = haltingLearningRateScale
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case model, batch, seq, tau, schedule, clip, seed, validFraction, validChars, traceChars
+        case haltingWarmup, haltingLearningRateScale
+    }
+
+    /// Checkpoints written before the halting-unit settings existed trained without them.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(model: try c.decode(ModelConfig.self, forKey: .model), batch: try c.decode(Int.self, forKey: .batch),
+                  seq: try c.decode(Int.self, forKey: .seq), tau: try c.decode(Double.self, forKey: .tau),
+                  schedule: try c.decode(LearningRateSchedule.self, forKey: .schedule),
+                  clip: try c.decode(Double.self, forKey: .clip), seed: try c.decode(UInt64.self, forKey: .seed),
+                  validFraction: try c.decode(Double.self, forKey: .validFraction),
+                  validChars: try c.decode(Int.self, forKey: .validChars),
+                  traceChars: try c.decode(Int.self, forKey: .traceChars),
+                  haltingWarmup: try c.decodeIfPresent(Int.self, forKey: .haltingWarmup) ?? 0,
+                  haltingLearningRateScale: try c.decodeIfPresent(Double.self, forKey: .haltingLearningRateScale) ?? 1)
     }
 
     /// What a plain `actlm train CORPUS` uses: a model that learns visibly within minutes on two cores.
@@ -38,6 +68,12 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         batch: 32, seq: 100, tau: 0.001,
         schedule: LearningRateSchedule(peak: 2e-3, warmupSteps: 100),
         clip: 1, seed: 1, validFraction: 0.05, validChars: 100_000, traceChars: 1_000)
+
+    /// How the halting units train, for people: "halting units at the learning rate" and the like.
+    public var haltingDescription: String {
+        let rate = haltingLearningRateScale == 1 ? "at the learning rate" : "at \(haltingLearningRateScale)× the learning rate"
+        return haltingWarmup > 0 ? "halting units frozen for \(haltingWarmup) steps, then \(rate)" : "halting units \(rate)"
+    }
 
     /// Throws `TrainingError.invalidOption` naming the flag at fault.
     public func validate() throws {
@@ -59,6 +95,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
                     "--valid-fraction must be at least 0 and below 1 (got \(validFraction))")
         try require(validChars >= 2, "--valid-chars must be at least 2 (got \(validChars))")
         try require(traceChars >= 0, "--trace-chars must be 0 or more (got \(traceChars))")
+        try require(haltingWarmup >= 0, "--halting-warmup must be 0 or more steps (got \(haltingWarmup))")
+        try require(haltingLearningRateScale >= 0 && haltingLearningRateScale.isFinite,
+                    "--halting-lr-scale must be 0 or more (got \(haltingLearningRateScale)); 1 trains the halting "
+                    + "units at the same rate as the rest")
         do {
             try schedule.validate()
         } catch let error as LearningRateScheduleError {

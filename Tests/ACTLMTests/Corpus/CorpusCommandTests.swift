@@ -4,8 +4,16 @@ import ACTLM
 
 /// `actlm corpus` end to end: the built binary on real files, as a user runs it.
 final class CorpusCommandTests: XCTestCase {
-    private func actlm(_ arguments: [String], stdin: String? = nil) throws -> CommandRunner.Output {
-        try CommandRunner.actlm(arguments, stdin: stdin)
+    private struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    private func actlm(_ arguments: [String], stdin: String? = nil) throws -> Output {
+        let output = try CommandFixtures.actlm(arguments, in: try CorpusFixtures.temporaryDirectory(for: self).path,
+                                               stdin: stdin)
+        return Output(status: output.status, stdout: output.text, stderr: output.stderr)
     }
 
     private func sample() throws -> (path: String, text: [UInt8]) {

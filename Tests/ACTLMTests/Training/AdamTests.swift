@@ -26,6 +26,26 @@ final class AdamTests: XCTestCase {
         XCTAssertEqual(theta[1], -1.9, accuracy: 1e-6)
     }
 
+    /// A scaled part takes proportionally smaller steps and a frozen one none; the moments of both are
+    /// updated as for the rest, so a part unfrozen later starts from well-estimated moments.
+    func testScaledAndFrozenParts() {
+        var plain = Adam(parameterCount: 6)
+        var scaled = Adam(parameterCount: 6)
+        let start: [Float] = [1, -2, 3, 0.5, -1, 2]
+        var a = start, b = start
+        for step in 0..<3 {
+            let g: [Float] = (0..<6).map { Float($0 + 1) * (step % 2 == 0 ? 0.3 : -0.2) }
+            plain.update(parameters: &a, gradients: g, learningRate: 0.1)
+            scaled.update(parameters: &b, gradients: g, learningRate: 0.1,
+                          scaled: [Adam.RateScale(4..<6, 0), Adam.RateScale(1..<3, 0.25)])
+        }
+        XCTAssertEqual(plain.m, scaled.m)
+        XCTAssertEqual(plain.v, scaled.v)
+        for i in [0, 3] { XCTAssertEqual(b[i], a[i]) }
+        for i in 1..<3 { XCTAssertEqual(b[i] - start[i], 0.25 * (a[i] - start[i]), accuracy: 1e-6) }
+        for i in 4..<6 { XCTAssertEqual(b[i], start[i]) }
+    }
+
     /// Decoupled weight decay: θ ← θ − lr·(m̂/√v̂ + λθ) = (1, −2) − 0.1·((1, −1) + 0.1·(1, −2)) = (0.89, −1.88).
     func testDecoupledWeightDecayByHand() {
         var adam = Adam(parameterCount: 2, beta1: 0.5, beta2: 0.75, weightDecay: 0.1)

@@ -32,6 +32,22 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(outcome.bestValidBPC, after.bpc)
     }
 
+    /// The halting units keep their initial weights through the halting warm-up, then learn.
+    func testHaltingWarmupFreezesTheHaltingUnits() throws {
+        var options = TrainingFixtures.options()
+        options.haltingWarmup = 5
+        let trainer = try self.trainer("halting", options: options)
+        let layout = ParameterLayout(config: options.model)
+        let halting = layout.layers.flatMap { Array($0.haltingWeights) + [$0.haltingBias] }
+        let others = Array(layout.layers[0].recurrentWeights)
+        let initial = trainer.parameters
+        _ = try trainer.train(limits: TrainingLimits(steps: 5), cadence: quiet)
+        XCTAssertEqual(halting.map { trainer.parameters[$0] }, halting.map { initial[$0] })
+        XCTAssertNotEqual(others.map { trainer.parameters[$0] }, others.map { initial[$0] })
+        _ = try trainer.train(limits: TrainingLimits(steps: 6), cadence: quiet)
+        XCTAssertNotEqual(halting.map { trainer.parameters[$0] }, halting.map { initial[$0] })
+    }
+
     /// N steps in one go and N/2 + resume + N/2 give the same weights and optimizer state, bit for bit,
     /// although the interrupted run validated and saved in between.
     func testResumeContinuesBitForBit() throws {

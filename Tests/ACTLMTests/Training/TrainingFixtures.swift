@@ -41,7 +41,7 @@ enum TrainingFixtures {
         var stderr: String
     }
 
-    static var binary: String { CommandRunner.binary }
+    static var binary: String { CommandFixtures.binary }
 
     static func requireBinary() throws {
         guard FileManager.default.isExecutableFile(atPath: binary) else {

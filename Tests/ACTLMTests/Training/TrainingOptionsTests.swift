@@ -24,6 +24,8 @@ final class TrainingOptionsTests: XCTestCase {
             ("--valid-fraction", { $0.validFraction = 1 }),
             ("--valid-chars", { $0.validChars = 1 }),
             ("--trace-chars", { $0.traceChars = -1 }),
+            ("--halting-warmup", { $0.haltingWarmup = -1 }),
+            ("--halting-lr-scale", { $0.haltingLearningRateScale = -0.5 }),
         ]
         cases.append(("learning rate must be positive", { $0.schedule.peak = 0 }))
         for (words, change) in cases {
@@ -33,6 +35,21 @@ final class TrainingOptionsTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains(words), "«\(words)» not in: \(error)")
             }
         }
+    }
+
+    /// Options stored before the halting-unit settings existed read as "no warm-up, full rate".
+    func testOptionsWithoutHaltingSettingsDecode() throws {
+        var options = TrainingOptions.defaults
+        options.haltingWarmup = 7
+        options.haltingLearningRateScale = 0.5
+        let encoded = try JSONEncoder().encode(options)
+        XCTAssertEqual(try JSONDecoder().decode(TrainingOptions.self, from: encoded), options)
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        object["haltingWarmup"] = nil
+        object["haltingLearningRateScale"] = nil
+        let old = try JSONDecoder().decode(TrainingOptions.self, from: JSONSerialization.data(withJSONObject: object))
+        XCTAssertEqual(old.haltingWarmup, 0)
+        XCTAssertEqual(old.haltingLearningRateScale, 1)
     }
 
     func testLimits() throws {
