@@ -54,5 +54,9 @@ test: deps build
 bench: deps corpus build
 	$(BIN) bench $(CORPUS)
 
+# M = 1 against ACT at a few τ for the same wall time (about an hour); EXPERIMENT_ARGS="--minutes 30" etc.
+experiment: deps corpus build
+	experiments/run.sh $(EXPERIMENT_ARGS)
+
 clean:
 	rm -rf .build

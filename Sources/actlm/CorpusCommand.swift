@@ -62,16 +62,6 @@ struct CorpusCommand: ParsableCommand {
             """
     }
 
-    private func grouped(_ n: Int64) -> String {
-        var digits = String(n)
-        var index = digits.endIndex
-        while digits.distance(from: digits.startIndex, to: index) > 3 {
-            index = digits.index(index, offsetBy: -3)
-            digits.insert(",", at: index)
-        }
-        return digits
-    }
-
     private func mebibytes(_ n: Int64) -> String {
         String(format: "%.2f MiB", Double(n) / 1_048_576)
     }

@@ -130,13 +130,3 @@ final class TrainingConsole {
         return "\(n) chars"
     }
 }
-
-func grouped(_ n: Int) -> String {
-    var digits = String(n.magnitude)
-    var index = digits.endIndex
-    while digits.distance(from: digits.startIndex, to: index) > 3 {
-        index = digits.index(index, offsetBy: -3)
-        digits.insert(",", at: index)
-    }
-    return (n < 0 ? "-" : "") + digits
-}

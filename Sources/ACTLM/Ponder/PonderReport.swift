@@ -102,7 +102,7 @@ public struct PonderReport: Encodable, Sendable {
     public var text: String {
         var lines: [String] = []
         let layerNames = (1...layers).map { "L\($0)" }
-        lines.append("Where the model ponders: \(PonderReport.grouped(bytes)) bytes, \(layers) "
+        lines.append("Where the model ponders: \(grouped(bytes)) bytes, \(layers) "
                      + "layer\(layers == 1 ? "" : "s"), M = \(maxPonder)")
         lines.append("")
 
@@ -145,11 +145,11 @@ public struct PonderReport: Encodable, Sendable {
         if !topBytes.isEmpty {
             lines.append("")
             lines.append("Bytes with the highest mean ρ (summed over layers; bytes seen at least "
-                         + "\(PonderReport.grouped(minimumByteCount)) time\(minimumByteCount == 1 ? "" : "s"))")
+                         + "\(grouped(minimumByteCount)) time\(minimumByteCount == 1 ? "" : "s"))")
             lines.append(pad("  byte", 10) + pad("count", 12, right: true)
                          + layerNames.map { pad("ρ " + $0, 8, right: true) }.joined())
             for row in topBytes {
-                lines.append(pad("  " + row.shown, 10) + pad(PonderReport.grouped(row.count), 12, right: true)
+                lines.append(pad("  " + row.shown, 10) + pad(grouped(row.count), 12, right: true)
                              + row.meanRho.map { pad(PonderReport.fixed($0), 8, right: true) }.joined())
             }
         }
@@ -238,15 +238,6 @@ public struct PonderReport: Encodable, Sendable {
         String(format: "%.1f%%", share * 100)
     }
 
-    static func grouped(_ value: UInt64) -> String {
-        var digits = Array(String(value))
-        var i = digits.count - 3
-        while i > 0 {
-            digits.insert(",", at: i)
-            i -= 3
-        }
-        return String(digits)
-    }
 
     /// A horizontal bar of `share` × `width` cells, in eighths of a cell.
     public static func bar(_ share: Double, width: Int) -> String {

@@ -2,6 +2,17 @@
 // output costs no temporary strings.
 
 /// `x` with a fixed number of decimals ("1.2500"), the way every view prints ρ and bits.
+/// An integer with thousands separators, "3,946,361": how every command shows counts.
+public func grouped<Integer: BinaryInteger>(_ n: Integer) -> String {
+    var digits = String(n.magnitude)
+    var index = digits.endIndex
+    while digits.distance(from: digits.startIndex, to: index) > 3 {
+        index = digits.index(index, offsetBy: -3)
+        digits.insert(",", at: index)
+    }
+    return (n < 0 ? "-" : "") + digits
+}
+
 func formatFixed(_ x: Double, decimals: Int) -> String {
     let sink = OutputSink(.memory, capacity: 32)
     sink.writeFixed(x, decimals: decimals)
