@@ -82,6 +82,15 @@ enum CommandFixtures {
                       stderr: try String(contentsOfFile: errPath, encoding: .utf8))
     }
 
+    /// Runs `actlm` expecting it to fail with nothing on standard output; returns what it said on stderr.
+    static func failure(_ arguments: [String], in directory: String,
+                        file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let output = try actlm(arguments, in: directory)
+        XCTAssertNotEqual(output.status, 0, "\(arguments) should fail", file: file, line: line)
+        XCTAssertTrue(output.stdout.isEmpty, "\(arguments): nothing on standard output", file: file, line: line)
+        return output.stderr
+    }
+
     /// Runs `actlm` with standard input from `stdin` and standard output discarded, and returns its exit
     /// status and peak resident memory (bytes), measured by the kernel for that process alone.
     static func peakMemory(_ arguments: [String], stdin: String) throws -> (status: Int32, peak: Int) {

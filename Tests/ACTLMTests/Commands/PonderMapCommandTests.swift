@@ -153,10 +153,7 @@ final class PonderMapCommandTests: XCTestCase {
     func testErrorsSayWhatIsWrongAndWhatToDo() throws {
         let directory = try workspace()
         func failure(_ arguments: [String], in folder: String? = nil) throws -> String {
-            let output = try CommandFixtures.actlm(arguments, in: folder ?? directory)
-            XCTAssertNotEqual(output.status, 0, "\(arguments) should fail")
-            XCTAssertTrue(output.stdout.isEmpty, "\(arguments): nothing on standard output")
-            return output.stderr
+            try CommandFixtures.failure(arguments, in: folder ?? directory)
         }
         XCTAssertTrue(try failure(["ponder-map", "missing.txt"]).contains("cannot open the text 'missing.txt'"))
         let badLayer = try failure(["ponder-map", "text.txt", "--layer", "3"])
