@@ -267,9 +267,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         let gFlag = g + parameters.flagWeights.lowerBound
         let gwηh = g + parameters.haltingWeights.lowerBound, gwηc = gwηh + H
 
-        if dGates.capacity < rowCount * G {
-            dGates.reserve(rowCount * G, keep: 0)
-        }
+        dGates.reserve(rowCount * G, keep: 0)
         dH.reserve(rowCount * H, keep: 0)
         dC.reserve(rowCount * H, keep: 0)
         dH.fill(0, count: rowCount * H)

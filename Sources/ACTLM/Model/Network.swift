@@ -24,6 +24,7 @@ public final class Network<Scalar: NetworkScalar> {
     private var hasTargets = false
     private let logitBuffer: UnsafeMutablePointer<Scalar>   // [T·B, 256]; backward turns it into dL/dlogits
     private let natsBuffer: UnsafeMutablePointer<Double>     // [T·B]
+    private let logSumExp: UnsafeMutablePointer<Scalar>      // [T·B] log Σ exp(logits), kept for backward
     private let dTop: UnsafeMutablePointer<Scalar>           // [T·B, H] gradient into a layer's output
     private let dBelow: UnsafeMutablePointer<Scalar>         // [T·B, H] and the one it passes down
     private var outputFlops = 0.0
@@ -45,6 +46,8 @@ public final class Network<Scalar: NetworkScalar> {
         logitBuffer.initialize(repeating: 0, count: positions * Self.vocabulary)
         natsBuffer = .allocate(capacity: positions)
         natsBuffer.initialize(repeating: 0, count: positions)
+        logSumExp = .allocate(capacity: positions)
+        logSumExp.initialize(repeating: 0, count: positions)
         dTop = .allocate(capacity: positions * config.hidden)
         dTop.initialize(repeating: 0, count: positions * config.hidden)
         dBelow = .allocate(capacity: positions * config.hidden)
@@ -56,6 +59,7 @@ public final class Network<Scalar: NetworkScalar> {
         targets.deallocate()
         logitBuffer.deallocate()
         natsBuffer.deallocate()
+        logSumExp.deallocate()
         dTop.deallocate()
         dBelow.deallocate()
     }
@@ -128,7 +132,8 @@ public final class Network<Scalar: NetworkScalar> {
             for v in 1..<V { maximum = max(maximum, z[v]) }
             var sum = Scalar(0)
             for v in 0..<V { sum += Scalar.exponential(z[v] - maximum) }
-            let nats = (maximum + Scalar.logarithm(sum) - z[Int(targets[i])]).double
+            logSumExp[i] = maximum + Scalar.logarithm(sum)
+            let nats = (logSumExp[i] - z[Int(targets[i])]).double
             natsBuffer[i] = nats
             loss.taskNats += nats
         }
@@ -148,17 +153,8 @@ public final class Network<Scalar: NetworkScalar> {
         // dL/dlogits = (softmax − onehot(target)) / (B·T), in place of the logits.
         let gOutputBias = g + layout.outputBias.lowerBound
         for i in 0..<positions {
-            let z = logitBuffer + i * V
-            var maximum = z[0]
-            for v in 1..<V { maximum = max(maximum, z[v]) }
-            var sum = Scalar(0)
-            for v in 0..<V {
-                let e = Scalar.exponential(z[v] - maximum)
-                z[v] = e
-                sum += e
-            }
-            let normaliser = scale / sum
-            for v in 0..<V { z[v] *= normaliser }
+            let z = logitBuffer + i * V, lse = logSumExp[i]
+            for v in 0..<V { z[v] = scale * Scalar.exponential(z[v] - lse) }
             z[Int(targets[i])] -= scale
             for v in 0..<V { gOutputBias[v] += z[v] }
         }
