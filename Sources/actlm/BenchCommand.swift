@@ -27,8 +27,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Hidden units per layer (H).") var hidden = 256
     @Option(help: "Streams per batch (B).") var batch = 32
     @Option(help: "Time steps per window (T).") var seq = 100
-    @Option(name: .customLong("max-ponder"), help: "Most ponder steps per character (M).") var maxPonder = 8
-    @Option(help: "Time penalty τ.") var tau = 0.001
+    @Option(name: .customLong("max-ponder"), help: "Most ponder steps per character (M).")
+    var maxPonder = TrainingOptions.defaults.model.maxPonder
+    @Option(help: "Time penalty τ.") var tau = TrainingOptions.defaults.tau
     @Option(help: "Timed training seconds, after the warm-up.") var seconds = 20.0
     @Option(help: "Warm-up seconds (not timed).") var warmup = 3.0
     @Flag(help: "Print one JSON object.") var json = false
@@ -39,7 +40,8 @@ struct BenchCommand: ParsableCommand {
         }
         let corpus = try Corpus(path: self.corpus, validFraction: 0)
         let options = Benchmark.Options(
-            config: ModelConfig(layers: layers, hidden: hidden, maxPonder: maxPonder),
+            config: ModelConfig(layers: layers, hidden: hidden, maxPonder: maxPonder,
+                                stateReset: TrainingOptions.defaults.model.stateReset),
             batch: batch, seq: seq, tau: tau, seconds: seconds, warmupSeconds: warmup)
         let result = try Benchmark.run(corpus: corpus, options: options) { line in
             if !json { FileHandle.standardError.write(Data("bench: \(line)\n".utf8)) }

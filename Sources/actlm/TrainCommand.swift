@@ -98,6 +98,7 @@ struct TrainCommand: ParsableCommand {
         options.model.hidden = model.hidden ?? options.model.hidden
         options.model.maxPonder = model.maxPonder ?? options.model.maxPonder
         options.model.haltingBias = model.haltingBias ?? options.model.haltingBias
+        options.model.stateReset = model.resetEvery ?? options.model.stateReset
         options.haltingWarmup = model.haltingWarmup ?? options.haltingWarmup
         options.haltingLearningRateScale = model.haltingLearningRateScale ?? options.haltingLearningRateScale
         options.batch = optimisation.batch ?? options.batch
@@ -135,6 +136,7 @@ struct TrainCommand: ParsableCommand {
         check("--hidden", model.hidden, stored.model.hidden)
         check("--max-ponder", model.maxPonder, stored.model.maxPonder)
         check("--halting-bias", model.haltingBias, stored.model.haltingBias)
+        check("--reset-every", model.resetEvery, stored.model.stateReset)
         check("--halting-warmup", model.haltingWarmup, stored.haltingWarmup)
         check("--halting-lr-scale", model.haltingLearningRateScale, stored.haltingLearningRateScale)
         check("--batch", optimisation.batch, stored.batch)
@@ -179,6 +181,14 @@ struct ModelFlags: ParsableArguments {
     @Option(name: .customLong("halting-lr-scale"),
             help: "Learning rate of the halting units relative to the rest (default \(defaults.haltingLearningRateScale)).")
     var haltingLearningRateScale: Double?
+
+    @Option(name: .customLong("reset-every"),
+            help: ArgumentHelp("Zero each stream's recurrent state every this many bytes, 0 never "
+                               + "(default \(defaults.model.stateReset)).",
+                               discussion: "Without resets some cells count without bound over a long stream and "
+                               + "the halting units, which read the cell state, stop learning. Sample, eval and "
+                               + "ponder-map reset the same way."))
+    var resetEvery: Int?
 }
 
 struct OptimisationFlags: ParsableArguments {

@@ -123,6 +123,11 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         cState.update(repeating: 0, count: batch * H)
     }
 
+    func resetState(stream b: Int) {
+        (hState + b * H).update(repeating: 0, count: H)
+        (cState + b * H).update(repeating: 0, count: H)
+    }
+
     // MARK: Forward
 
     /// Runs `length` time steps. The input is `bytes` [length·B] for the first layer, else `below`

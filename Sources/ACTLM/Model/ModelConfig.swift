@@ -8,13 +8,38 @@ public struct ModelConfig: Equatable, Codable, Sendable {
     public var maxPonder: Int       // M; 1 makes every layer a plain LSTM
     public var epsilon: Double      // ε: halting threshold is 1 − ε
     public var haltingBias: Double  // initial b_η; 1 as in the paper (an untrained layer takes 2 steps)
+    /// Each stream's recurrent state goes back to zero before a window that would take it past this many
+    /// bytes since its last reset; 0 never resets. The paper trained on Wikipedia in 500-byte sequences
+    /// from a zero state. Without resets some LSTM cells count without bound over millions of bytes
+    /// (|c| in the thousands), and the halting unit, which reads c, then sees inputs far larger than
+    /// any it can learn from. Every command that runs the model resets the same way.
+    public var stateReset: Int
 
     public init(layers: Int = 2, hidden: Int = 256, maxPonder: Int = 8,
-                epsilon: Double = 0.01, haltingBias: Double = 1) {
+                epsilon: Double = 0.01, haltingBias: Double = 1, stateReset: Int = 0) {
         self.layers = layers
         self.hidden = hidden
         self.maxPonder = maxPonder
         self.epsilon = epsilon
         self.haltingBias = haltingBias
+        self.stateReset = stateReset
+    }
+
+    /// "state reset every 500 bytes" or "state never reset", for people.
+    public var resetDescription: String {
+        stateReset > 0 ? "state reset every \(grouped(stateReset)) bytes" : "state never reset"
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case layers, hidden, maxPonder, epsilon, haltingBias, stateReset
+    }
+
+    /// Models saved before state resets existed never reset.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(layers: try c.decode(Int.self, forKey: .layers), hidden: try c.decode(Int.self, forKey: .hidden),
+                  maxPonder: try c.decode(Int.self, forKey: .maxPonder), epsilon: try c.decode(Double.self, forKey: .epsilon),
+                  haltingBias: try c.decode(Double.self, forKey: .haltingBias),
+                  stateReset: try c.decodeIfPresent(Int.self, forKey: .stateReset) ?? 0)
     }
 }

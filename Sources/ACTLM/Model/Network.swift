@@ -15,6 +15,8 @@ public final class Network<Scalar: NetworkScalar> {
     public var tau: Double      // τ, the time penalty
     /// Time steps of the last forward window (≤ seq).
     public private(set) var length = 0
+    /// Bytes each stream has read since its state was last zeroed (see `ModelConfig.stateReset`).
+    public var bytesSinceReset: [Int]
 
     static var vocabulary: Int { ModelConfig.vocabulary }
 
@@ -36,6 +38,7 @@ public final class Network<Scalar: NetworkScalar> {
         self.batch = batch
         self.seq = seq
         self.tau = tau
+        bytesSinceReset = Array(repeating: 0, count: batch)
         layers = layout.layers.map { ACTLSTMLayer(layout: $0, config: config, batch: batch, seq: seq) }
         let positions = batch * seq
         inputs = .allocate(capacity: positions)
@@ -92,6 +95,20 @@ public final class Network<Scalar: NetworkScalar> {
     /// Zeroes the carried state (the start of a text).
     public func resetState() {
         for layer in layers { layer.resetState() }
+        bytesSinceReset = Array(repeating: 0, count: batch)
+    }
+
+    /// Zeroes the state of the streams that would pass `config.stateReset` bytes since their last reset
+    /// by reading `length` more.
+    private func resetStreamsDue(length: Int) {
+        guard config.stateReset > 0 else { return }
+        for b in 0..<batch {
+            if bytesSinceReset[b] > 0 && bytesSinceReset[b] + length > config.stateReset {
+                for layer in layers { layer.resetState(stream: b) }
+                bytesSinceReset[b] = 0
+            }
+            bytesSinceReset[b] += length
+        }
     }
 
     /// Runs a window of `inputs.count / batch` time steps (time-major: `inputs[t·B + b]`); with `targets`
@@ -110,6 +127,7 @@ public final class Network<Scalar: NetworkScalar> {
         inputs.update(from: x.baseAddress!, count: positions)
         hasTargets = y != nil
         if let y { targets.update(from: y.baseAddress!, count: positions) }
+        resetStreamsDue(length: length)
 
         var loss = WindowLoss(layers: layers.count)
         for (l, layer) in layers.enumerated() {

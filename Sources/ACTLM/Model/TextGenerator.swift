@@ -12,6 +12,7 @@ public final class TextGenerator {
     private var input: [UInt8]       // [window] bytes of one forward pass
     private var hasLogits = false    // whether the model has read anything to predict from
     private var offset: Int64 = 0    // bytes read so far
+    private var recent: [UInt8] = [] // the last bytes read, to pick up from after a state reset
     private var row: PonderMapRow
 
     /// Before anything else the model reads this, so a sample without a prime starts like a new line.
@@ -53,9 +54,31 @@ public final class TextGenerator {
             forward(count: 1)
         }
         let byte = sampler.next(logits: network.logits(at: network.length - 1))
+        restartIfDue()
         input[0] = byte
         forward(count: 1)
         return rowFor(byte: byte, position: 0)
+    }
+
+    /// A model trained with state resets has never read more than `stateReset` bytes since a zero
+    /// state. Where the state is due for a reset, a fresh state first re-reads the last half of that many
+    /// bytes, so the text goes on in context (a bare zero state would forget mid-word, even mid-character).
+    private func restartIfDue() {
+        let interval = config.stateReset
+        guard interval > 0, network.bytesSinceReset[0] + 1 > interval else { return }
+        let context = Array(recent.suffix(interval / 2))
+        network.resetState()
+        var start = 0
+        while start < context.count {
+            let n = min(window, context.count - start)
+            for i in 0..<n { input[i] = context[start + i] }
+            parameters.withUnsafeBufferPointer { θ in
+                input.withUnsafeBufferPointer { x in
+                    _ = network.forward(parameters: θ, inputs: UnsafeBufferPointer(rebasing: x[0..<n]), targets: nil)
+                }
+            }
+            start += n
+        }
     }
 
     private func forward(count: Int) {
@@ -65,6 +88,10 @@ public final class TextGenerator {
             }
         }
         hasLogits = true
+        if config.stateReset > 0 {
+            recent.append(contentsOf: input[0..<count])
+            if recent.count > 2 * config.stateReset { recent.removeFirst(recent.count - config.stateReset) }
+        }
     }
 
     /// The row of the byte at `position` of the last forward pass; offsets count from the first byte read.

@@ -23,10 +23,19 @@ public final class TextRunner {
     public init(model: TrainedModel, window: Int = TextRunner.defaultWindow) {
         precondition(window >= 1, "a window of at least one byte")
         config = model.config
-        self.window = window
+        self.window = TextRunner.window(window, fittingResetsOf: model.config)
         parameters = model.parameters
-        network = Network(config: model.config, batch: 1, seq: window, tau: 0)
-        buffer = [UInt8](repeating: 0, count: window + 1)
+        network = Network(config: model.config, batch: 1, seq: self.window, tau: 0)
+        buffer = [UInt8](repeating: 0, count: self.window + 1)
+    }
+
+    /// The largest window up to `preferred` that a model's state-reset interval divides into whole windows,
+    /// so the state resets exactly as often as in training.
+    static func window(_ preferred: Int, fittingResetsOf config: ModelConfig) -> Int {
+        let interval = config.stateReset
+        guard interval > 0 else { return preferred }
+        let windows = (interval + preferred - 1) / preferred
+        return interval / windows
     }
 
     /// Runs the model over `stream` from its current position to its end, from a fresh state.

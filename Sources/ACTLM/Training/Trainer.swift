@@ -246,6 +246,7 @@ public final class Trainer {
     /// One window: forward with the carried state, backward, clip, Adam. Returns the window's loss.
     private func trainStep(learningRate: Double, norm: inout Double) throws -> WindowLoss {
         try batches.next(into: &window)
+        staggerStateResets()
         let loss = parameters.withUnsafeBufferPointer { θ in
             window.inputs.withUnsafeBufferPointer { x in
                 window.targets.withUnsafeBufferPointer { y in network.forward(parameters: θ, inputs: x, targets: y) }
@@ -264,6 +265,18 @@ public final class Trainer {
         step += 1
         chars += loss.count
         return loss
+    }
+
+    /// With state resets every K windows, stream b resets at the steps where (step + b·K/B) is a multiple
+    /// of K, so each window mixes streams at every distance from their last reset. Set from the step, this
+    /// needs nothing more in a checkpoint to resume exactly.
+    private func staggerStateResets() {
+        let windows = options.model.stateReset / options.seq
+        guard windows > 0 else { return }
+        for b in 0..<options.batch {
+            let phase = (step + b * windows / options.batch) % windows
+            network.bytesSinceReset[b] = (phase == 0 ? windows : phase) * options.seq
+        }
     }
 
     /// The halting units' learning rate: frozen during the halting warm-up, then scaled.

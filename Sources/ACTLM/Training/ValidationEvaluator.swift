@@ -50,9 +50,12 @@ final class ValidationEvaluator {
     /// validation never changes what training does next.
     func evaluate(network: Network<Float>, parameters: UnsafeBufferPointer<Float>, step: Int) -> ValidationResult {
         let layers = network.config.layers
-        let carried = network.state
+        let carried = network.state, carriedSinceReset = network.bytesSinceReset
         network.resetState()
-        defer { network.state = carried }
+        defer {
+            network.state = carried
+            network.bytesSinceReset = carriedSinceReset
+        }
 
         var total = WindowLoss(layers: layers)
         var stats = PonderStats(layers: layers, maxPonder: network.config.maxPonder)

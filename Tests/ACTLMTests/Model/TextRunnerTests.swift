@@ -64,6 +64,33 @@ final class TextRunnerTests: XCTestCase {
         }
     }
 
+    /// A model trained with state resets is run the same way: every `stateReset` bytes the state starts
+    /// again from zero, so each stretch reads as if it were a text of its own.
+    func testStateResetsAsInTraining() throws {
+        var config = model.config
+        config.stateReset = 300
+        let resetting = TrainedModel(path: model.path, config: config, parameters: model.parameters)
+        let text = CommandFixtures.text(bytes: 1_000)
+        let runner = TextRunner(model: resetting)
+        XCTAssertEqual(runner.window, 150, "the largest window up to 256 that divides 300")
+        var rows: [PonderMapRow] = []
+        _ = try runner.run(bytes: text) { rows.append($0) }
+        XCTAssertEqual(rows.count, 1_000)
+        for start in stride(from: 0, to: 1_000, by: 300) {
+            let piece = onePass(Array(text[start..<min(start + 300, 1_000)]))
+            for (i, reference) in piece.rows.enumerated() {
+                let row = rows[start + i]
+                if let want = reference.bits { XCTAssertEqual(row.bits!, want, accuracy: 1e-3, "bits at \(start + i)") }
+                for l in 0..<row.layers {
+                    XCTAssertEqual(row.rho[l], reference.rho[l], accuracy: 1e-3, "ρ at \(start + i)")
+                }
+            }
+        }
+        var carried: [PonderMapRow] = []
+        _ = try TextRunner(model: model).run(bytes: text) { carried.append($0) }
+        XCTAssertNotEqual(rows[300...].map(\.rho), carried[300...].map(\.rho), "without resets the state carries on")
+    }
+
     func testSummaryComesFromThePonderStatisticsOfEveryByte() throws {
         let text = CommandFixtures.text(bytes: 600)
         var rows: [PonderMapRow] = []
@@ -129,6 +156,28 @@ final class TextRunnerTests: XCTestCase {
         XCTAssertEqual(a.prime.map(\.rho), rows.map(\.rho))
         XCTAssertEqual(a.prime.map(\.steps), rows.map(\.steps))
         XCTAssertEqual(a.prime.map(\.offset), (0..<23).map(Int64.init))
+    }
+
+    /// With state resets, the generator restarts from a zero state that re-reads the last half of the
+    /// reset interval: the byte after each restart ponders as after reading just those bytes.
+    func testGeneratorRestartsInContextAfterAStateReset() throws {
+        var config = model.config
+        config.stateReset = 40
+        let resetting = TrainedModel(path: model.path, config: config, parameters: model.parameters)
+        let generator = TextGenerator(model: resetting, sampler: try Sampler(temperature: 1, seed: 3), window: 16)
+        let prime = Array("The ponder of a network".utf8)
+        var rows: [PonderMapRow] = []
+        generator.read(prime) { rows.append($0) }
+        for _ in 0..<70 { rows.append(generator.next()) }
+        let text = rows.map(\.byte)
+        XCTAssertEqual(Array(text[0..<prime.count]), prime)
+        for restart in [40, 60, 80] {
+            let fresh = Network<Float>(config: model.config, batch: 1, seq: 21, tau: 0)
+            fresh.forward(parameters: model.parameters, inputs: Array(text[restart - 20...restart]), targets: nil)
+            for l in 0..<config.layers {
+                XCTAssertEqual(rows[restart].rho[l], fresh.rho(layer: l)[20], accuracy: 1e-4, "restart at \(restart)")
+            }
+        }
     }
 
     func testGreedySamplingIgnoresTheSeed() throws {

@@ -92,7 +92,8 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(try actlm(["train", corpus, "--steps", "2", "--run-name", "r"] + tiny).status, 0)
         let run = folder("r")
         let before = TrainingFixtures.bytes(run.latest), listing = TrainingFixtures.listing(run.path)
-        let output = try actlm(["train", "--resume", run.latest, "--hidden", "32", "--tau", "0.001", "--steps", "4"])
+        let output = try actlm(["train", "--resume", run.latest, "--hidden", "32", "--tau", "\(TrainingOptions.defaults.tau)",
+                                 "--steps", "4"])
         XCTAssertNotEqual(output.status, 0)
         XCTAssertTrue(output.stderr.contains("--hidden 32 differs from the checkpoint's 16"), output.stderr)
         XCTAssertFalse(output.stderr.contains("--tau"), "τ was given as it was: \(output.stderr)")

@@ -51,10 +51,26 @@ final class TrainerTests: XCTestCase {
     /// N steps in one go and N/2 + resume + N/2 give the same weights and optimizer state, bit for bit,
     /// although the interrupted run validated and saved in between.
     func testResumeContinuesBitForBit() throws {
-        let straight = try trainer("straight")
+        try assertResumeContinuesBitForBit(options: TrainingFixtures.options())
+    }
+
+    /// The same with state resets, staggered across the streams by the step count, and a reset between
+    /// the halves.
+    func testResumeWithStateResetsContinuesBitForBit() throws {
+        var options = TrainingFixtures.options()
+        options.model.stateReset = 4 * options.seq
+        try assertResumeContinuesBitForBit(options: options)
+        let never = try trainer("never"), resetting = try trainer("resetting", options: options)
+        _ = try never.train(limits: TrainingLimits(steps: 5), cadence: quiet)
+        _ = try resetting.train(limits: TrainingLimits(steps: 5), cadence: quiet)
+        XCTAssertNotEqual(never.checkpoint().networkState, resetting.checkpoint().networkState)
+    }
+
+    private func assertResumeContinuesBitForBit(options: TrainingOptions) throws {
+        let straight = try trainer("straight-\(options.model.stateReset)", options: options)
         _ = try straight.train(limits: TrainingLimits(steps: 12), cadence: quiet)
 
-        let first = try trainer("halves")
+        let first = try trainer("halves-\(options.model.stateReset)", options: options)
         _ = try first.train(limits: TrainingLimits(steps: 6), cadence: TrainingCadence(evalEvery: 3, checkpointEvery: 0))
         let path = first.folder.latest
         let saved = try TrainingCheckpoint.read(from: path)

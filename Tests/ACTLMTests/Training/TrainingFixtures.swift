@@ -13,6 +13,7 @@ enum TrainingFixtures {
         options.tau = 0.01
         options.schedule = LearningRateSchedule(peak: 1e-2, warmupSteps: 2)
         options.seed = seed
+        options.haltingWarmup = 0
         options.validFraction = 0.1
         options.validChars = 2_000
         options.traceChars = 100

@@ -5,8 +5,9 @@ final class TrainingOptionsTests: XCTestCase {
     func testDefaultsAreValid() throws {
         try TrainingOptions.defaults.validate()
         let model = TrainingOptions.defaults.model
-        XCTAssertEqual([model.layers, model.hidden, model.maxPonder], [2, 256, 8])
-        XCTAssertEqual(TrainingOptions.defaults.tau, 0.001)
+        XCTAssertEqual([model.layers, model.hidden, model.maxPonder, model.stateReset], [2, 256, 4, 500])
+        XCTAssertEqual(TrainingOptions.defaults.tau, 0.01)
+        XCTAssertEqual(TrainingOptions.defaults.haltingWarmup, 500)
         XCTAssertEqual(TrainingOptions.defaults.schedule.peak, 2e-3)
     }
 
@@ -26,6 +27,7 @@ final class TrainingOptionsTests: XCTestCase {
             ("--trace-chars", { $0.traceChars = -1 }),
             ("--halting-warmup", { $0.haltingWarmup = -1 }),
             ("--halting-lr-scale", { $0.haltingLearningRateScale = -0.5 }),
+            ("--reset-every", { $0.model.stateReset = $0.seq - 1 }),
         ]
         cases.append(("learning rate must be positive", { $0.schedule.peak = 0 }))
         for (words, change) in cases {
@@ -50,6 +52,18 @@ final class TrainingOptionsTests: XCTestCase {
         let old = try JSONDecoder().decode(TrainingOptions.self, from: JSONSerialization.data(withJSONObject: object))
         XCTAssertEqual(old.haltingWarmup, 0)
         XCTAssertEqual(old.haltingLearningRateScale, 1)
+    }
+
+    /// A model stored before state resets existed never resets.
+    func testModelWithoutStateResetDecodes() throws {
+        let config = ModelConfig(layers: 1, hidden: 8, maxPonder: 3, stateReset: 500)
+        let encoded = try JSONEncoder().encode(config)
+        XCTAssertEqual(try JSONDecoder().decode(ModelConfig.self, from: encoded), config)
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        object["stateReset"] = nil
+        let old = try JSONDecoder().decode(ModelConfig.self, from: JSONSerialization.data(withJSONObject: object))
+        XCTAssertEqual(old.stateReset, 0)
+        XCTAssertEqual(old.resetDescription, "state never reset")
     }
 
     func testLimits() throws {
