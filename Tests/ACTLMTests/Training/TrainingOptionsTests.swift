@@ -5,7 +5,7 @@ final class TrainingOptionsTests: XCTestCase {
     func testDefaultsAreValid() throws {
         try TrainingOptions.defaults.validate()
         let model = TrainingOptions.defaults.model
-        XCTAssertEqual([model.layers, model.hidden, model.maxPonder, model.stateReset], [2, 256, 4, 500])
+        XCTAssertEqual([model.layers, model.hidden, model.maxPonder, model.stateReset], [2, 256, 3, 500])
         XCTAssertEqual(TrainingOptions.defaults.tau, 0.01)
         XCTAssertEqual(TrainingOptions.defaults.haltingWarmup, 500)
         XCTAssertEqual(TrainingOptions.defaults.schedule.peak, 2e-3)
