@@ -72,23 +72,21 @@ public final class TextGenerator {
         while start < context.count {
             let n = min(window, context.count - start)
             for i in 0..<n { input[i] = context[start + i] }
-            parameters.withUnsafeBufferPointer { θ in
-                input.withUnsafeBufferPointer { x in
-                    _ = network.forward(parameters: θ, inputs: UnsafeBufferPointer(rebasing: x[0..<n]), targets: nil)
-                }
-            }
+            forward(count: n, remembering: false)
             start += n
         }
     }
 
-    private func forward(count: Int) {
+    /// Runs `input[0..<count]`; `remembering` keeps the bytes for a later restart (re-read bytes are
+    /// already kept).
+    private func forward(count: Int, remembering: Bool = true) {
         parameters.withUnsafeBufferPointer { θ in
             input.withUnsafeBufferPointer { x in
                 _ = network.forward(parameters: θ, inputs: UnsafeBufferPointer(rebasing: x[0..<count]), targets: nil)
             }
         }
         hasLogits = true
-        if config.stateReset > 0 {
+        if remembering && config.stateReset > 0 {
             recent.append(contentsOf: input[0..<count])
             if recent.count > 2 * config.stateReset { recent.removeFirst(recent.count - config.stateReset) }
         }
