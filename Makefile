@@ -48,8 +48,11 @@ build: deps
 train: deps corpus build
 	$(BIN) train $(CORPUS) $(TRAIN_ARGS)
 
+# Tests run as root in CI: afterwards /dev/null must still be the device, not a file a test replaced it with.
 test: deps build
 	$(SWIFT) test $(BUILD_FLAGS) --disable-swift-testing
+	@test -c /dev/null || { echo "error: /dev/null is no longer a character device: a test replaced it" \
+	  "(restore it with: rm /dev/null && mknod -m 666 /dev/null c 1 3)" >&2; exit 1; }
 
 bench: deps corpus build
 	$(BIN) bench $(CORPUS)

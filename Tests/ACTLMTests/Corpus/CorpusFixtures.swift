@@ -98,8 +98,11 @@ enum CorpusFixtures {
         process.arguments = arguments
         if let input { process.standardInput = FileHandle(forReadingAtPath: input) }
         if let output {
-            _ = FileManager.default.createFile(atPath: output, contents: nil)
-            process.standardOutput = FileHandle(forWritingAtPath: output)
+            // open(2), never FileManager.createFile: that renames a new file over the path, which as root
+            // would turn a device such as /dev/null into a regular file.
+            let descriptor = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: output]) }
+            process.standardOutput = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         }
         try process.run()
         process.waitUntilExit()
