@@ -44,8 +44,8 @@ final class BenchmarkTests: XCTestCase {
 
     func testBenchCommandJSON() throws {
         let directory = try CorpusFixtures.temporaryDirectory(for: self).path
-        let output = try CommandFixtures.actlm(["bench", try corpus(), "--hidden", "16", "--batch", "4", "--seq", "10",
-                                                "--seconds", "0.3", "--warmup", "0", "--json"], in: directory)
+        let output = try ActlmBinary.run(["bench", try corpus(), "--hidden", "16", "--batch", "4", "--seq", "10",
+                                          "--seconds", "0.3", "--warmup", "0", "--json"], in: directory)
         XCTAssertEqual(output.status, 0, output.stderr)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.stdout)) as? [String: Any])
         for key in ["chars_per_second", "achieved_gflops", "sgemm_gflops", "ratio", "mean_ponder", "cpu"] {
@@ -54,8 +54,8 @@ final class BenchmarkTests: XCTestCase {
     }
 
     func testBenchCommandReportsAMissingCorpus() throws {
-        let output = try CommandFixtures.actlm(["bench", "/nonexistent/corpus.gz", "--seconds", "0.1"],
-                                               in: try CorpusFixtures.temporaryDirectory(for: self).path)
+        let output = try ActlmBinary.run(["bench", "/nonexistent/corpus.gz", "--seconds", "0.1"],
+                                         in: try CorpusFixtures.temporaryDirectory(for: self).path)
         XCTAssertNotEqual(output.status, 0)
         XCTAssertTrue(output.stderr.contains("/nonexistent/corpus.gz"), output.stderr)
     }
