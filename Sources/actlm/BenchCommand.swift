@@ -31,12 +31,9 @@ struct BenchCommand: ParsableCommand {
     @Argument(help: "Text to train on (gzip, zlib or plain).")
     var corpus = "corpora/wiki.gz"
 
-    @Option(help: "Stacked ACT-LSTM layers L (default \(defaults.model.layers)).") var layers: Int?
-    @Option(help: "Hidden units per layer H (default \(defaults.model.hidden)).") var hidden: Int?
+    @OptionGroup(title: "Model") var model: ModelFlags
     @Option(help: "Streams per batch B (default \(defaults.batch)).") var batch: Int?
     @Option(help: "Time steps per window T (default \(defaults.seq)).") var seq: Int?
-    @Option(name: .customLong("max-ponder"), help: "Most ponder steps per character M (default \(defaults.model.maxPonder)).")
-    var maxPonder: Int?
     @Option(help: "Time penalty τ (default \(defaults.tau)).") var tau: Double?
     @Option(help: "Timed training seconds, after the warm-up.") var seconds = 20.0
     @Option(help: "Warm-up seconds (not timed).") var warmup = 3.0
@@ -46,12 +43,9 @@ struct BenchCommand: ParsableCommand {
         guard seconds > 0, warmup >= 0 else { throw ValidationError("--seconds must be above 0 and --warmup 0 or more") }
         let corpus = try Corpus(path: self.corpus, validFraction: 0)
         var training = defaults
-        training.model.layers = layers ?? training.model.layers
-        training.model.hidden = hidden ?? training.model.hidden
-        training.model.maxPonder = maxPonder ?? training.model.maxPonder
-        training.batch = batch ?? training.batch
-        training.seq = seq ?? training.seq
-        training.tau = tau ?? training.tau
+        let settings = model.settings + [OptionSetting("--batch", batch, \.batch), OptionSetting("--seq", seq, \.seq),
+                                         OptionSetting("--tau", tau, \.tau)].compactMap { $0 }
+        for setting in settings { setting.apply(&training) }
         let options = Benchmark.Options(training: training, seconds: seconds, warmupSeconds: warmup)
         let result = try Benchmark.run(corpus: corpus, options: options) { line in
             if !json { FileHandle.standardError.write(Data("bench: \(line)\n".utf8)) }

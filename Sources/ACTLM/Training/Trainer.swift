@@ -80,6 +80,9 @@ public final class Trainer {
 
     private let training: TrainingStep
     private let evaluator: ValidationEvaluator?
+    /// Validation runs on a network of its own, so it never changes what training does next.
+    private lazy var validationNetwork = Network<Float>(config: options.model, batch: options.batch,
+                                                        seq: options.seq, tau: options.tau)
     private let metrics: MetricsLog
     private var ponderStats: PonderStats
     private var ponderTrace: PonderTrace
@@ -260,7 +263,7 @@ public final class Trainer {
     /// the corpus has no validation part.
     public func validate() -> ValidationResult? {
         guard let evaluator else { return nil }
-        return parameters.withUnsafeBufferPointer { evaluator.evaluate(network: training.network, parameters: $0, step: step) }
+        return parameters.withUnsafeBufferPointer { evaluator.evaluate(network: validationNetwork, parameters: $0, step: step) }
     }
 
     /// Validates (unless this step already was), keeps the statistics for the next checkpoint and notes a

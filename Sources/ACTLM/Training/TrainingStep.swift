@@ -9,7 +9,8 @@ public protocol GradientReduction: AnyObject {
 }
 
 /// One step of truncated-BPTT training, the one `Trainer` and `Benchmark` both run: the next window of
-/// the corpus's B streams, forward with the carried state (streams due for a state reset start from zero),
+/// the corpus's B streams, forward with the carried state (streams due for a reset, staggered by the step,
+/// start from zero),
 /// backward, the replicas joined (when data-parallel), the finite check, clipping by global norm and
 /// Adam with the halting units' rates. It owns what a step changes: weights, Adam and the step count.
 public final class TrainingStep {
@@ -44,7 +45,9 @@ public final class TrainingStep {
         self.step = step
         self.parameters = parameters
         self.adam = adam ?? Adam(parameterCount: parameters.count)
-        network = Network<Float>(config: options.model, batch: options.batch, seq: options.seq, tau: options.tau)
+        network = Network<Float>(config: options.model, batch: options.batch, seq: options.seq, tau: options.tau,
+                                 resets: .staggered(interval: options.model.stateReset, streams: options.batch,
+                                                    window: options.seq, step: step))
         if let networkState { network.state = networkState }
         batches = try corpus.batches(batch: options.batch, seq: options.seq, positions: positions)
         window = BatchWindow(batch: options.batch, seq: options.seq)
@@ -62,7 +65,6 @@ public final class TrainingStep {
     public func run() throws -> Outcome {
         let rate = options.schedule.rate(at: step)
         try batches.next(into: &window)
-        staggerStateResets()
         let local = parameters.withUnsafeBufferPointer { θ in
             window.inputs.withUnsafeBufferPointer { x in
                 window.targets.withUnsafeBufferPointer { y in network.forward(parameters: θ, inputs: x, targets: y) }
@@ -98,18 +100,6 @@ public final class TrainingStep {
             try reduction.sum(g)
         }
         return global
-    }
-
-    /// With state resets every K windows, stream b resets at the steps where (step + b·K/B) is a multiple
-    /// of K, so each window mixes streams at every distance from their last reset. Set from the step, this
-    /// needs nothing more in a checkpoint to resume exactly.
-    private func staggerStateResets() {
-        let windows = options.model.stateReset / options.seq
-        guard windows > 0 else { return }
-        for b in 0..<options.batch {
-            let phase = (step + b * windows / options.batch) % windows
-            network.bytesSinceReset[b] = (phase == 0 ? windows : phase) * options.seq
-        }
     }
 
     /// The halting units' learning rate: frozen during the halting warm-up, then scaled.
