@@ -2,15 +2,23 @@ import ACTLM
 import ArgumentParser
 import Foundation
 
+private let defaults = TrainingOptions.defaults
+
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure training speed: chars/s and achieved FLOP/s against this machine's sgemm rate.",
         discussion: """
-            Trains a freshly initialised model on real text for --seconds after a short warm-up, counting \
-            the matrix FLOPs of the work done (forward and backward, only the ponder steps actually run). \
-            Then it times cblas_sgemm alone on exactly the matrix shapes training used, in the same \
-            proportions, and reports the ratio: how close training comes to the machine's GEMM rate.
+            Trains a freshly initialised model on real text for --seconds after a short warm-up, with the \
+            very training step of `actlm train` and its defaults (state resets, halting warm-up, learning \
+            rate, clipping), counting the matrix FLOPs of the work done (forward and backward, only the \
+            ponder steps actually run). Then it times cblas_sgemm alone on exactly the matrix shapes \
+            training used, in the same proportions, and reports the ratio: how close training comes to \
+            the machine's GEMM rate, and the mean ponder ρ per layer it ran at.
+
+            Starting from fresh weights, a bench runs the regime of the first minutes of `actlm train`: \
+            the halting units keep their initial weights for the halting warm-up (\(defaults.haltingWarmup) \
+            steps), so every layer takes 2 ponder steps per byte (ρ ≈ 2.3).
 
             OpenBLAS threads follow OPENBLAS_NUM_THREADS (default: all cores).
 
@@ -23,26 +31,22 @@ struct BenchCommand: ParsableCommand {
     @Argument(help: "Text to train on (gzip, zlib or plain).")
     var corpus = "corpora/wiki.gz"
 
-    @Option(help: "Stacked ACT-LSTM layers (L).") var layers = 2
-    @Option(help: "Hidden units per layer (H).") var hidden = 256
-    @Option(help: "Streams per batch (B).") var batch = 32
-    @Option(help: "Time steps per window (T).") var seq = 100
-    @Option(name: .customLong("max-ponder"), help: "Most ponder steps per character (M).")
-    var maxPonder = TrainingOptions.defaults.model.maxPonder
-    @Option(help: "Time penalty τ.") var tau = TrainingOptions.defaults.tau
+    @OptionGroup(title: "Model") var model: ModelFlags
+    @Option(help: "Streams per batch B (default \(defaults.batch)).") var batch: Int?
+    @Option(help: "Time steps per window T (default \(defaults.seq)).") var seq: Int?
+    @Option(help: "Time penalty τ (default \(defaults.tau)).") var tau: Double?
     @Option(help: "Timed training seconds, after the warm-up.") var seconds = 20.0
     @Option(help: "Warm-up seconds (not timed).") var warmup = 3.0
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
-        guard seconds > 0, warmup >= 0, layers >= 1, hidden >= 1, batch >= 1, seq >= 1, maxPonder >= 1 else {
-            throw ValidationError("sizes must be at least 1 and --seconds above 0")
-        }
+        guard seconds > 0, warmup >= 0 else { throw ValidationError("--seconds must be above 0 and --warmup 0 or more") }
         let corpus = try Corpus(path: self.corpus, validFraction: 0)
-        let options = Benchmark.Options(
-            config: ModelConfig(layers: layers, hidden: hidden, maxPonder: maxPonder,
-                                stateReset: TrainingOptions.defaults.model.stateReset),
-            batch: batch, seq: seq, tau: tau, seconds: seconds, warmupSeconds: warmup)
+        var training = defaults
+        let settings = model.settings + [OptionSetting("--batch", batch, \.batch), OptionSetting("--seq", seq, \.seq),
+                                         OptionSetting("--tau", tau, \.tau)].compactMap { $0 }
+        for setting in settings { setting.apply(&training) }
+        let options = Benchmark.Options(training: training, seconds: seconds, warmupSeconds: warmup)
         let result = try Benchmark.run(corpus: corpus, options: options) { line in
             if !json { FileHandle.standardError.write(Data("bench: \(line)\n".utf8)) }
         }

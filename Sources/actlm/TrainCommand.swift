@@ -91,67 +91,26 @@ struct TrainCommand: ParsableCommand {
         return try Trainer(corpus: corpus, resuming: checkpoint, from: path, folder: RunFolder.containing(path))
     }
 
+    /// Every training flag given, in the order of --help.
+    private var settings: [OptionSetting] { model.settings + optimisation.settings + data.settings }
+
     /// The defaults with the flags given applied.
     private func newOptions() throws -> TrainingOptions {
         var options = defaults
-        options.model.layers = model.layers ?? options.model.layers
-        options.model.hidden = model.hidden ?? options.model.hidden
-        options.model.maxPonder = model.maxPonder ?? options.model.maxPonder
-        options.model.haltingBias = model.haltingBias ?? options.model.haltingBias
-        options.model.stateReset = model.resetEvery ?? options.model.stateReset
-        options.haltingWarmup = model.haltingWarmup ?? options.haltingWarmup
-        options.haltingLearningRateScale = model.haltingLearningRateScale ?? options.haltingLearningRateScale
-        options.batch = optimisation.batch ?? options.batch
-        options.seq = optimisation.seq ?? options.seq
-        options.tau = optimisation.tau ?? options.tau
-        options.clip = optimisation.clip ?? options.clip
-        options.seed = optimisation.seed ?? options.seed
-        var schedule = options.schedule
-        schedule.peak = optimisation.lr ?? schedule.peak
-        schedule.warmupSteps = optimisation.warmup ?? schedule.warmupSteps
-        schedule.decay = optimisation.decay ?? schedule.decay
-        schedule.floor = optimisation.lrFinal ?? schedule.floor
-        if schedule.decay != .none {
-            guard let total = optimisation.decaySteps ?? stop.steps else {
-                throw ValidationError("--decay \(schedule.decay.rawValue) needs --decay-steps or --steps: "
+        for setting in settings { setting.apply(&options) }
+        if options.schedule.decay != .none && optimisation.decaySteps == nil {
+            guard let steps = stop.steps else {
+                throw ValidationError("--decay \(options.schedule.decay.rawValue) needs --decay-steps or --steps: "
                                       + "the step by which the learning rate reaches --lr-final")
             }
-            schedule.totalSteps = total
+            options.schedule.totalSteps = steps
         }
-        options.schedule = schedule
-        options.validFraction = data.validFraction ?? options.validFraction
-        options.validChars = data.validChars ?? options.validChars
-        options.traceChars = data.traceChars ?? options.traceChars
         return options
     }
 
-    /// Flags given with --resume that differ from the checkpoint's settings.
+    /// Flags given with --resume that would change the checkpoint's settings.
     private func conflicts(with checkpoint: TrainingCheckpoint) -> [String] {
-        let stored = checkpoint.options
-        var found: [String] = []
-        func check<T: Equatable>(_ flag: String, _ given: T?, _ kept: T) {
-            if let given, given != kept { found.append("\(flag) \(given) differs from the checkpoint's \(kept)") }
-        }
-        check("--layers", model.layers, stored.model.layers)
-        check("--hidden", model.hidden, stored.model.hidden)
-        check("--max-ponder", model.maxPonder, stored.model.maxPonder)
-        check("--halting-bias", model.haltingBias, stored.model.haltingBias)
-        check("--reset-every", model.resetEvery, stored.model.stateReset)
-        check("--halting-warmup", model.haltingWarmup, stored.haltingWarmup)
-        check("--halting-lr-scale", model.haltingLearningRateScale, stored.haltingLearningRateScale)
-        check("--batch", optimisation.batch, stored.batch)
-        check("--seq", optimisation.seq, stored.seq)
-        check("--tau", optimisation.tau, stored.tau)
-        check("--lr", optimisation.lr, stored.schedule.peak)
-        check("--warmup", optimisation.warmup, stored.schedule.warmupSteps)
-        check("--decay", optimisation.decay, stored.schedule.decay)
-        check("--decay-steps", optimisation.decaySteps, stored.schedule.totalSteps)
-        check("--lr-final", optimisation.lrFinal, stored.schedule.floor)
-        check("--clip", optimisation.clip, stored.clip)
-        check("--seed", optimisation.seed, stored.seed)
-        check("--valid-fraction", data.validFraction, stored.validFraction)
-        check("--valid-chars", data.validChars, stored.validChars)
-        check("--trace-chars", data.traceChars, stored.traceChars)
+        var found = settings.compactMap { $0.conflict(checkpoint.options) }
         if output.runName != nil {
             found.append("--run-name does not apply: a resumed run goes on in the checkpoint's folder")
         }
@@ -159,7 +118,33 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
+/// A training flag as given: what it sets in `TrainingOptions`, and how it differs from stored settings.
+struct OptionSetting {
+    let apply: (inout TrainingOptions) -> Void
+    let conflict: (TrainingOptions) -> String?
+
+    /// nil when the flag was not given.
+    init?<Value: Equatable>(_ flag: String, _ given: Value?, _ field: WritableKeyPath<TrainingOptions, Value>) {
+        guard let given else { return nil }
+        apply = { $0[keyPath: field] = given }
+        conflict = { stored in
+            let kept = stored[keyPath: field]
+            return kept == given ? nil : "\(flag) \(given) differs from the checkpoint's \(kept)"
+        }
+    }
+}
+
 struct ModelFlags: ParsableArguments {
+    var settings: [OptionSetting] {
+        [OptionSetting("--layers", layers, \.model.layers),
+         OptionSetting("--hidden", hidden, \.model.hidden),
+         OptionSetting("--max-ponder", maxPonder, \.model.maxPonder),
+         OptionSetting("--halting-bias", haltingBias, \.model.haltingBias),
+         OptionSetting("--halting-warmup", haltingWarmup, \.haltingWarmup),
+         OptionSetting("--halting-lr-scale", haltingLearningRateScale, \.haltingLearningRateScale),
+         OptionSetting("--reset-every", resetEvery, \.model.stateReset)].compactMap { $0 }
+    }
+
     @Option(help: "Stacked ACT-LSTM layers L (default \(defaults.model.layers)).")
     var layers: Int?
 
@@ -192,6 +177,19 @@ struct ModelFlags: ParsableArguments {
 }
 
 struct OptimisationFlags: ParsableArguments {
+    var settings: [OptionSetting] {
+        [OptionSetting("--batch", batch, \.batch),
+         OptionSetting("--seq", seq, \.seq),
+         OptionSetting("--tau", tau, \.tau),
+         OptionSetting("--lr", lr, \.schedule.peak),
+         OptionSetting("--warmup", warmup, \.schedule.warmupSteps),
+         OptionSetting("--decay", decay, \.schedule.decay),
+         OptionSetting("--decay-steps", decaySteps, \.schedule.totalSteps),
+         OptionSetting("--lr-final", lrFinal, \.schedule.floor),
+         OptionSetting("--clip", clip, \.clip),
+         OptionSetting("--seed", seed, \.seed)].compactMap { $0 }
+    }
+
     @Option(help: "Streams trained side by side B (default \(defaults.batch)).")
     var batch: Int?
 
@@ -224,6 +222,12 @@ struct OptimisationFlags: ParsableArguments {
 }
 
 struct DataFlags: ParsableArguments {
+    var settings: [OptionSetting] {
+        [OptionSetting("--valid-fraction", validFraction, \.validFraction),
+         OptionSetting("--valid-chars", validChars, \.validChars),
+         OptionSetting("--trace-chars", traceChars, \.traceChars)].compactMap { $0 }
+    }
+
     @Option(name: .customLong("valid-fraction"),
             help: "The last fraction of the corpus held out for validation (default \(defaults.validFraction)).")
     var validFraction: Double?

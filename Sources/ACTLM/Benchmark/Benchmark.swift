@@ -4,22 +4,30 @@ import Foundation
 /// against what `cblas_sgemm` alone reaches on the very matrix shapes training used.
 public enum Benchmark {
     public struct Options: Sendable {
-        public var config: ModelConfig
-        public var batch: Int
-        public var seq: Int
-        public var tau: Double
+        /// What is trained, exactly as `actlm train` would with these options.
+        public var training: TrainingOptions
         public var seconds: Double
         public var warmupSeconds: Double
 
-        public init(config: ModelConfig, batch: Int, seq: Int, tau: Double = 0.001, seconds: Double = 20,
-                    warmupSeconds: Double = 3) {
-            self.config = config
-            self.batch = batch
-            self.seq = seq
-            self.tau = tau
+        public init(training: TrainingOptions = .defaults, seconds: Double = 20, warmupSeconds: Double = 3) {
+            self.training = training
             self.seconds = seconds
             self.warmupSeconds = warmupSeconds
         }
+
+        /// The training defaults with this model, batch, window and τ.
+        public init(config: ModelConfig, batch: Int, seq: Int, tau: Double = TrainingOptions.defaults.tau,
+                    seconds: Double = 20, warmupSeconds: Double = 3) {
+            var training = TrainingOptions.defaults
+            training.model = config
+            training.batch = batch
+            training.seq = seq
+            training.tau = tau
+            self.init(training: training, seconds: seconds, warmupSeconds: warmupSeconds)
+        }
+
+        public var config: ModelConfig { training.model }
+
     }
 
     public struct Result: Encodable, Sendable {
@@ -58,27 +66,14 @@ public enum Benchmark {
     /// Trains on `corpus` (warm-up, then `options.seconds` timed), then measures sgemm on the recorded
     /// shapes. `progress` receives one line per phase.
     public static func run(corpus: Corpus, options: Options, progress: (String) -> Void = { _ in }) throws -> Result {
-        let config = options.config
-        let batches = try corpus.batches(batch: options.batch, seq: options.seq)
-        var window = BatchWindow(batch: options.batch, seq: options.seq)
-        let network = Network<Float>(config: config, batch: options.batch, seq: options.seq, tau: options.tau)
-        var random = RandomSource(seed: 1)
-        var θ = ParameterLayout(config: config).initialParameters(random: &random)
-        var g = [Float](repeating: 0, count: θ.count)
-        var adam = Adam(parameterCount: θ.count)
-
-        func trainWindow() throws -> WindowLoss {
-            try batches.next(into: &window)
-            let loss = window.inputs.withUnsafeBufferPointer { x in
-                window.targets.withUnsafeBufferPointer { y in
-                    θ.withUnsafeBufferPointer { network.forward(parameters: $0, inputs: x, targets: y) }
-                }
-            }
-            θ.withUnsafeBufferPointer { p in g.withUnsafeMutableBufferPointer { network.backward(parameters: p, gradients: $0) } }
-            GradientClipping.clip(&g, maxNorm: 1)
-            adam.update(parameters: &θ, gradients: g, learningRate: 2e-3)
-            return loss
-        }
+        let config = options.config, training = options.training
+        try training.validate()
+        var random = RandomSource(seed: training.seed)
+        let steps = try TrainingStep(corpus: corpus, options: training,
+                                     parameters: ParameterLayout(config: config).initialParameters(random: &random),
+                                     step: 0)
+        let network = steps.network
+        func trainWindow() throws -> WindowLoss { try steps.run().loss }
         func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
         progress("warming up for \(options.warmupSeconds) s")
@@ -102,9 +97,9 @@ public enum Benchmark {
         progress("timing cblas_sgemm alone on the \(shapes.count) shapes training used")
         let sgemm = GEMMShapes.measureRate(shapes, seconds: max(2, options.seconds / 4))
         let peak = GEMMShapes.squareRate(1024, seconds: 1)
-        return Result(layers: config.layers, hidden: config.hidden, batch: options.batch, seq: options.seq,
+        return Result(layers: config.layers, hidden: config.hidden, batch: training.batch, seq: training.seq,
                       maxPonder: config.maxPonder, seconds: elapsed, windows: windows,
-                      charsPerSecond: Double(windows * options.batch * options.seq) / elapsed,
+                      charsPerSecond: Double(total.count) / elapsed,
                       meanPonder: total.meanPonder, trainBPC: total.bitsPerCharacter,
                       achievedGFLOPs: achieved / 1e9, sgemmGFLOPs: sgemm / 1e9, ratio: achieved / sgemm,
                       peakSGEMMGFLOPs: peak / 1e9, cpu: cpuName, blas: GEMMShapes.blasDescription)

@@ -15,8 +15,8 @@ public final class Network<Scalar: NetworkScalar> {
     public var tau: Double      // τ, the time penalty
     /// Time steps of the last forward window (≤ seq).
     public private(set) var length = 0
-    /// Bytes each stream has read since its state was last zeroed (see `ModelConfig.stateReset`).
-    public var bytesSinceReset: [Int]
+    /// When each stream's state is zeroed (every `config.stateReset` bytes).
+    public private(set) var resets: ResetSchedule
 
     static var vocabulary: Int { ModelConfig.vocabulary }
 
@@ -31,14 +31,19 @@ public final class Network<Scalar: NetworkScalar> {
     private let dBelow: UnsafeMutablePointer<Scalar>         // [T·B, H] and the one it passes down
     private var outputFlops = 0.0
 
-    public init(config: ModelConfig, batch: Int, seq: Int, tau: Double = 0) {
+    /// `resets` (by default: every stream starts from a zero state now) must have `config.stateReset`'s
+    /// interval and `batch` streams.
+    public init(config: ModelConfig, batch: Int, seq: Int, tau: Double = 0, resets: ResetSchedule? = nil) {
         precondition(batch >= 1 && seq >= 1, "a network needs a batch and a window of at least 1")
+        let resets = resets ?? ResetSchedule(interval: config.stateReset, streams: batch)
+        precondition(resets.interval == config.stateReset && resets.bytesSinceReset.count == batch,
+                     "a reset schedule of \(config.stateReset) bytes for \(batch) streams")
+        self.resets = resets
         self.config = config
         layout = ParameterLayout(config: config)
         self.batch = batch
         self.seq = seq
         self.tau = tau
-        bytesSinceReset = Array(repeating: 0, count: batch)
         layers = layout.layers.map { ACTLSTMLayer(layout: $0, config: config, batch: batch, seq: seq) }
         let positions = batch * seq
         inputs = .allocate(capacity: positions)
@@ -92,23 +97,10 @@ public final class Network<Scalar: NetworkScalar> {
         }
     }
 
-    /// Zeroes the carried state (the start of a text).
+    /// Zeroes the carried state of every stream and restarts their reset schedule (the start of a text).
     public func resetState() {
         for layer in layers { layer.resetState() }
-        bytesSinceReset = Array(repeating: 0, count: batch)
-    }
-
-    /// Zeroes the state of the streams that would pass `config.stateReset` bytes since their last reset
-    /// by reading `length` more.
-    private func resetStreamsDue(length: Int) {
-        guard config.stateReset > 0 else { return }
-        for b in 0..<batch {
-            if bytesSinceReset[b] > 0 && bytesSinceReset[b] + length > config.stateReset {
-                for layer in layers { layer.resetState(stream: b) }
-                bytesSinceReset[b] = 0
-            }
-            bytesSinceReset[b] += length
-        }
+        resets.restart()
     }
 
     /// Runs a window of `inputs.count / batch` time steps (time-major: `inputs[t·B + b]`); with `targets`
@@ -127,7 +119,10 @@ public final class Network<Scalar: NetworkScalar> {
         inputs.update(from: x.baseAddress!, count: positions)
         hasTargets = y != nil
         if let y { targets.update(from: y.baseAddress!, count: positions) }
-        resetStreamsDue(length: length)
+        let layers = self.layers
+        resets.advance(reading: length) { b in
+            for layer in layers { layer.resetState(stream: b) }
+        }
 
         var loss = WindowLoss(layers: layers.count)
         for (l, layer) in layers.enumerated() {

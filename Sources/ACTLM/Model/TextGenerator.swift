@@ -64,9 +64,8 @@ public final class TextGenerator {
     /// state. Where the state is due for a reset, a fresh state first re-reads the last half of that many
     /// bytes, so the text goes on in context (a bare zero state would forget mid-word, even mid-character).
     private func restartIfDue() {
-        let interval = config.stateReset
-        guard interval > 0, network.bytesSinceReset[0] + 1 > interval else { return }
-        let context = Array(recent.suffix(interval / 2))
+        guard network.resets.isDue(stream: 0, reading: 1) else { return }
+        let context = Array(recent.suffix(config.stateReset / 2))
         network.resetState()
         var start = 0
         while start < context.count {

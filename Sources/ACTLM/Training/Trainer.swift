@@ -69,12 +69,8 @@ public final class Trainer {
     public let options: TrainingOptions
     public let folder: RunFolder
     public let corpus: Corpus
-    public private(set) var step: Int
     /// Training bytes read so far.
     public private(set) var chars: Int
-    /// The flat parameter buffer (ParameterLayout order).
-    public var parameters: [Float]
-    public private(set) var adam: Adam
     public private(set) var random: RandomSource
     public private(set) var bestValidBPC: Double?
     /// The last validation summary, this session's or the resumed checkpoint's.
@@ -82,12 +78,12 @@ public final class Trainer {
     /// The checkpoint saved last (or resumed from): named when training diverges.
     public private(set) var lastCheckpoint: String?
 
-    private let network: Network<Float>
-    private let batches: CorpusBatches
+    private let training: TrainingStep
     private let evaluator: ValidationEvaluator?
+    /// Validation runs on a network of its own, so it never changes what training does next.
+    private lazy var validationNetwork = Network<Float>(config: options.model, batch: options.batch,
+                                                        seq: options.seq, tau: options.tau)
     private let metrics: MetricsLog
-    private var gradients: [Float]
-    private var window: BatchWindow
     private var ponderStats: PonderStats
     private var ponderTrace: PonderTrace
     private let elapsedBefore: Double
@@ -122,38 +118,39 @@ public final class Trainer {
         self.options = options
         self.folder = folder
         self.corpus = corpus
-        self.parameters = parameters
         self.random = random
         let config = options.model
-        network = Network<Float>(config: config, batch: options.batch, seq: options.seq, tau: options.tau)
-        batches = try corpus.batches(batch: options.batch, seq: options.seq, positions: resumed?.positions)
+        training = try TrainingStep(corpus: corpus, options: options, parameters: parameters, adam: resumed?.adam,
+                                    step: resumed?.step ?? 0, positions: resumed?.positions,
+                                    networkState: resumed?.networkState)
         evaluator = corpus.info.validBytes > 0
             ? try ValidationEvaluator(corpus: corpus, batch: options.batch, seq: options.seq,
                                       validChars: options.validChars, traceChars: options.traceChars)
             : nil
-        gradients = [Float](repeating: 0, count: parameters.count)
-        window = BatchWindow(batch: options.batch, seq: options.seq)
         CheckpointFile.removeStaleTemporaries(in: folder.path)
         metrics = try MetricsLog(directory: folder.path, history: resumed?.history ?? [])
         if let resumed {
-            step = resumed.step
             chars = resumed.chars
-            adam = resumed.adam
-            network.state = resumed.networkState
             bestValidBPC = resumed.bestValidBPC
             validation = resumed.validation
             ponderStats = resumed.ponderStats
             ponderTrace = resumed.ponderTrace
             elapsedBefore = resumed.elapsedSeconds
         } else {
-            step = 0
             chars = 0
-            adam = Adam(parameterCount: parameters.count)
             ponderStats = PonderStats(layers: config.layers, maxPonder: config.maxPonder)
             ponderTrace = PonderTrace(text: [], layers: config.layers)
             elapsedBefore = 0
         }
     }
+
+    public var step: Int { training.step }
+    /// The flat parameter buffer (ParameterLayout order).
+    public var parameters: [Float] {
+        get { training.parameters }
+        set { training.parameters = newValue }
+    }
+    public var adam: Adam { training.adam }
 
     public var epochs: Double { Double(chars) / Double(corpus.info.trainBytes) }
 
@@ -214,12 +211,13 @@ public final class Trainer {
                 return outcome(.signal)
             }
             let watch = Stopwatch()
-            rate = options.schedule.rate(at: step)
-            let loss = try trainStep(learningRate: rate, norm: &norm)
+            let taken = try takeStep()
+            rate = taken.learningRate
+            norm = taken.gradNorm
             trainingSeconds += watch.seconds
             sessionSteps += 1
-            sessionChars += loss.count
-            sinceRecord.add(loss)
+            sessionChars += taken.loss.count
+            sinceRecord.add(taken.loss)
 
             let validating = evaluator != nil && cadence.evalEvery > 0 && step % cadence.evalEvery == 0
             let recorded = step % cadence.logEvery == 0
@@ -243,48 +241,15 @@ public final class Trainer {
         }
     }
 
-    /// One window: forward with the carried state, backward, clip, Adam. Returns the window's loss.
-    private func trainStep(learningRate: Double, norm: inout Double) throws -> WindowLoss {
-        try batches.next(into: &window)
-        staggerStateResets()
-        let loss = parameters.withUnsafeBufferPointer { θ in
-            window.inputs.withUnsafeBufferPointer { x in
-                window.targets.withUnsafeBufferPointer { y in network.forward(parameters: θ, inputs: x, targets: y) }
-            }
-        }
-        let objective = loss.objective(tau: options.tau)
-        guard objective.isFinite else { throw diverged("training loss", objective, learningRate) }
-        parameters.withUnsafeBufferPointer { θ in
-            gradients.withUnsafeMutableBufferPointer { network.backward(parameters: θ, gradients: $0) }
-        }
-        let clipping = gradients.withUnsafeMutableBufferPointer { GradientClipping.clip($0, maxNorm: Float(options.clip)) }
-        norm = clipping.norm
-        guard clipping.isFinite else { throw diverged("gradient norm", clipping.norm, learningRate) }
-        adam.update(parameters: &parameters, gradients: gradients, learningRate: Float(learningRate),
-                    scaled: haltingRates())
-        step += 1
-        chars += loss.count
-        return loss
-    }
-
-    /// With state resets every K windows, stream b resets at the steps where (step + b·K/B) is a multiple
-    /// of K, so each window mixes streams at every distance from their last reset. Set from the step, this
-    /// needs nothing more in a checkpoint to resume exactly.
-    private func staggerStateResets() {
-        let windows = options.model.stateReset / options.seq
-        guard windows > 0 else { return }
-        for b in 0..<options.batch {
-            let phase = (step + b * windows / options.batch) % windows
-            network.bytesSinceReset[b] = (phase == 0 ? windows : phase) * options.seq
-        }
-    }
-
-    /// The halting units' learning rate: frozen during the halting warm-up, then scaled.
-    private func haltingRates() -> [Adam.RateScale] {
-        let scale = step < options.haltingWarmup ? 0 : Float(options.haltingLearningRateScale)
-        guard scale != 1 else { return [] }
-        return network.layout.layers.flatMap { layer in
-            [Adam.RateScale(layer.haltingWeights, scale), Adam.RateScale(layer.haltingBias..<layer.haltingBias + 1, scale)]
+    /// One training step; a divergence names the last checkpoint, which only the trainer knows.
+    private func takeStep() throws -> TrainingStep.Outcome {
+        do {
+            let taken = try training.run()
+            chars += taken.loss.count
+            return taken
+        } catch let TrainingError.diverged(step, quantity, value, rate, _) {
+            throw TrainingError.diverged(step: step, quantity: quantity, value: value, learningRate: rate,
+                                         lastCheckpoint: lastCheckpoint)
         }
     }
 
@@ -298,7 +263,7 @@ public final class Trainer {
     /// the corpus has no validation part.
     public func validate() -> ValidationResult? {
         guard let evaluator else { return nil }
-        return parameters.withUnsafeBufferPointer { evaluator.evaluate(network: network, parameters: $0, step: step) }
+        return parameters.withUnsafeBufferPointer { evaluator.evaluate(network: validationNetwork, parameters: $0, step: step) }
     }
 
     /// Validates (unless this step already was), keeps the statistics for the next checkpoint and notes a
@@ -325,8 +290,8 @@ public final class Trainer {
     public func checkpoint() -> TrainingCheckpoint {
         TrainingCheckpoint(options: options, corpus: TrainingCheckpoint.CorpusIdentity(corpus.info), step: step,
                            chars: chars, elapsedSeconds: elapsedBefore + session.seconds, bestValidBPC: bestValidBPC,
-                           validation: validation, parameters: parameters, adam: adam, positions: batches.positions,
-                           networkState: network.state, random: random, history: metrics.records,
+                           validation: validation, parameters: parameters, adam: adam, positions: training.positions,
+                           networkState: training.networkState, random: random, history: metrics.records,
                            ponderStats: ponderStats, ponderTrace: ponderTrace)
     }
 

@@ -26,42 +26,6 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// any other unit's input; this slows it to the pace of the rest of the model.
     public var haltingLearningRateScale: Double
 
-    public init(model: ModelConfig, batch: Int, seq: Int, tau: Double, schedule: LearningRateSchedule,
-                clip: Double, seed: UInt64, validFraction: Double, validChars: Int, traceChars: Int,
-                haltingWarmup: Int = 0, haltingLearningRateScale: Double = 1) {
-        self.model = model
-        self.batch = batch
-        self.seq = seq
-        self.tau = tau
-        self.schedule = schedule
-        self.clip = clip
-        self.seed = seed
-        self.validFraction = validFraction
-        self.validChars = validChars
-        self.traceChars = traceChars
-        self.haltingWarmup = haltingWarmup
-        self.haltingLearningRateScale = haltingLearningRateScale
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case model, batch, seq, tau, schedule, clip, seed, validFraction, validChars, traceChars
-        case haltingWarmup, haltingLearningRateScale
-    }
-
-    /// Checkpoints written before the halting-unit settings existed trained without them.
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(model: try c.decode(ModelConfig.self, forKey: .model), batch: try c.decode(Int.self, forKey: .batch),
-                  seq: try c.decode(Int.self, forKey: .seq), tau: try c.decode(Double.self, forKey: .tau),
-                  schedule: try c.decode(LearningRateSchedule.self, forKey: .schedule),
-                  clip: try c.decode(Double.self, forKey: .clip), seed: try c.decode(UInt64.self, forKey: .seed),
-                  validFraction: try c.decode(Double.self, forKey: .validFraction),
-                  validChars: try c.decode(Int.self, forKey: .validChars),
-                  traceChars: try c.decode(Int.self, forKey: .traceChars),
-                  haltingWarmup: try c.decodeIfPresent(Int.self, forKey: .haltingWarmup) ?? 0,
-                  haltingLearningRateScale: try c.decodeIfPresent(Double.self, forKey: .haltingLearningRateScale) ?? 1)
-    }
-
     /// What a plain `actlm train CORPUS` uses: a model that learns visibly within minutes on two cores and
     /// ponders longer at word boundaries than inside words within its first half hour (README "Results").
     /// Chosen by experiment: without state resets, or with τ ≥ 0.015, the halting units settle at one step
@@ -72,7 +36,17 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         batch: 32, seq: 100, tau: 0.01,
         schedule: LearningRateSchedule(peak: 2e-3, warmupSteps: 100),
         clip: 1, seed: 1, validFraction: 0.05, validChars: 100_000, traceChars: 1_000,
-        haltingWarmup: 500)
+        haltingWarmup: 500, haltingLearningRateScale: 1)
+
+    /// What a setting missing from a checkpoint meant when it was written: checkpoints from before the
+    /// halting-unit settings trained without a warm-up, at the full rate. A new setting adds its old meaning
+    /// here.
+    static let beforeTheirTime: TrainingOptions = {
+        var options = defaults
+        options.haltingWarmup = 0
+        options.haltingLearningRateScale = 1
+        return options
+    }()
 
     /// How the halting units train, for people: "halting units at the learning rate" and the like.
     public var haltingDescription: String {
@@ -111,5 +85,29 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         } catch let error as LearningRateScheduleError {
             throw TrainingError.invalidOption(error.description)
         }
+    }
+}
+
+extension TrainingOptions {
+    /// A setting missing from a stored checkpoint takes its `beforeTheirTime` value.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        var options = Self.beforeTheirTime
+        func read<T: Decodable>(_ key: CodingKeys, _ field: WritableKeyPath<TrainingOptions, T>) throws {
+            if let value = try c.decodeIfPresent(T.self, forKey: key) { options[keyPath: field] = value }
+        }
+        try read(.model, \.model)
+        try read(.batch, \.batch)
+        try read(.seq, \.seq)
+        try read(.tau, \.tau)
+        try read(.schedule, \.schedule)
+        try read(.clip, \.clip)
+        try read(.seed, \.seed)
+        try read(.validFraction, \.validFraction)
+        try read(.validChars, \.validChars)
+        try read(.traceChars, \.traceChars)
+        try read(.haltingWarmup, \.haltingWarmup)
+        try read(.haltingLearningRateScale, \.haltingLearningRateScale)
+        self = options
     }
 }

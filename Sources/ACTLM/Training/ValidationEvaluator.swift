@@ -46,16 +46,11 @@ final class ValidationEvaluator {
         traceLength = min(traceChars, segment - 1)
     }
 
-    /// Runs the held-out segments through `network` and puts its carried state back afterwards, so
-    /// validation never changes what training does next.
+    /// Runs the held-out segments through `network` (one of its own: training's carried state and reset
+    /// schedule stay as they were) from a zero state.
     func evaluate(network: Network<Float>, parameters: UnsafeBufferPointer<Float>, step: Int) -> ValidationResult {
         let layers = network.config.layers
-        let carried = network.state, carriedSinceReset = network.bytesSinceReset
         network.resetState()
-        defer {
-            network.state = carried
-            network.bytesSinceReset = carriedSinceReset
-        }
 
         var total = WindowLoss(layers: layers)
         var stats = PonderStats(layers: layers, maxPonder: network.config.maxPonder)

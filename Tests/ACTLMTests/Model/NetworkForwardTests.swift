@@ -82,11 +82,12 @@ final class NetworkForwardTests: XCTestCase {
         let config = ModelConfig(layers: 2, hidden: 5, maxPonder: 4, haltingBias: 0, stateReset: 6)
         let setup = NetworkTestSetup(config: config, batch: 2, seq: 3, tau: 0, seed: 4)
         let window = (inputs: Array(setup.inputs[0..<6]), targets: Array(setup.targets[0..<6]))
-        let network = Network<Double>(config: config, batch: 2, seq: 3)
+        // Stream 0 would pass 6 bytes with this window, stream 1 would not.
+        let network = Network<Double>(config: config, batch: 2, seq: 3,
+                                      resets: ResetSchedule(interval: 6, bytesSinceReset: [6, 3]))
         network.state = setup.state
-        network.bytesSinceReset = [6, 3]   // stream 0 would pass 6 bytes with this window, stream 1 would not
         network.forward(parameters: setup.parameters, inputs: window.inputs, targets: window.targets)
-        XCTAssertEqual(network.bytesSinceReset, [3, 6])
+        XCTAssertEqual(network.resets.bytesSinceReset, [3, 6])
 
         var never = config
         never.stateReset = 0
@@ -100,9 +101,9 @@ final class NetworkForwardTests: XCTestCase {
             XCTAssertEqual(network.nats(at: 2 * t + 1), carried.nats(at: 2 * t + 1), "stream 1 carried, step \(t)")
             XCTAssertNotEqual(network.nats(at: 2 * t), carried.nats(at: 2 * t), "the reset changed stream 0")
         }
-        XCTAssertEqual(network.bytesSinceReset, [3, 6])
+        XCTAssertEqual(network.resets.bytesSinceReset, [3, 6])
         network.resetState()
-        XCTAssertEqual(network.bytesSinceReset, [0, 0])
+        XCTAssertEqual(network.resets.bytesSinceReset, [0, 0])
     }
 
     /// Float (the training path, with its polynomial exponential) agrees with Double.

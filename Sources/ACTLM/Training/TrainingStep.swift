@@ -1,0 +1,117 @@
+/// Where a data-parallel run joins its replicas, between backward and clipping. Every replica holds the
+/// same weights and trains on its own windows; all must then take the same step, from the gradient of
+/// the mean objective over the positions of all of them.
+public protocol GradientReduction: AnyObject {
+    /// Replaces `values`, on every replica, by their element-wise sum over all replicas.
+    func sum(_ values: UnsafeMutableBufferPointer<Float>) throws
+    /// The same for the loss totals.
+    func sum(_ values: UnsafeMutableBufferPointer<Double>) throws
+}
+
+/// One step of truncated-BPTT training, the one `Trainer` and `Benchmark` both run: the next window of
+/// the corpus's B streams, forward with the carried state (streams due for a reset, staggered by the step,
+/// start from zero),
+/// backward, the replicas joined (when data-parallel), the finite check, clipping by global norm and
+/// Adam with the halting units' rates. It owns what a step changes: weights, Adam and the step count.
+public final class TrainingStep {
+    public let options: TrainingOptions
+    /// Steps taken so far in the whole run.
+    public private(set) var step: Int
+    /// The flat parameter buffer (ParameterLayout order).
+    public var parameters: [Float]
+    public private(set) var adam: Adam
+    /// Set by a data-parallel run; nil trains alone.
+    public var reduction: GradientReduction?
+
+    let network: Network<Float>
+    let batches: CorpusBatches
+    private var window: BatchWindow
+    private var gradients: [Float]
+
+    /// What one step did.
+    public struct Outcome: Sendable {
+        /// The window's loss, over every replica.
+        public var loss: WindowLoss
+        public var learningRate: Double
+        /// ‖g‖₂ before clipping.
+        public var gradNorm: Double
+    }
+
+    /// Continues at `step` with these weights and optimiser state; the corpus's streams start at
+    /// `positions` (nil: at the start) and the network carries `networkState` (nil: zero).
+    public init(corpus: Corpus, options: TrainingOptions, parameters: [Float], adam: Adam? = nil, step: Int = 0,
+                positions: [Int64]? = nil, networkState: [Float]? = nil) throws {
+        self.options = options
+        self.step = step
+        self.parameters = parameters
+        self.adam = adam ?? Adam(parameterCount: parameters.count)
+        network = Network<Float>(config: options.model, batch: options.batch, seq: options.seq, tau: options.tau,
+                                 resets: .staggered(interval: options.model.stateReset, streams: options.batch,
+                                                    window: options.seq, step: step))
+        if let networkState { network.state = networkState }
+        batches = try corpus.batches(batch: options.batch, seq: options.seq, positions: positions)
+        window = BatchWindow(batch: options.batch, seq: options.seq)
+        gradients = [Float](repeating: 0, count: parameters.count)
+    }
+
+    /// The recurrent state carried into the next window.
+    public var networkState: [Float] { network.state }
+    /// Where each stream's next window starts.
+    public var positions: [Int64] { batches.positions }
+
+    /// Takes the step. A non-finite loss or gradient throws `TrainingError.diverged` (without a last
+    /// checkpoint, which the caller knows) and leaves the weights as they were.
+    @discardableResult
+    public func run() throws -> Outcome {
+        let rate = options.schedule.rate(at: step)
+        try batches.next(into: &window)
+        let local = parameters.withUnsafeBufferPointer { θ in
+            window.inputs.withUnsafeBufferPointer { x in
+                window.targets.withUnsafeBufferPointer { y in network.forward(parameters: θ, inputs: x, targets: y) }
+            }
+        }
+        parameters.withUnsafeBufferPointer { θ in
+            gradients.withUnsafeMutableBufferPointer { network.backward(parameters: θ, gradients: $0) }
+        }
+        let loss = try joinReplicas(local)
+        let objective = loss.objective(tau: options.tau)
+        guard objective.isFinite else { throw diverged("training loss", objective, rate) }
+        let clipping = gradients.withUnsafeMutableBufferPointer { GradientClipping.clip($0, maxNorm: Float(options.clip)) }
+        guard clipping.isFinite else { throw diverged("gradient norm", clipping.norm, rate) }
+        adam.update(parameters: &parameters, gradients: gradients, learningRate: Float(rate), scaled: haltingRates())
+        step += 1
+        return Outcome(loss: loss, learningRate: rate, gradNorm: clipping.norm)
+    }
+
+    /// Backward gave the gradient of this replica's mean objective over its own positions. Weighted by
+    /// its share of all positions and summed over the replicas, it becomes the gradient of the mean over
+    /// all of them; the loss totals are summed alike. Alone, nothing changes (not even by rounding).
+    private func joinReplicas(_ local: WindowLoss) throws -> WindowLoss {
+        guard let reduction else { return local }
+        var totals = [local.taskNats, Double(local.count)] + local.ponder
+        try totals.withUnsafeMutableBufferPointer { try reduction.sum($0) }
+        var global = local
+        global.taskNats = totals[0]
+        global.count = Int(totals[1].rounded())
+        global.ponder = Array(totals[2...])
+        let share = Float(Double(local.count) / Double(global.count))
+        try gradients.withUnsafeMutableBufferPointer { g in
+            for i in g.indices { g[i] *= share }
+            try reduction.sum(g)
+        }
+        return global
+    }
+
+    /// The halting units' learning rate: frozen during the halting warm-up, then scaled.
+    private func haltingRates() -> [Adam.RateScale] {
+        let scale = step < options.haltingWarmup ? 0 : Float(options.haltingLearningRateScale)
+        guard scale != 1 else { return [] }
+        return network.layout.layers.flatMap { layer in
+            [Adam.RateScale(layer.haltingWeights, scale), Adam.RateScale(layer.haltingBias..<layer.haltingBias + 1, scale)]
+        }
+    }
+
+    private func diverged(_ quantity: String, _ value: Double, _ rate: Double) -> TrainingError {
+        .diverged(step: step + 1, quantity: quantity, value: value, learningRate: rate, lastCheckpoint: nil)
+    }
+}
