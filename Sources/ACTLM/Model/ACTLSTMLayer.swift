@@ -58,6 +58,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     private let dcCarry: UnsafeMutablePointer<Scalar>          // [B, H]
     private let dhPrevStep: UnsafeMutablePointer<Scalar>       // [B, H] dL/dh^{n−1} of one block
     private let dcPrevStep: UnsafeMutablePointer<Scalar>       // [B, H]
+    private let dEta: UnsafeMutablePointer<Scalar>             // [B] dL/dη of one block
 
     // Forward scratch.
     private let cumulative: UnsafeMutablePointer<Scalar>       // [B] Σ η so far
@@ -93,6 +94,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         dcCarry = make(batch * H, 0)
         dhPrevStep = make(batch * H, 0)
         dcPrevStep = make(batch * H, 0)
+        dEta = make(batch, 0)
         cumulative = make(batch, 0)
         running = make(batch, 0)
         blocks.reserveCapacity(seq * maxPonder)
@@ -103,7 +105,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
 
     deinit {
         for p in [hState, cState, xProjection, output, dXProjection, dhT, dcT, dhCarry, dcCarry, dhPrevStep,
-                  dcPrevStep, cumulative] { p.deallocate() }
+                  dcPrevStep, dEta, cumulative] { p.deallocate() }
         rho.deallocate()
         steps.deallocate()
         finalRow.deallocate()
@@ -167,95 +169,114 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     }
 
     /// Ponders on x_t until every stream halts; leaves h_t in `output` and in the carried state.
+    /// Returns Σρ over the B streams.
     private func timeStep(_ θ: UnsafePointer<Scalar>, t: Int) -> Double {
-        let H = self.H, B = batch, G = 4 * H
-        let Wh = θ + parameters.recurrentWeights.lowerBound
-        let flag = θ + parameters.flagWeights.lowerBound
-        let wηh = θ + parameters.haltingWeights.lowerBound, wηc = wηh + H
-        let bη = θ[parameters.haltingBias]
-        let hOut = output + t * B * H
+        let B = batch, hOut = output + t * B * H
         var ponder = 0.0
-
         var k = B
         for j in 0..<B { running[j] = Int32(j) }
         for n in 1...maxPonder {
-            let s = rowCount
-            if s + k > eta.capacity { reserveRows(s + k + B * seq) }
-            let gs = gates.pointer + s * G, hp = hPrev.pointer + s * H, cp = cPrev.pointer + s * H
-            let hs = h.pointer + s * H, cs = c.pointer + s * H, es = eta.pointer + s
-
-            // Gather the running rows: their previous state and their input projection (+ the flag at n = 1).
-            for j in 0..<k {
-                let b: Int
-                if n == 1 {
-                    b = j
-                    rowParent[s + j] = -1
-                    (hp + j * H).update(from: hState + b * H, count: H)
-                    (cp + j * H).update(from: cState + b * H, count: H)
-                } else {
-                    let parent = Int(running[j])
-                    b = Int(rowStream[parent])
-                    rowParent[s + j] = Int32(parent)
-                    (hp + j * H).update(from: h.pointer + parent * H, count: H)
-                    (cp + j * H).update(from: c.pointer + parent * H, count: H)
-                }
-                rowStream[s + j] = Int32(b)
-                let a = gs + j * G, x = xProjection + (t * B + b) * G
-                if n == 1 {
-                    for q in 0..<G { a[q] = x[q] + flag[q] }
-                } else {
-                    a.update(from: x, count: G)
-                }
-            }
+            let block = Block(start: rowCount, count: k, step: n)
+            if block.start + k > eta.capacity { reserveRows(block.start + k + B * seq) }
+            gather(block, θ, t: t)
             if n == 1 {
                 // The state now lives in the step-1 rows; accumulate h_t and c_t in its place.
                 hOut.update(repeating: 0, count: B * H)
                 cState.update(repeating: 0, count: B * H)
-                for b in 0..<B { cumulative[b] = 0 }
+                cumulative.update(repeating: 0, count: B)
             }
-
-            Scalar.gemm(transposeA: false, transposeB: false, m: k, n: G, k: H, alpha: 1, a: hp, lda: H,
-                        b: Wh, ldb: G, beta: 1, c: gs, ldc: G)
-            LSTMCell.forward(rows: k, hidden: H, gates: gs, cPrev: cp, c: cs, tanhC: tanhC.pointer + s * H, h: hs)
-
-            // η = σ(w_η · [h ; c] + b_η)
-            for j in 0..<k { es[j] = bη }
-            Scalar.gemv(m: k, n: H, alpha: 1, a: hs, lda: H, x: wηh, beta: 1, y: es)
-            Scalar.gemv(m: k, n: H, alpha: 1, a: cs, lda: H, x: wηc, beta: 1, y: es)
-            for j in 0..<k { es[j] = Scalar.sigmoid(es[j]) }
-            flops += 2 * Double(k * G * H) + 4 * Double(k * H)
-
-            // Halt where Σ η reaches 1 − ε or at M; mix this step into the mean-field state with p^n.
-            var next = 0
-            for j in 0..<k {
-                let r = s + j, b = Int(rowStream[r]), e = es[j]
-                let halts = n == maxPonder || cumulative[b] + e >= threshold
-                let p = halts ? 1 - cumulative[b] : e
-                probability[r] = p
-                let hr = hs + j * H, cr = cs + j * H, ho = hOut + b * H, co = cState + b * H
-                for q in 0..<H {
-                    ho[q] += p * hr[q]
-                    co[q] += p * cr[q]
-                }
-                if halts {
-                    let i = t * B + b
-                    finalRow[i] = Int32(r)
-                    steps[i] = Int32(n)
-                    rho[i] = Float(Double(n) + p.double)
-                    ponder += Double(n) + p.double
-                } else {
-                    cumulative[b] += e
-                    running[next] = Int32(r)
-                    next += 1
-                }
-            }
-            blocks.append(Block(start: s, count: k, step: n))
-            rowCount += k
-            k = next
+            cellForward(block, θ)
+            haltingForward(block, θ)
+            k = mix(block, t: t, into: hOut, ponder: &ponder)
+            blocks.append(block)
+            rowCount += block.count
             if k == 0 { break }
         }
         hState.update(from: hOut, count: B * H)
         return ponder
+    }
+
+    /// Gathers the block's rows: their previous state (the carried state at n = 1, else the state of the
+    /// row's step n − 1) and their pre-activations so far, the input projection (+ the flag at n = 1).
+    private func gather(_ block: Block, _ θ: UnsafePointer<Scalar>, t: Int) {
+        let H = self.H, G = 4 * H
+        let flag = θ + parameters.flagWeights.lowerBound
+        for j in 0..<block.count {
+            let r = block.start + j
+            let b: Int, hFrom: UnsafePointer<Scalar>, cFrom: UnsafePointer<Scalar>
+            if block.step == 1 {
+                b = j
+                rowParent[r] = -1
+                hFrom = UnsafePointer(hState + b * H)
+                cFrom = UnsafePointer(cState + b * H)
+            } else {
+                let parent = Int(running[j])
+                b = Int(rowStream[parent])
+                rowParent[r] = Int32(parent)
+                hFrom = UnsafePointer(h.pointer + parent * H)
+                cFrom = UnsafePointer(c.pointer + parent * H)
+            }
+            rowStream[r] = Int32(b)
+            (hPrev.pointer + r * H).update(from: hFrom, count: H)
+            (cPrev.pointer + r * H).update(from: cFrom, count: H)
+            let a = gates.pointer + r * G, x = xProjection + (t * batch + b) * G
+            if block.step == 1 {
+                for q in 0..<G { a[q] = x[q] + flag[q] }
+            } else {
+                a.update(from: x, count: G)
+            }
+        }
+    }
+
+    /// The LSTM step of the block's rows: a += h^{n−1}·W_h, then the gates, c^n and h^n.
+    private func cellForward(_ block: Block, _ θ: UnsafePointer<Scalar>) {
+        let H = self.H, G = 4 * H, s = block.start, k = block.count
+        let a = gates.pointer + s * G
+        Scalar.gemm(transposeA: false, transposeB: false, m: k, n: G, k: H, alpha: 1, a: hPrev.pointer + s * H,
+                    lda: H, b: θ + parameters.recurrentWeights.lowerBound, ldb: G, beta: 1, c: a, ldc: G)
+        LSTMCell.forward(rows: k, hidden: H, gates: a, cPrev: cPrev.pointer + s * H, c: c.pointer + s * H,
+                         tanhC: tanhC.pointer + s * H, h: h.pointer + s * H)
+        flops += 2 * Double(k * G * H)
+    }
+
+    /// η^n of the block's rows.
+    private func haltingForward(_ block: Block, _ θ: UnsafePointer<Scalar>) {
+        let H = self.H, s = block.start
+        HaltingUnit.forward(rows: block.count, hidden: H, h: h.pointer + s * H, c: c.pointer + s * H,
+                            tanhC: tanhC.pointer + s * H, weights: θ + parameters.haltingWeights.lowerBound,
+                            bias: θ[parameters.haltingBiasIndex], eta: eta.pointer + s)
+        flops += 2 * Double(block.count * parameters.haltingWeights.count)
+    }
+
+    /// Halts the rows whose Σ η reaches 1 − ε (all of them at n = M) and adds each row into the
+    /// mean-field h_t, c_t with its p^n: η^n, or R = 1 − Σ η at the step it halts. Leaves the rows that
+    /// go on in `running` and returns how many there are.
+    private func mix(_ block: Block, t: Int, into hOut: UnsafeMutablePointer<Scalar>, ponder: inout Double) -> Int {
+        let H = self.H, B = batch, n = block.step
+        var next = 0
+        for j in 0..<block.count {
+            let r = block.start + j, b = Int(rowStream[r]), e = eta[r]
+            let halts = n == maxPonder || cumulative[b] + e >= threshold
+            let p = halts ? 1 - cumulative[b] : e
+            probability[r] = p
+            let hr = h.pointer + r * H, cr = c.pointer + r * H, ho = hOut + b * H, co = cState + b * H
+            for q in 0..<H {
+                ho[q] += p * hr[q]
+                co[q] += p * cr[q]
+            }
+            if halts {
+                let i = t * B + b
+                finalRow[i] = Int32(r)
+                steps[i] = Int32(n)
+                rho[i] = Float(Double(n) + p.double)
+                ponder += Double(n) + p.double
+            } else {
+                cumulative[b] += e
+                running[next] = Int32(r)
+                next += 1
+            }
+        }
+        return next
     }
 
     // MARK: Backward
@@ -266,23 +287,18 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     func backward(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, length: Int,
                   bytes: UnsafePointer<UInt8>?, below: UnsafePointer<Scalar>?,
                   dOutput: UnsafePointer<Scalar>, dInput: UnsafeMutablePointer<Scalar>?, ponderWeight: Scalar) {
-        let H = self.H, B = batch, G = 4 * H, positions = length * B
-        let Wh = θ + parameters.recurrentWeights.lowerBound
-        let wηh = θ + parameters.haltingWeights.lowerBound, wηc = wηh + H
-        let gFlag = g + parameters.flagWeights.lowerBound
-        let gwηh = g + parameters.haltingWeights.lowerBound, gwηc = gwηh + H
-
+        let H = self.H, B = batch, G = 4 * H
         dGates.reserve(rowCount * G, keep: 0)
         dH.reserve(rowCount * H, keep: 0)
         dC.reserve(rowCount * H, keep: 0)
         dH.fill(0, count: rowCount * H)
         dC.fill(0, count: rowCount * H)
-        dXProjection.update(repeating: 0, count: positions * G)
+        dXProjection.update(repeating: 0, count: length * B * G)
         dhCarry.update(repeating: 0, count: B * H)   // the state leaving the window gets no gradient
         dcCarry.update(repeating: 0, count: B * H)
-        var gηBias = Scalar(0)
 
         for t in stride(from: length - 1, through: 0, by: -1) {
+            // dL/dh_t: from above and from step 1 of t + 1; dL/dc_t: from step 1 of t + 1 only.
             let dOut = dOutput + t * B * H
             for i in 0..<(B * H) {
                 dhT[i] = dOut[i] + dhCarry[i]
@@ -290,65 +306,96 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
             }
             for blockIndex in blocksOfTime[t].reversed() {
                 let block = blocks[blockIndex]
-                let s = block.start, k = block.count
-                for j in 0..<k {
-                    let r = s + j, b = Int(rowStream[r]), p = probability[r]
-                    let dhr = dH.pointer + r * H, dcr = dC.pointer + r * H
-                    let dht = dhT + b * H, dct = dcT + b * H
-                    for q in 0..<H {
-                        dhr[q] += p * dht[q]
-                        dcr[q] += p * dct[q]
-                    }
-                    let last = Int(finalRow[t * B + b])
-                    guard r != last else { continue }
-                    // ∂L/∂η^n = ⟨dh_t, h^n − h^N⟩ + ⟨dc_t, c^n − c^N⟩ − τ for n < N.
-                    let hr = h.pointer + r * H, cr = c.pointer + r * H
-                    let hN = h.pointer + last * H, cN = c.pointer + last * H
-                    var dη = -ponderWeight
-                    for q in 0..<H { dη += dht[q] * (hr[q] - hN[q]) + dct[q] * (cr[q] - cN[q]) }
-                    let e = eta[r]
-                    let dz = dη * e * (1 - e)
-                    for q in 0..<H {
-                        dhr[q] += dz * wηh[q]
-                        dcr[q] += dz * wηc[q]
-                        gwηh[q] += dz * hr[q]
-                        gwηc[q] += dz * cr[q]
-                    }
-                    gηBias += dz
-                }
-                let da = dGates.pointer + s * G
-                LSTMCell.backward(rows: k, hidden: H, gates: gates.pointer + s * G, cPrev: cPrev.pointer + s * H,
-                                  tanhC: tanhC.pointer + s * H, dh: dH.pointer + s * H, dc: dC.pointer + s * H,
-                                  da: da, dcPrev: dcPrevStep)
-                // dL/dh^{n−1} = da · W_hᵀ
-                Scalar.gemm(transposeA: false, transposeB: true, m: k, n: H, k: G, alpha: 1, a: da, lda: G,
-                            b: Wh, ldb: G, beta: 0, c: dhPrevStep, ldc: H)
-                flops += 2 * Double(k * G * H)
-                for j in 0..<k {
-                    let r = s + j, b = Int(rowStream[r])
-                    let dhp = dhPrevStep + j * H, dcp = dcPrevStep + j * H
-                    if block.step == 1 {
-                        (dhCarry + b * H).update(from: dhp, count: H)
-                        (dcCarry + b * H).update(from: dcp, count: H)
-                    } else {
-                        let parent = Int(rowParent[r])
-                        let dhr = dH.pointer + parent * H, dcr = dC.pointer + parent * H
-                        for q in 0..<H {
-                            dhr[q] += dhp[q]
-                            dcr[q] += dcp[q]
-                        }
-                    }
-                    let dx = dXProjection + (t * B + b) * G, dar = da + j * G
-                    for q in 0..<G { dx[q] += dar[q] }
-                    if block.step == 1 {
-                        for q in 0..<G { gFlag[q] += dar[q] }
-                    }
-                }
+                mixBackward(block, t: t, ponderWeight: ponderWeight)
+                haltingBackward(block, θ, g)
+                cellBackward(block, θ)
+                scatterBackward(block, g, t: t)
             }
         }
-        g[parameters.haltingBias] += gηBias
+        weightGradients(θ, g, length: length, bytes: bytes, below: below, dInput: dInput)
+    }
 
-        // Weight gradients over the whole window, one GEMM each: dW_h = Σ_rows h^{n−1}ᵀ da.
+    /// The mean-field mix backward: dL/dh^n += p^n·dh_t and dL/dc^n += p^n·dc_t for each row, and into
+    /// `dEta` ∂L/∂η^n = ⟨dh_t, h^n − h^N⟩ + ⟨dc_t, c^n − c^N⟩ − τ for n < N (η^n enters every p^m, m ≤ N,
+    /// through p^N = 1 − Σ_{m<N} η^m); 0 for the step that halted, whose η is not used.
+    private func mixBackward(_ block: Block, t: Int, ponderWeight: Scalar) {
+        let H = self.H, B = batch
+        for j in 0..<block.count {
+            let r = block.start + j, b = Int(rowStream[r]), p = probability[r]
+            let dhr = dH.pointer + r * H, dcr = dC.pointer + r * H
+            let dht = dhT + b * H, dct = dcT + b * H
+            for q in 0..<H {
+                dhr[q] += p * dht[q]
+                dcr[q] += p * dct[q]
+            }
+            let last = Int(finalRow[t * B + b])
+            if r == last {
+                dEta[j] = 0
+            } else {
+                let hN = h.pointer + last * H, cN = c.pointer + last * H
+                dEta[j] = Reductions.dotOfDifferences(dht, h.pointer + r * H, hN, dct, c.pointer + r * H, cN,
+                                                      count: H) - ponderWeight
+            }
+        }
+    }
+
+    /// The halting unit backward: from `dEta` into dL/dh^n, dL/dc^n and the gradients of w_η, b_η.
+    private func haltingBackward(_ block: Block, _ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>) {
+        let H = self.H, s = block.start
+        HaltingUnit.backward(rows: block.count, hidden: H, h: h.pointer + s * H, c: c.pointer + s * H,
+                             tanhC: tanhC.pointer + s * H, eta: eta.pointer + s,
+                             weights: θ + parameters.haltingWeights.lowerBound, dEta: dEta,
+                             dh: dH.pointer + s * H, dc: dC.pointer + s * H,
+                             dWeights: g + parameters.haltingWeights.lowerBound,
+                             dBias: g + parameters.haltingBiasIndex)
+    }
+
+    /// The LSTM step backward: dL/da of the block's rows into `dGates`, dL/dc^{n−1} into `dcPrevStep`
+    /// and dL/dh^{n−1} = da · W_hᵀ into `dhPrevStep`.
+    private func cellBackward(_ block: Block, _ θ: UnsafePointer<Scalar>) {
+        let H = self.H, G = 4 * H, s = block.start, k = block.count
+        let da = dGates.pointer + s * G
+        LSTMCell.backward(rows: k, hidden: H, gates: gates.pointer + s * G, cPrev: cPrev.pointer + s * H,
+                          tanhC: tanhC.pointer + s * H, dh: dH.pointer + s * H, dc: dC.pointer + s * H,
+                          da: da, dcPrev: dcPrevStep)
+        Scalar.gemm(transposeA: false, transposeB: true, m: k, n: H, k: G, alpha: 1, a: da, lda: G,
+                    b: θ + parameters.recurrentWeights.lowerBound, ldb: G, beta: 0, c: dhPrevStep, ldc: H)
+        flops += 2 * Double(k * G * H)
+    }
+
+    /// The gather backward: dL/dh^{n−1}, dL/dc^{n−1} to the row's step n − 1 (to the carry into t − 1 at
+    /// n = 1), and dL/da to the input projection of x_t (and to the flag at n = 1).
+    private func scatterBackward(_ block: Block, _ g: UnsafeMutablePointer<Scalar>, t: Int) {
+        let H = self.H, G = 4 * H, B = batch
+        let da = dGates.pointer + block.start * G
+        let gFlag = g + parameters.flagWeights.lowerBound
+        for j in 0..<block.count {
+            let r = block.start + j, b = Int(rowStream[r])
+            let dhp = dhPrevStep + j * H, dcp = dcPrevStep + j * H
+            if block.step == 1 {
+                (dhCarry + b * H).update(from: dhp, count: H)
+                (dcCarry + b * H).update(from: dcp, count: H)
+            } else {
+                let parent = Int(rowParent[r])
+                let dhr = dH.pointer + parent * H, dcr = dC.pointer + parent * H
+                for q in 0..<H {
+                    dhr[q] += dhp[q]
+                    dcr[q] += dcp[q]
+                }
+            }
+            let dx = dXProjection + (t * B + b) * G, dar = da + j * G
+            for q in 0..<G { dx[q] += dar[q] }
+            if block.step == 1 {
+                for q in 0..<G { gFlag[q] += dar[q] }
+            }
+        }
+    }
+
+    /// The weight gradients over the whole window, one GEMM each (dW_h = Σ_rows h^{n−1}ᵀ da), and dL/du.
+    private func weightGradients(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, length: Int,
+                                 bytes: UnsafePointer<UInt8>?, below: UnsafePointer<Scalar>?,
+                                 dInput: UnsafeMutablePointer<Scalar>?) {
+        let H = self.H, G = 4 * H, positions = length * batch
         Scalar.gemm(transposeA: true, transposeB: false, m: H, n: G, k: rowCount, alpha: 1, a: hPrev.pointer, lda: H,
                     b: dGates.pointer, ldb: G, beta: 1, c: g + parameters.recurrentWeights.lowerBound, ldc: G)
         flops += 2 * Double(rowCount * G * H)

@@ -141,11 +141,7 @@ public final class Network<Scalar: NetworkScalar> {
         guard y != nil else { return loss }
         for i in 0..<positions {
             let z = logitBuffer + i * V
-            var maximum = z[0]
-            for v in 1..<V { maximum = max(maximum, z[v]) }
-            var sum = Scalar(0)
-            for v in 0..<V { sum += Scalar.exponential(z[v] - maximum) }
-            logSumExp[i] = maximum + Scalar.logarithm(sum)
+            logSumExp[i] = Reductions.logSumExp(z, count: V)
             let nats = (logSumExp[i] - z[Int(targets[i])]).double
             natsBuffer[i] = nats
             loss.taskNats += nats

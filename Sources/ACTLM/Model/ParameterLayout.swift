@@ -12,8 +12,8 @@ public struct ParameterLayout: Equatable, Sendable {
         public let flagWeights: Range<Int>       // [4H]   the column of the first-step flag δ(n = 1)
         public let recurrentWeights: Range<Int>  // [H, 4H]
         public let bias: Range<Int>              // [4H]
-        public let haltingWeights: Range<Int>    // [2H]   w_η over [h ; c]
-        public let haltingBias: Int              // b_η
+        public let haltingWeights: Range<Int>    // [2H]   w_η over [h ; c] (HaltingInput.current decides)
+        public let haltingBiasIndex: Int         // b_η
     }
 
     public let config: ModelConfig
@@ -35,8 +35,8 @@ public struct ParameterLayout: Equatable, Sendable {
         for l in 0..<config.layers {
             let inputSize = l == 0 ? ModelConfig.vocabulary : H
             layers.append(Layer(inputSize: inputSize, inputWeights: take(inputSize * gates), flagWeights: take(gates),
-                                recurrentWeights: take(H * gates), bias: take(gates), haltingWeights: take(2 * H),
-                                haltingBias: take(1).lowerBound))
+                                recurrentWeights: take(H * gates), bias: take(gates), haltingWeights: take(HaltingInput.current.weightCount(hidden: H)),
+                                haltingBiasIndex: take(1).lowerBound))
         }
         self.layers = layers
         outputWeights = take(H * ModelConfig.vocabulary)
@@ -61,7 +61,7 @@ public struct ParameterLayout: Equatable, Sendable {
             uniform(layer.flagWeights, fanIn: fanIn)
             uniform(layer.recurrentWeights, fanIn: fanIn)
             for i in layer.bias.lowerBound + H..<layer.bias.lowerBound + 2 * H { θ[i] = 1 }  // forget gate
-            θ[layer.haltingBias] = Float(config.haltingBias)
+            θ[layer.haltingBiasIndex] = Float(config.haltingBias)
         }
         uniform(outputWeights, fanIn: H)
         return θ

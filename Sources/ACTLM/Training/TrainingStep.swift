@@ -107,7 +107,7 @@ public final class TrainingStep {
         let scale = step < options.haltingWarmup ? 0 : Float(options.haltingLearningRateScale)
         guard scale != 1 else { return [] }
         return network.layout.layers.flatMap { layer in
-            [Adam.RateScale(layer.haltingWeights, scale), Adam.RateScale(layer.haltingBias..<layer.haltingBias + 1, scale)]
+            [Adam.RateScale(layer.haltingWeights, scale), Adam.RateScale(layer.haltingBiasIndex..<layer.haltingBiasIndex + 1, scale)]
         }
     }
 

@@ -52,7 +52,7 @@ struct NetworkTestSetup {
         parameters = layout.initialParameters(random: &random).map { 2 * Double($0) }
         for layer in layout.layers {
             for i in layer.haltingWeights { parameters[i] = 3 * random.nextGaussian() }
-            parameters[layer.haltingBias] = -0.3
+            parameters[layer.haltingBiasIndex] = -0.3
         }
         network = Network<Double>(config: config, batch: batch, seq: seq, tau: tau)
         state = (0..<network.state.count).map { _ in 0.5 * random.nextGaussian() }
@@ -119,7 +119,7 @@ enum ParameterName {
             let parts: [(String, Range<Int>)] = [
                 ("input weights", layer.inputWeights), ("flag weights", layer.flagWeights),
                 ("recurrent weights", layer.recurrentWeights), ("bias", layer.bias),
-                ("halting weights", layer.haltingWeights), ("halting bias", layer.haltingBias..<layer.haltingBias + 1),
+                ("halting weights", layer.haltingWeights), ("halting bias", layer.haltingBiasIndex..<layer.haltingBiasIndex + 1),
             ]
             for (name, range) in parts where range.contains(i) { return "layer \(l + 1) \(name)[\(i - range.lowerBound)]" }
         }

@@ -1,0 +1,77 @@
+/// What the halting unit reads of a ponder step's state. To try another input, change `current`: the
+/// parameter layout sizes w_η from it and `HaltingUnit` forward and backward follow it, so this is the
+/// one edit (checkpoints of one input do not load as another: their parameter counts differ).
+public enum HaltingInput: CaseIterable, Sendable {
+    /// [h ; c], as in the paper.
+    case hiddenAndCell
+    /// h only.
+    case hidden
+    /// [h ; tanh c]: the cell's state bounded to (−1, 1), as the output gate sees it.
+    case hiddenAndTanhCell
+
+    public static let current = HaltingInput.hiddenAndCell
+
+    /// Length of w_η for H hidden units.
+    public func weightCount(hidden H: Int) -> Int {
+        self == .hidden ? H : 2 * H
+    }
+}
+
+/// The halting unit of one ponder step over k rows, forward and backward side by side (act-lstm.md,
+/// "Halting"): η = σ(w_η · x + b_η), x what `HaltingInput` reads of the row's h, c and tanh c ([k, H] each).
+/// w_η is [h part ; c part], H each.
+public enum HaltingUnit<Scalar: NetworkScalar> {
+    /// Writes η of the k rows into `eta` [k].
+    @inline(__always)
+    public static func forward(rows k: Int, hidden H: Int, h: UnsafePointer<Scalar>, c: UnsafePointer<Scalar>,
+                        tanhC: UnsafePointer<Scalar>, weights w: UnsafePointer<Scalar>, bias: Scalar,
+                        eta: UnsafeMutablePointer<Scalar>, input: HaltingInput = .current) {
+        for j in 0..<k { eta[j] = bias }
+        Scalar.gemv(m: k, n: H, alpha: 1, a: h, lda: H, x: w, beta: 1, y: eta)
+        switch input {
+        case .hiddenAndCell: Scalar.gemv(m: k, n: H, alpha: 1, a: c, lda: H, x: w + H, beta: 1, y: eta)
+        case .hiddenAndTanhCell: Scalar.gemv(m: k, n: H, alpha: 1, a: tanhC, lda: H, x: w + H, beta: 1, y: eta)
+        case .hidden: break
+        }
+        for j in 0..<k { eta[j] = Scalar.sigmoid(eta[j]) }
+    }
+
+    /// From dL/dη of the k rows (`dEta` [k]), adds the paths through η into dL/dh and dL/dc of the rows
+    /// (`dh`, `dc` [k, H]; dc not including the path through h, as `LSTMCell.backward` takes it) and the
+    /// gradients of w_η and b_η into `dWeights` and `dBias`. Rows with dL/dη = 0 (the ones that halted,
+    /// whose η is not used) are skipped.
+    @inline(__always)
+    public static func backward(rows k: Int, hidden H: Int, h: UnsafePointer<Scalar>, c: UnsafePointer<Scalar>,
+                         tanhC: UnsafePointer<Scalar>, eta: UnsafePointer<Scalar>, weights w: UnsafePointer<Scalar>,
+                         dEta: UnsafePointer<Scalar>, dh: UnsafeMutablePointer<Scalar>, dc: UnsafeMutablePointer<Scalar>,
+                         dWeights dw: UnsafeMutablePointer<Scalar>, dBias: UnsafeMutablePointer<Scalar>,
+                         input: HaltingInput = .current) {
+        let wc = w + H, dwc = dw + H
+        for j in 0..<k where dEta[j] != 0 {
+            let e = eta[j]
+            let dz = dEta[j] * e * (1 - e)   // dL/d(w_η · x + b_η)
+            let hr = h + j * H, dhr = dh + j * H, dcr = dc + j * H
+            for q in 0..<H {
+                dhr[q] += dz * w[q]
+                dw[q] += dz * hr[q]
+            }
+            switch input {
+            case .hiddenAndCell:
+                let cr = c + j * H
+                for q in 0..<H {
+                    dcr[q] += dz * wc[q]
+                    dwc[q] += dz * cr[q]
+                }
+            case .hiddenAndTanhCell:
+                let tr = tanhC + j * H
+                for q in 0..<H {
+                    dcr[q] += dz * wc[q] * (1 - tr[q] * tr[q])
+                    dwc[q] += dz * tr[q]
+                }
+            case .hidden:
+                break
+            }
+            dBias.pointee += dz
+        }
+    }
+}
