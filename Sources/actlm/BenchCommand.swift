@@ -18,7 +18,8 @@ struct BenchCommand: ParsableCommand {
 
             Starting from fresh weights, a bench runs the regime of the first minutes of `actlm train`: \
             the halting units keep their initial weights for the halting warm-up (\(defaults.haltingWarmup) \
-            steps), so every layer takes 2 ponder steps per byte (ρ ≈ 2.3).
+            steps), so every layer takes 2 ponder steps per byte (ρ ≈ 2.3), where a trained default \
+            model ponders 2 to 3 steps in layer 1 and 1 in layer 2. README "Performance" says more.
 
             OpenBLAS threads follow OPENBLAS_NUM_THREADS (default: all cores).
 
