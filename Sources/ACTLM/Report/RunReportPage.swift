@@ -241,7 +241,7 @@ public struct RunReportPage {
             ("learning rate", { cell($0) { c in
                 let s = c.options.schedule
                 return "\(s.peak), warm-up \(s.warmupSteps) steps, decay \(s.decay.rawValue)" } }),
-            ("halting units", { cell($0) { $0.options.haltingDescription } }),
+            ("halting", { cell($0) { $0.options.haltingDescription } }),
             ("state resets", { cell($0) { $0.config.resetDescription } }),
             ("batch", { cell($0) { "\($0.options.batch) streams × \($0.options.seq) bytes" } }),
             ("clip, seed", { cell($0) { "\($0.options.clip), \($0.options.seed)" } }),
