@@ -24,7 +24,7 @@ let package = Package(
             "ACTLM",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "ACTLMTests", dependencies: ["ACTLM"]),
+        .testTarget(name: "ACTLMTests", dependencies: ["ACTLM", "CZlib"]),
     ],
     swiftLanguageModes: [.v5]
 )

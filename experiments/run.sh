@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The comparison behind README "Results": a fixed-computation baseline (M = 1) against ACT models at a
 # few time penalties τ and ponder limits M, each trained for the same wall time on the same corpus, then
-# scored on the same held-out bytes. Writes experiments/out/results.md and a ponder-map figure of a
-# held-out excerpt. With --jobs 2, two runs train at a time on one core each (OpenBLAS threads =
+# scored on the same held-out bytes. Writes experiments/out/results.md, a ponder-map figure of a
+# held-out excerpt, report.html (`actlm report` on every run) and learning-curves.svg. With --jobs 2, two runs train at a time on one core each (OpenBLAS threads =
 # cores / jobs), so every run gets the same share of the machine.
 #
 #   experiments/run.sh                       # defaults: about an hour on 2 cores
@@ -98,6 +98,11 @@ PY
 )
 "$actlm" ponder-map "$out/excerpt.txt" --checkpoint "$out/runs/$best_act/latest.ckpt" --format svg > "$out/ponder-map.svg"
 
+# Every run on one page, and the learning curves alone as the figure for README "Results".
+run_dirs=()
+for run in "${runs[@]}"; do run_dirs+=("$out/runs/${run%%:*}"); done
+"$actlm" report "${run_dirs[@]}" -o "$out/report.html" --curves-svg "$out/learning-curves.svg"
+
 python3 - "$out" "$minutes" "$jobs" "$threads" <<'PY'
 import json, re, sys
 out, minutes, jobs, threads = sys.argv[1:5]
@@ -118,4 +123,4 @@ for name, _, tau, speed in rows:
 open(f'{out}/results.md', 'w').write('\n'.join(lines) + '\n')
 print('\n'.join(lines))
 PY
-echo "wrote $out/results.md and $out/ponder-map.svg (model: $best_act)"
+echo "wrote $out/results.md, $out/report.html, $out/learning-curves.svg and $out/ponder-map.svg (model: $best_act)"

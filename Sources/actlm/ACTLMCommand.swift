@@ -12,10 +12,11 @@ struct ACTLMCommand: ParsableCommand {
               actlm sample --prime "The "           generate text from the newest checkpoint
               actlm ponder-map some.txt             where the model thinks harder, per character
               actlm eval run/best.ckpt valid.txt    score a model on a text: bpc, ponder
+              actlm report checkpoints/<run>        a page of learning curves and ponder, runs side by side
             """,
         subcommands: [
             TrainCommand.self, SampleCommand.self, PonderMapCommand.self, EvalCommand.self,
-            InspectCommand.self, CorpusCommand.self, BenchCommand.self,
+            InspectCommand.self, ReportCommand.self, CorpusCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -68,6 +68,10 @@ final class TrainingConsole {
                  + ", ρ per layer \(rhos(result.meanRho)) on \(grouped(result.chars)) bytes")
         case .saved:
             break
+        case let .warning(message):
+            let clear = lineOpen ? "\r\u{1B}[K" : ""
+            lineOpen = false
+            FileHandle.standardError.write(Data((clear + "warning: " + message + "\n").utf8))
         }
     }
 

@@ -112,6 +112,14 @@ public struct CheckpointFile {
     public func write(to path: String, compressionLevel: Int32 = 1,
                       operations: FileOperations = .system) throws {
         let bytes = try serialized(compressionLevel: compressionLevel, path: path)
+        try CheckpointFile.writeAtomically(bytes, to: path, operations: operations)
+    }
+
+    /// Writes `bytes` to `path` the way checkpoints are written (temporary file in the same folder,
+    /// fsync, rename), so a reader of `path` sees the old file or the new one, never a part; also used
+    /// for files a user keeps open while training writes them, like the run's report.html.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String,
+                                       operations: FileOperations = .system) throws {
         let directory = CheckpointFile.directory(of: path)
         let (fd, temporary) = try CheckpointFile.createTemporary(for: path, in: directory)
 

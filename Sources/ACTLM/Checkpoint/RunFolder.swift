@@ -1,7 +1,7 @@
 import Foundation
 
 /// The folder of one training run, `<checkpoint dir>/<run name>/`: `latest.ckpt` (the last save),
-/// `best.ckpt` (the best validation bpc so far) and `metrics.jsonl`.
+/// `best.ckpt` (the best validation bpc so far), `metrics.jsonl` and `report.html`.
 public struct RunFolder: Equatable, Sendable {
     public static let defaultRoot = "checkpoints"
     public static let latestName = "latest.ckpt"
@@ -16,6 +16,7 @@ public struct RunFolder: Equatable, Sendable {
     public var latest: String { path + "/" + RunFolder.latestName }
     public var best: String { path + "/" + RunFolder.bestName }
     public var metrics: String { path + "/" + MetricsLog.fileName }
+    public var report: String { path + "/report.html" }
 
     /// The folder that holds `checkpoint`: a resumed run goes on writing there.
     public static func containing(_ checkpoint: String) -> RunFolder {

@@ -100,23 +100,59 @@ public final class MetricsLog {
         records.append(record)
     }
 
-    /// Reads a log written by `MetricsLog`.
+    /// Reads a log written by `MetricsLog`; any line that is not a record is an error.
     public static func read(path: String) throws -> [MetricsRecord] {
+        let contents = try readSkippingDamage(path: path)
+        if let first = contents.skipped.first {
+            throw MetricsLogError(path: path, reason: "line \(first.line) is not a metrics record: \(first.reason)")
+        }
+        return contents.records
+    }
+
+    /// A line of a metrics log that is not a record, and why.
+    public struct SkippedLine: Equatable, Sendable {
+        /// Counted from 1, as editors count lines.
+        public var line: Int
+        public var reason: String
+
+        public init(line: Int, reason: String) {
+            self.line = line
+            self.reason = reason
+        }
+    }
+
+    /// Reads every record a log holds, passing over lines that are not one (a line cut off by a crash
+    /// or a full disk, text someone added), so a damaged log still shows what it has.
+    public static func readSkippingDamage(path: String) throws -> (records: [MetricsRecord], skipped: [SkippedLine]) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw MetricsLogError(path: path, reason: "cannot read it")
         }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let newline = UInt8(ascii: "\n")
+        let lines = data.split(separator: newline, omittingEmptySubsequences: false)
         var records: [MetricsRecord] = []
-        for (number, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
+        var skipped: [SkippedLine] = []
+        for (index, line) in lines.enumerated() where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
             do {
                 records.append(try decoder.decode(MetricsRecord.self, from: Data(line)))
             } catch {
-                throw MetricsLogError(path: path, reason: "line \(number + 1) is not a metrics record: \(error)")
+                let isLast = index == lines.count - 1   // no newline after it: the write did not finish
+                skipped.append(SkippedLine(line: index + 1, reason: isLast ? "cut off (no newline at its end)"
+                                                                           : describe(error)))
             }
         }
-        return records
+        return (records, skipped)
+    }
+
+    private static func describe(_ error: Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, _)?: return "no \"\(key.stringValue)\" field"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            return "\"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type"
+        default: return "not JSON"
+        }
     }
 
     // MARK: Checkpoint encoding

@@ -44,6 +44,8 @@ public enum TrainingEvent {
     /// `improved`: the best validation bpc of the run so far, saved as best.ckpt.
     case validated(ValidationResult, improved: Bool)
     case saved(path: String, step: Int)
+    /// Something went wrong that does not stop training (the run's report could not be written).
+    case warning(String)
 }
 
 /// How a call to `train` ended.
@@ -190,6 +192,7 @@ public final class Trainer {
             try record(result)
             saved = try save(best: result.map { $0.bpc == bestValidBPC } ?? false, report: report)
             savedStep = step
+            writeRunReport(report: report)
         }
         func outcome(_ reason: StopReason) -> TrainingOutcome {
             TrainingOutcome(reason: reason, step: step, chars: chars, epochs: epochs, sessionSteps: sessionSteps,
@@ -293,6 +296,17 @@ public final class Trainer {
                            validation: validation, parameters: parameters, adam: adam, positions: training.positions,
                            networkState: training.networkState, random: random, history: metrics.records,
                            ponderStats: ponderStats, ponderTrace: ponderTrace)
+    }
+
+    /// Rewrites report.html in the run folder; one that cannot be written is a warning, not an end.
+    private func writeRunReport(report: (TrainingEvent) -> Void) {
+        do {
+            try RunReportPage(runs: [ReportRun(training: folder, records: metrics.records, metricsPath: metrics.path,
+                                               checkpoint: checkpoint(), checkpointPath: folder.latest)])
+                .write(toFile: folder.report)
+        } catch {
+            report(.warning("\(error)"))
+        }
     }
 
     /// Writes latest.ckpt (and best.ckpt) atomically; weights that are not all finite are never written.

@@ -6,19 +6,24 @@
 /// Hover details, per byte: its offset, its surprise in bits (predicted from the bytes before it; none
 /// for the first byte) and ρ and N of every layer while reading it. The summary arrives last but is
 /// shown above the text (CSS `order`), so the page streams in constant memory.
+///
+/// `embedded` writes the same map as a `<section class="ponder-map">` for a page that includes
+/// `PonderMapHTML.styleSheet` in its own head (the run report does).
 public final class PonderMapHTML: PonderMapRenderer {
     private let sink: OutputSink
     private let layers: Int
     private let layer: PonderLayer
     private let scale: PonderColorScale
+    private let embedded: Bool
     private var grouping = UTF8Grouping()
 
     public init(layers: Int, layer: PonderLayer = .sum, scale: PonderColorScale, source: String,
-                sink: OutputSink) throws {
+                embedded: Bool = false, sink: OutputSink) throws {
         self.sink = sink
         self.layers = layers
         self.layer = try layer.validated(layers: layers)
         self.scale = scale
+        self.embedded = embedded
         writeHead(source: source)
     }
 
@@ -32,27 +37,38 @@ public final class PonderMapHTML: PonderMapRenderer {
         grouping.finish(writeCharacter)
         sink.write("</pre>\n")
         if let summary { writeSummary(summary) }
-        sink.write("</body>\n</html>\n")
+        sink.write(embedded ? "</section>\n" : "</div>\n</body>\n</html>\n")
         try sink.flush()
     }
 
     // MARK: parts of the page
 
+    /// The rules a page that embeds ponder maps needs, all under `.ponder-map`; no "<" or "&" in them,
+    /// so the style sheet is valid XML text as it stands.
+    public static var styleSheet: String {
+        css + (0..<PonderColorScale.levels).map { level in
+            ".ponder-map .h\(level){background:\(PonderColorScale.color(level: level).hex);"
+                + "color:\(PonderColorScale.textColor(level: level).hex)}\n"
+        }.joined()
+    }
+
     private func writeHead(source: String) {
-        sink.write("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
-                   + "<meta charset=\"utf-8\"/>\n"
-                   + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
-                   + "<title>Ponder map: ")
-        sink.writeXMLEscaped(source)
-        sink.write("</title>\n<style>\n")
-        sink.write(Self.css)
-        for level in 0..<PonderColorScale.levels {
-            sink.write(".h\(level){background:\(PonderColorScale.color(level: level).hex);"
-                       + "color:\(PonderColorScale.textColor(level: level).hex)}\n")
+        if embedded {
+            sink.write("<section class=\"ponder-map\">\n<header>\n<h3 class=\"title\">Ponder map <span class=\"source\">")
+        } else {
+            sink.write("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
+                       + "<meta charset=\"utf-8\"/>\n"
+                       + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
+                       + "<title>Ponder map: ")
+            sink.writeXMLEscaped(source)
+            sink.write("</title>\n<style>\n")
+            sink.write(Self.pageCSS + Self.styleSheet)
+            sink.write("</style>\n</head>\n<body>\n<div class=\"ponder-map\">\n<header>\n"
+                       + "<h1 class=\"title\">Ponder map <span class=\"source\">")
         }
-        sink.write("</style>\n</head>\n<body>\n<header>\n<h1>Ponder map <span class=\"source\">")
         sink.writeXMLEscaped(source)
-        sink.write("</span></h1>\n<p class=\"note\">Each character is coloured by how long the model "
+        sink.write(embedded ? "</span></h3>\n" : "</span></h1>\n")
+        sink.write("<p class=\"note\">Each character is coloured by how long the model "
                    + "pondered while reading it: ")
         sink.writeXMLEscaped(layer.label)
         sink.write(", where ρ = N + R counts the ponder steps N plus the remainder R. Hover over a "
@@ -176,30 +192,37 @@ public final class PonderMapHTML: PonderMapRenderer {
         if let x, x.isFinite { sink.writeFixed(x, decimals: decimals) } else { sink.write("—") }
     }
 
-    // No "<" or "&" anywhere, so the style sheet is valid XML text as it stands.
-    private static let css = """
+    private static let pageCSS = """
         body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;background:#fff;
-          margin:0 auto;padding:24px 32px;max-width:1100px;display:flex;flex-direction:column}
-        header{order:0}
-        .summary{order:1;margin:4px 0 16px}
-        pre.text{order:2;font:14px/1.75 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
+          margin:0 auto;padding:24px 32px;max-width:1100px}
+        @media (max-width:600px){body{padding:12px 10px}}
+
+        """
+
+    private static let css = """
+        .ponder-map{display:flex;flex-direction:column}
+        .ponder-map header{order:0}
+        .ponder-map .summary{order:1;margin:4px 0 16px;overflow-x:auto}
+        .ponder-map pre.text{order:2;font:14px/1.75 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
           white-space:pre-wrap;overflow-wrap:anywhere;word-wrap:break-word;
           margin:0;padding-top:14px;border-top:1px solid #e6e6e6}
-        pre.text span:hover{outline:1.5px solid #222}
-        h1{font-size:21px;font-weight:600;margin:0 0 4px}
-        h1 .source{font-weight:400;color:#777;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:17px}
-        .note{color:#555;margin:2px 0 12px;max-width:780px}
-        .legend{display:flex;align-items:center;font-size:13px;color:#444;margin-bottom:14px}
-        .legend span{margin-right:8px}
-        .legend .ramp{display:inline-flex;border:1px solid #ddd}
-        .legend i{display:inline-block;width:16px;height:14px}
-        .legend .hint{color:#888;margin-left:8px}
-        table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums}
-        th,td{padding:3px 12px;text-align:right;border-bottom:1px solid #eee}
-        th{font-weight:600;color:#555;border-bottom:1px solid #ccc}
-        th:first-child,td:first-child{text-align:left}
-        tfoot td{border-top:1px solid #ccc;color:#555}
-        .summary p{color:#444;margin:10px 0 0}
+        .ponder-map pre.text span:hover{outline:1.5px solid #222}
+        .ponder-map .title{font-size:21px;font-weight:600;margin:0 0 4px}
+        .ponder-map h3.title{font-size:17px}
+        .ponder-map .title .source{font-weight:400;color:#777;font-family:ui-monospace,Menlo,Consolas,monospace;
+          font-size:0.8em;overflow-wrap:anywhere}
+        .ponder-map .note{color:#555;margin:2px 0 12px;max-width:780px}
+        .ponder-map .legend{display:flex;flex-wrap:wrap;align-items:center;font-size:13px;color:#444;margin-bottom:14px}
+        .ponder-map .legend span{margin-right:8px}
+        .ponder-map .legend .ramp{display:inline-flex;border:1px solid #ddd}
+        .ponder-map .legend i{display:inline-block;width:16px;height:14px}
+        .ponder-map .legend .hint{color:#888;margin-left:8px}
+        .ponder-map table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums}
+        .ponder-map th,.ponder-map td{padding:3px 12px;text-align:right;border-bottom:1px solid #eee}
+        .ponder-map th{font-weight:600;color:#555;border-bottom:1px solid #ccc}
+        .ponder-map th:first-child,.ponder-map td:first-child{text-align:left}
+        .ponder-map tfoot td{border-top:1px solid #ccc;color:#555}
+        .ponder-map .summary p{color:#444;margin:10px 0 0}
 
         """
 }

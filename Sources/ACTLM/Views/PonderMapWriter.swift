@@ -16,10 +16,11 @@ public struct PonderMapOptions: Sendable {
     public var scale: PonderColorScale?        // nil: fitted to the start of the text
     public var figureBytes: Int                // how much of the text the SVG figure shows
     public var figureColumns: Int              // characters per line of the SVG figure
+    public var embedded: Bool                  // html: a section for a page that has the style sheet
 
     public init(format: PonderMapFormat, layer: PonderLayer = .sum, colors: TerminalColors = .trueColor,
                 source: String, scale: PonderColorScale? = nil,
-                figureBytes: Int = PonderMapSVG.defaultMaxBytes, figureColumns: Int = 100) {
+                figureBytes: Int = PonderMapSVG.defaultMaxBytes, figureColumns: Int = 100, embedded: Bool = false) {
         self.format = format
         self.layer = layer
         self.colors = colors
@@ -27,6 +28,7 @@ public struct PonderMapOptions: Sendable {
         self.scale = scale
         self.figureBytes = figureBytes
         self.figureColumns = figureColumns
+        self.embedded = embedded
     }
 }
 
@@ -88,6 +90,6 @@ public final class PonderMapWriter {
                                          colors: options.colors, sink: sink)
         }
         return try PonderMapHTML(layers: layers, layer: options.layer, scale: scale, source: options.source,
-                                 sink: sink)
+                                 embedded: options.embedded, sink: sink)
     }
 }
