@@ -33,8 +33,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed training seconds, after the warm-up.") var seconds = 20.0
     @Option(help: "Warm-up seconds (not timed).") var warmup = 3.0
     @Flag(help: "Print one JSON object.") var json = false
+    @OptionGroup var scoring: ScoringBenchOptions
 
     func run() throws {
+        if scoring.enabled { return try runScoring() }
         guard seconds > 0, warmup >= 0, layers >= 1, hidden >= 1, batch >= 1, seq >= 1, maxPonder >= 1 else {
             throw ValidationError("sizes must be at least 1 and --seconds above 0")
         }

@@ -128,8 +128,8 @@ public final class Trainer {
         network = Network<Float>(config: config, batch: options.batch, seq: options.seq, tau: options.tau)
         batches = try corpus.batches(batch: options.batch, seq: options.seq, positions: resumed?.positions)
         evaluator = corpus.info.validBytes > 0
-            ? try ValidationEvaluator(corpus: corpus, batch: options.batch, seq: options.seq,
-                                      validChars: options.validChars, traceChars: options.traceChars)
+            ? try ValidationEvaluator(corpus: corpus, config: config, validChars: options.validChars,
+                                      traceChars: options.traceChars)
             : nil
         gradients = [Float](repeating: 0, count: parameters.count)
         window = BatchWindow(batch: options.batch, seq: options.seq)
@@ -158,7 +158,7 @@ public final class Trainer {
     public var epochs: Double { Double(chars) / Double(corpus.info.trainBytes) }
 
     /// Held-out bytes the validation reads (0 without a validation part).
-    public var validationChars: Int { evaluator.map { $0.batch * ($0.segment - 1) } ?? 0 }
+    public var validationChars: Int { evaluator?.bytes ?? 0 }
 
     // MARK: Training
 
@@ -298,7 +298,7 @@ public final class Trainer {
     /// the corpus has no validation part.
     public func validate() -> ValidationResult? {
         guard let evaluator else { return nil }
-        return parameters.withUnsafeBufferPointer { evaluator.evaluate(network: network, parameters: $0, step: step) }
+        return evaluator.evaluate(parameters: parameters, step: step)
     }
 
     /// Validates (unless this step already was), keeps the statistics for the next checkpoint and notes a
