@@ -16,7 +16,7 @@ struct ScoringBenchOptions: ParsableArguments {
     var checkpoint: String?
 
     @Option(name: .customLong("scoring-batch"), help: ArgumentHelp(
-        "With --scoring: segments side by side (default \(TextScorer.defaultBatch)).", valueName: "segments"))
+        "With --scoring: segments side by side.", valueName: "segments"))
     var batch = TextScorer.defaultBatch
 }
 

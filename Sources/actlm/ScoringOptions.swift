@@ -4,8 +4,7 @@ import ACTLM
 /// `--batch`, shared by the commands that score a text (eval, ponder-map).
 struct ScoringOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Segments of the text (cut where the model's state resets) scored side by side; "
-                               + "the result is the same for any value, only the speed differs. "
-                               + "Default: \(TextScorer.defaultBatch).", valueName: "segments"))
+                               + "the result is the same for any value, only the speed differs.", valueName: "segments"))
     var batch = TextScorer.defaultBatch
 
     func validate() throws {
