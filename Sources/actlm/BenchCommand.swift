@@ -39,8 +39,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed training seconds, after the warm-up.") var seconds = 20.0
     @Option(help: "Warm-up seconds (not timed).") var warmup = 3.0
     @Flag(help: "Print one JSON object.") var json = false
+    @OptionGroup var scoring: ScoringBenchOptions
 
     func run() throws {
+        if scoring.enabled { return try runScoring() }
         guard seconds > 0, warmup >= 0 else { throw ValidationError("--seconds must be above 0 and --warmup 0 or more") }
         let corpus = try Corpus(path: self.corpus, validFraction: 0)
         var training = defaults

@@ -8,7 +8,8 @@ struct EvalCommand: ParsableCommand {
         abstract: "Score a model on a text: bits per character and where it ponders.",
         discussion: """
             Runs the model once over the whole text (plain or gzip, or '-' for standard input; \
-            streamed, in constant memory) with its state carried from byte to byte, and reports the \
+            streamed, in constant memory) with its state carried from byte to byte and reset where \
+            training reset it, and reports the \
             bits per character over every byte after the first, the mean ponder ρ = N + R of each \
             layer, and how ρ differs between character classes: above 1, the boundary/inside ratio \
             says the layer ponders more at word boundaries (spaces, punctuation, sentence ends, \
@@ -33,12 +34,14 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of tables.")
     var json = false
 
+    @OptionGroup var scoring: ScoringOptions
+
     func run() throws {
         let trained = try TrainedModel.load(checkpoint)
-        BLASThreads.useOneForASingleStream()
+        let scorer = scoring.scorer(for: trained.config)
         let stream = try TextInput.open(file)
-        let progress = Terminal.standardErrorIsTerminal ? ProgressLine() : nil
-        let evaluation = try TextRunner(model: trained).run(stream, afterWindow: { progress?.update($0) })
+        let progress = ScoringProgress.onTerminal(for: stream, path: file)
+        let evaluation = try scorer.run(parameters: trained.parameters, over: stream, progress: { progress?.update($0) })
         progress?.clear()
         guard evaluation.bitsPerCharacter != nil else {
             throw TextInputError.tooShort(path: file, bytes: evaluation.bytes)
@@ -102,26 +105,5 @@ private struct EvalReport: Encodable {
         meanSteps = evaluation.meanSteps
         boundaryInsideRatio = evaluation.boundaryToInsideRatio
         ponder = PonderReport(evaluation.stats)
-    }
-}
-
-/// "scored 12.3 MB, bpc 1.873" on standard error about once a second, for long texts on a terminal.
-private final class ProgressLine {
-    private let clock = ContinuousClock()
-    private var last: ContinuousClock.Instant
-    private var shown = false
-
-    init() { last = clock.now }
-
-    func update(_ evaluation: TextEvaluation) {
-        guard clock.now - last >= .seconds(1) else { return }
-        last = clock.now
-        let bpc = evaluation.bitsPerCharacter.map { String(format: "%.3f", $0) } ?? "–"
-        Terminal.note(String(format: "\r\u{1B}[Kscored %.1f MB, bpc ", Double(evaluation.bytes) / 1e6) + bpc)
-        shown = true
-    }
-
-    func clear() {
-        if shown { Terminal.note("\r\u{1B}[K") }
     }
 }

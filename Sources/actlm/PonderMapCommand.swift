@@ -54,11 +54,13 @@ struct PonderMapCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    @OptionGroup var scoring: ScoringOptions
+
     func run() throws {
         let format = self.format ?? (Terminal.standardOutputIsTerminal && !noColor && Terminal.colorsAllowed
                                      ? .terminal : .tsv)
         let trained = try model.load()
-        BLASThreads.useOneForASingleStream()
+        let scorer = scoring.scorer(for: trained.config)
         let options = PonderMapOptions(format: format, layer: layer.map(PonderLayer.layer) ?? .sum,
                                        colors: Terminal.colors, source: file == "-" ? "standard input" : file,
                                        figureBytes: figureBytes, figureColumns: figureColumns)
@@ -66,7 +68,11 @@ struct PonderMapCommand: ParsableCommand {
         // The writer checks the layer and figure size, so mistakes are reported before any output.
         let writer = try PonderMapWriter(layers: trained.config.layers, options: options,
                                          sink: OutputSink.standardOutput())
-        let evaluation = try TextRunner(model: trained).run(stream, row: { try writer.write($0) })
+        // A progress line only where it cannot land inside the heat-map.
+        let progress = ScoringProgress.onTerminal(for: stream, path: file, alsoWhen: !Terminal.standardOutputIsTerminal)
+        let evaluation = try scorer.run(parameters: trained.parameters, over: stream, row: { try writer.write($0) },
+                                        progress: { progress?.update($0) })
+        progress?.clear()
 
         // json, html and svg carry the summary inside; a table or heat-map gets it beside, for people.
         let summary = evaluation.summary

@@ -11,6 +11,9 @@ public final class ByteStream {
     public let format: CorpusFormat
     /// Decompressed bytes delivered (or skipped) so far.
     public private(set) var offset: Int64 = 0
+    /// Bytes of the file itself consumed so far (compressed, for gzip and zlib): with the file's size,
+    /// how far through it a reader is.
+    public var fileBytesConsumed: Int64 { fileOffset - Int64(inputCount) }
 
     static let defaultInputCapacity = 256 * 1024
     /// Enough of the file to tell a zlib stream from text that starts like one.

@@ -82,9 +82,6 @@ public final class Trainer {
 
     private let training: TrainingStep
     private let evaluator: ValidationEvaluator?
-    /// Validation runs on a network of its own, so it never changes what training does next.
-    private lazy var validationNetwork = Network<Float>(config: options.model, batch: options.batch,
-                                                        seq: options.seq, tau: options.tau)
     private let metrics: MetricsLog
     private var ponderStats: PonderStats
     private var ponderTrace: PonderTrace
@@ -126,8 +123,8 @@ public final class Trainer {
                                     step: resumed?.step ?? 0, positions: resumed?.positions,
                                     networkState: resumed?.networkState)
         evaluator = corpus.info.validBytes > 0
-            ? try ValidationEvaluator(corpus: corpus, batch: options.batch, seq: options.seq,
-                                      validChars: options.validChars, traceChars: options.traceChars)
+            ? try ValidationEvaluator(corpus: corpus, config: config, validChars: options.validChars,
+                                      traceChars: options.traceChars)
             : nil
         CheckpointFile.removeStaleTemporaries(in: folder.path)
         metrics = try MetricsLog(directory: folder.path, history: resumed?.history ?? [])
@@ -157,7 +154,7 @@ public final class Trainer {
     public var epochs: Double { Double(chars) / Double(corpus.info.trainBytes) }
 
     /// Held-out bytes the validation reads (0 without a validation part).
-    public var validationChars: Int { evaluator.map { $0.batch * ($0.segment - 1) } ?? 0 }
+    public var validationChars: Int { evaluator?.bytes ?? 0 }
 
     // MARK: Training
 
@@ -266,7 +263,7 @@ public final class Trainer {
     /// the corpus has no validation part.
     public func validate() -> ValidationResult? {
         guard let evaluator else { return nil }
-        return parameters.withUnsafeBufferPointer { evaluator.evaluate(network: validationNetwork, parameters: $0, step: step) }
+        return evaluator.evaluate(parameters: parameters, step: step)
     }
 
     /// Validates (unless this step already was), keeps the statistics for the next checkpoint and notes a

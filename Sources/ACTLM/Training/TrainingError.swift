@@ -6,7 +6,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case runExists(path: String)
     case resumeConflict([String])
     case corpusChanged(path: String, detail: String)
-    case validationTooShort(bytes: Int, batch: Int)
+    case validationTooShort(bytes: Int)
 
     public var description: String {
         switch self {
@@ -27,9 +27,9 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case let .corpusChanged(path, detail):
             return "'\(path)' is not the corpus the checkpoint was trained on (\(detail)). Resume with the same "
                 + "corpus, --valid-fraction and --valid as the original run."
-        case let .validationTooShort(bytes, batch):
-            return "validation needs at least 2 bytes for each of the \(batch) streams of the batch but has \(bytes). "
-                + "Raise --valid-fraction or --valid-chars, give a larger --valid FILE, or lower --batch."
+        case let .validationTooShort(bytes):
+            return "validation needs at least 2 held-out bytes (it scores every byte after the first) but has \(bytes). "
+                + "Raise --valid-fraction or --valid-chars, or give a larger --valid FILE."
         }
     }
 }

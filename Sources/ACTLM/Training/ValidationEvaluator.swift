@@ -4,29 +4,26 @@ public struct ValidationResult: Equatable, Sendable {
     public var step: Int
     /// Bits per character of the task loss over every predicted held-out byte.
     public var bpc: Double
-    /// Mean ponder cost ρ of each layer.
+    /// Mean ponder cost ρ of each layer over the predicted bytes.
     public var meanRho: [Double]
-    /// Bytes predicted.
+    /// Bytes predicted: every held-out byte read but the last.
     public var chars: Int
-    /// Where the model pondered over those bytes, by byte value and character class.
+    /// Where the model pondered over the bytes read, by byte value and character class.
     public var stats: PonderStats
     /// ρ and N of every byte of the fixed excerpt (the first bytes of the held-out text).
     public var trace: PonderTrace
 }
 
-/// Scores the model on held-out bytes in a batch: the first `validChars` bytes of the validation part
-/// are cut into B contiguous segments, run side by side from a zero state, so validation costs about
-/// a B-th of running them one stream at a time. The first segment starts with the excerpt, so the ponder
-/// trace comes out of the same pass.
+/// Scores the model on the first `validChars` bytes of the validation part exactly as `actlm eval` scores
+/// a text (through a `TextScorer`: cut at the model's reset boundaries, the segments side by side), so a
+/// checkpoint's validation bpc is what eval says of the same bytes. The ponder trace is the first
+/// `traceChars` rows of the same pass. The scorer has networks of its own: training's state is untouched.
 final class ValidationEvaluator {
     let text: [UInt8]
-    let batch: Int
-    let seq: Int
-    /// Bytes per segment; each predicts `segment − 1` of them.
-    let segment: Int
     let traceLength: Int
+    private let scorer: TextScorer
 
-    init(corpus: Corpus, batch: Int, seq: Int, validChars: Int, traceChars: Int) throws {
+    init(corpus: Corpus, config: ModelConfig, validChars: Int, traceChars: Int) throws {
         let stream = try corpus.validationStream()
         var text = [UInt8](repeating: 0, count: Int(min(stream.count, Int64(validChars))))
         var filled = 0
@@ -37,69 +34,31 @@ final class ValidationEvaluator {
             if n == 0 { break }
             filled += n
         }
-        let segment = filled / batch
-        guard segment >= 2 else { throw TrainingError.validationTooShort(bytes: filled, batch: batch) }
-        self.text = text
-        self.batch = batch
-        self.seq = seq
-        self.segment = segment
-        traceLength = min(traceChars, segment - 1)
+        guard filled >= 2 else { throw TrainingError.validationTooShort(bytes: filled) }
+        self.text = Array(text[0..<filled])
+        traceLength = min(traceChars, filled)
+        scorer = TextScorer(config: config)
     }
 
-    /// Runs the held-out segments through `network` (one of its own: training's carried state and reset
-    /// schedule stay as they were) from a zero state.
-    func evaluate(network: Network<Float>, parameters: UnsafeBufferPointer<Float>, step: Int) -> ValidationResult {
-        let layers = network.config.layers
-        network.resetState()
+    /// Held-out bytes read per validation.
+    var bytes: Int { text.count }
 
-        var total = WindowLoss(layers: layers)
-        var stats = PonderStats(layers: layers, maxPonder: network.config.maxPonder)
-        var trace = PonderTrace(text: Array(text[0..<traceLength]), layers: layers)
-        var inputs = [UInt8](repeating: 0, count: seq * batch)   // [T, B]
-        var targets = inputs
-        // The byte before each segment, for the character class of its first byte.
-        var previous = (0..<batch).map { $0 == 0 ? UInt8(ascii: "\n") : text[$0 * segment - 1] }
-        var traceRho = [Float](repeating: 0, count: seq)
-        var traceSteps = [Int32](repeating: 0, count: seq)
-
-        let predicted = segment - 1
-        var offset = 0
-        while offset < predicted {
-            let length = min(seq, predicted - offset)
-            for t in 0..<length {
-                for b in 0..<batch {
-                    let i = b * segment + offset + t
-                    inputs[t * batch + b] = text[i]
-                    targets[t * batch + b] = text[i + 1]
-                }
+    func evaluate(parameters: [Float], step: Int) -> ValidationResult {
+        let layers = scorer.config.layers
+        var traceRho = [[Float]](repeating: [], count: layers)
+        var traceSteps = [[Int32]](repeating: [], count: layers)
+        let traceLength = self.traceLength
+        // Only the row receiver could throw, and it does not.
+        let evaluation = try! scorer.run(parameters: parameters, bytes: text) { row in
+            guard row.offset < traceLength else { return }
+            for l in 0..<layers {
+                traceRho[l].append(row.rho[l])
+                traceSteps[l].append(row.steps[l])
             }
-            let count = length * batch
-            inputs.withUnsafeBufferPointer { allInputs in
-                let x = UnsafeBufferPointer(rebasing: allInputs[0..<count])
-                total.add(targets.withUnsafeBufferPointer {
-                    network.forward(parameters: parameters, inputs: x, targets: UnsafeBufferPointer(rebasing: $0[0..<count]))
-                })
-                previous.withUnsafeBufferPointer { before in
-                    for layer in 0..<layers {
-                        let rho = network.rho(layer: layer), steps = network.steps(layer: layer)
-                        stats.record(layer: layer, inputs: x, previous: before, rho: rho, steps: steps)
-                        let traced = min(length, traceLength - offset)
-                        if traced > 0 {
-                            // The excerpt is stream 0: every B-th value.
-                            for t in 0..<traced {
-                                traceRho[t] = rho[t * batch]
-                                traceSteps[t] = steps[t * batch]
-                            }
-                            trace.record(layer: layer, start: offset, rho: Array(traceRho[0..<traced]),
-                                         steps: Array(traceSteps[0..<traced]))
-                        }
-                    }
-                }
-            }
-            for b in 0..<batch { previous[b] = inputs[(length - 1) * batch + b] }
-            offset += length
         }
-        return ValidationResult(step: step, bpc: total.bitsPerCharacter, meanRho: total.meanPonder,
-                                chars: total.count, stats: stats, trace: trace)
+        var trace = PonderTrace(text: Array(text[0..<traceLength]), layers: layers)
+        for l in 0..<layers { trace.record(layer: l, start: 0, rho: traceRho[l], steps: traceSteps[l]) }
+        return ValidationResult(step: step, bpc: evaluation.loss.bitsPerCharacter, meanRho: evaluation.loss.meanPonder,
+                                chars: evaluation.predictedBytes, stats: evaluation.stats, trace: trace)
     }
 }

@@ -66,7 +66,7 @@ final class EvalCommandTests: XCTestCase {
         let directory = try workspace()
         let output = try ActlmBinary.run(["eval", "run/best.ckpt", "heldout.txt"], in: directory)
         XCTAssertEqual(output.status, 0, output.stderr)
-        let expected = try TextRunner(model: model).run(bytes: text)
+        let expected = try TextScorer(config: model.config).run(parameters: model.parameters, bytes: text)
         for line in ["checkpoint       run/best.ckpt (2 layers of 16, M = 4)",
                      "text             heldout.txt (plain, 20000 bytes)",
                      "bpc              " + String(format: "%.4f", expected.bitsPerCharacter!) + " over 19999 predicted bytes",
@@ -74,6 +74,54 @@ final class EvalCommandTests: XCTestCase {
                      "Mean ponder cost ρ = N + R by character class"] {
             XCTAssertTrue(output.text.contains(line), "«\(line)» is missing from:\n\(output.text)")
         }
+    }
+
+    /// A model with state resets is scored in segments side by side; how many changes only the speed.
+    func testTheBatchChangesNothingButSpeed() throws {
+        let directory = try CommandFixtures.temporaryDirectory(for: self)
+        var config = model.config
+        config.stateReset = 300
+        try CommandFixtures.save(TrainedModel(path: "", config: config, parameters: model.parameters),
+                                 to: directory + "/resets.ckpt")
+        _ = try CorpusFixtures.write(text, to: URL(fileURLWithPath: directory + "/heldout.txt"))
+        var bpcs: [Double] = []
+        for batch in ["1", "7", "64"] {
+            let output = try CommandFixtures.actlm(["eval", "resets.ckpt", "heldout.txt", "--json", "--batch", batch],
+                                                   in: directory)
+            XCTAssertEqual(output.status, 0, output.stderr)
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.stdout)) as? [String: Any])
+            bpcs.append(try XCTUnwrap(object["bpc"] as? Double))
+        }
+        XCTAssertEqual(bpcs[1], bpcs[0], accuracy: 1e-6)
+        XCTAssertEqual(bpcs[2], bpcs[0], accuracy: 1e-6)
+        XCTAssertTrue(try CommandFixtures.failure(["eval", "resets.ckpt", "heldout.txt", "--batch", "0"], in: directory)
+            .contains("--batch 0"))
+    }
+
+    /// Scoring reads ahead one batch of segments and keeps one batch of rows: 8 MiB from standard input
+    /// peak at the memory of 1 MiB.
+    func testScoringFromStandardInputStaysInConstantMemory() throws {
+        let directory = try CommandFixtures.temporaryDirectory(for: self)
+        var tiny = CommandFixtures.randomModel(layers: 1, hidden: 8, maxPonder: 2)
+        tiny = TrainedModel(path: tiny.path, config: ModelConfig(layers: 1, hidden: 8, maxPonder: 2, stateReset: 500),
+                            parameters: tiny.parameters)
+        let checkpoint = try CommandFixtures.save(tiny, to: directory + "/tiny.ckpt")
+        let chunk = CommandFixtures.text(bytes: 1 << 20, seed: 8)
+        func file(megabytes: Int) throws -> String {
+            let path = directory + "/long-\(megabytes).txt"
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+            let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+            for _ in 0..<megabytes { handle.write(Data(chunk)) }
+            try handle.close()
+            return path
+        }
+        let arguments = ["eval", checkpoint, "-"]
+        let small = try CommandFixtures.peakMemory(arguments, stdin: try file(megabytes: 1))
+        let large = try CommandFixtures.peakMemory(arguments, stdin: try file(megabytes: 8))
+        XCTAssertEqual(small.status, 0)
+        XCTAssertEqual(large.status, 0)
+        XCTAssertLessThan(large.peak - small.peak, 4 << 20,
+                          "peak memory \(large.peak >> 20) MiB for 8 MiB against \(small.peak >> 20) MiB for 1 MiB")
     }
 
     func testErrorsSayWhatIsWrong() throws {

@@ -18,7 +18,7 @@ final class PonderMapCommandTests: XCTestCase {
     /// The rows the library computes for the text, to compare the command's output with.
     private func expectedRows() throws -> [PonderMapRow] {
         var rows: [PonderMapRow] = []
-        _ = try TextRunner(model: model).run(bytes: text) { rows.append($0) }
+        _ = try TextScorer(config: model.config).run(parameters: model.parameters, bytes: text) { rows.append($0) }
         return rows
     }
 
@@ -62,7 +62,7 @@ final class PonderMapCommandTests: XCTestCase {
         XCTAssertEqual((rows[1]["rho"] as? [Double])?.count, 2)
         let summary = try XCTUnwrap(object["summary"] as? [String: Any])
         XCTAssertEqual(summary["bytes"] as? Int, text.count)
-        let evaluation = try TextRunner(model: model).run(bytes: text)
+        let evaluation = try TextScorer(config: model.config).run(parameters: model.parameters, bytes: text)
         XCTAssertEqual(try XCTUnwrap(summary["bpc"] as? Double), evaluation.bitsPerCharacter!, accuracy: 1e-3)
         XCTAssertEqual((summary["mean_rho"] as? [Double])?.count, 2)
         XCTAssertEqual((summary["boundary_inside_ratio"] as? [Double])?.count, 2)

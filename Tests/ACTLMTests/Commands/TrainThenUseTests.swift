@@ -26,7 +26,8 @@ final class TrainThenUseTests: XCTestCase {
         XCTAssertEqual(eval.status, 0, eval.stderr)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(eval.stdout)) as? [String: Any])
         let model = try TrainedModel.load(newest)
-        let expected = try TextRunner(model: model).run(bytes: TrainingText.multilingual(bytes: 60_000))
+        let expected = try TextScorer(config: model.config).run(parameters: model.parameters,
+                                                                bytes: TrainingText.multilingual(bytes: 60_000))
         XCTAssertEqual(object["checkpoint"] as? String, "checkpoints/" + newest.dropFirst(directory.count + 13))
         XCTAssertEqual(try XCTUnwrap(object["bpc"] as? Double), expected.bitsPerCharacter!, accuracy: 1e-6)
         XCTAssertLessThan(expected.bitsPerCharacter!, 5, "150 steps teach a model something about this text")

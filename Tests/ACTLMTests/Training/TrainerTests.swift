@@ -171,11 +171,12 @@ final class TrainerTests: XCTestCase {
                           report: { if case let .validated(result, _) = $0 { validations.append(result) } })
         XCTAssertEqual(validations.map(\.step), [5, 10])
         let saved = try TrainingCheckpoint.read(from: trainer.folder.latest)
-        let expectedChars = trainer.validationChars
-        XCTAssertEqual(saved.validation?.chars, expectedChars)
+        let bytesRead = trainer.validationChars
+        XCTAssertEqual(bytesRead, 2_000, "--valid-chars")
+        XCTAssertEqual(saved.validation?.chars, bytesRead - 1, "every byte read but the last is predicted")
         for layer in 0..<2 {
-            XCTAssertEqual(saved.ponderStats.count(layer: layer), UInt64(expectedChars))
-            XCTAssertEqual(saved.ponderStats.stepHistogram(layer: layer).reduce(0, +), UInt64(expectedChars))
+            XCTAssertEqual(saved.ponderStats.count(layer: layer), UInt64(bytesRead))
+            XCTAssertEqual(saved.ponderStats.stepHistogram(layer: layer).reduce(0, +), UInt64(bytesRead))
             XCTAssertEqual(try XCTUnwrap(saved.ponderStats.meanRho(layer: layer)), saved.validation!.meanRho[layer],
                            accuracy: 1e-4)
             XCTAssertTrue(saved.ponderTrace.steps(layer: layer).allSatisfy { $0 >= 1 && $0 <= 4 })
@@ -213,12 +214,40 @@ final class TrainerTests: XCTestCase {
         }
     }
 
-    func testValidationTooShortForTheBatch() throws {
-        var options = TrainingFixtures.options()
-        options.validChars = 7
-        XCTAssertThrowsError(try trainer("short", options: options)) { error in
-            XCTAssertEqual(error as? TrainingError, .validationTooShort(bytes: 7, batch: 4))
+    func testValidationTooShort() throws {
+        let options = TrainingFixtures.options()
+        let valid = try CorpusFixtures.write([UInt8(ascii: "a")], to: directory.appendingPathComponent("valid.txt"))
+        let corpus = try Corpus(path: corpusPath, validPath: valid)
+        XCTAssertThrowsError(try Trainer(corpus: corpus, options: options,
+                                         folder: try RunFolder.create(root: directory.path + "/runs", name: "short"))) { error in
+            XCTAssertEqual(error as? TrainingError, .validationTooShort(bytes: 1))
             XCTAssertTrue("\(error)".contains("Raise --valid-fraction or --valid-chars"))
+        }
+    }
+
+    /// Validation scores its held-out bytes as `actlm eval` scores a file of the same bytes: the bpc in
+    /// the checkpoint is the bpc eval reports, with state resets (segments side by side, a shorter last
+    /// batch) and without.
+    func testValidationAgreesWithEvalOnTheSameBytes() throws {
+        try TrainingFixtures.requireBinary()
+        for interval in [50, 0] {
+            var options = TrainingFixtures.options()
+            options.model.stateReset = interval
+            options.validChars = 2_013
+            let trainer = try self.trainer("agree-\(interval)", options: options)
+            let outcome = try trainer.train(limits: TrainingLimits(steps: 20), cadence: quiet)
+            let validation = try XCTUnwrap(outcome.validation)
+            let checkpoint = try XCTUnwrap(outcome.saved)
+
+            let text = try XCTUnwrap(TrainingFixtures.bytes(corpusPath))
+            let validStart = text.count - Int(Double(text.count) * options.validFraction)
+            let heldOut = try CorpusFixtures.write(Array(text[validStart..<validStart + 2_013]),
+                                                   to: directory.appendingPathComponent("heldout-\(interval).txt"))
+            let eval = try CommandFixtures.actlm(["eval", checkpoint, heldOut, "--json"], in: directory.path)
+            XCTAssertEqual(eval.status, 0, eval.stderr)
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(eval.stdout)) as? [String: Any])
+            XCTAssertEqual(try XCTUnwrap(object["bpc"] as? Double), validation.bpc, accuracy: 1e-6, "reset every \(interval)")
+            XCTAssertEqual(object["predicted_bytes"] as? Int, validation.chars)
         }
     }
 }

@@ -1,0 +1,63 @@
+import ACTLM
+import ArgumentParser
+import Foundation
+
+/// `actlm bench --scoring`: the options, and the report of `ScoringBenchmark`.
+struct ScoringBenchOptions: ParsableArguments {
+    @Flag(name: .customLong("scoring"), help: ArgumentHelp(
+        "Measure scoring instead of training (eval, ponder-map, validation): KB/s over the corpus's held-out "
+        + "part (the last 5%) and achieved FLOP/s against the sgemm rate on the same shapes. Uses --layers, "
+        + "--hidden and --max-ponder for a fresh model, or --checkpoint."))
+    var enabled = false
+
+    @Option(name: .customLong("checkpoint"), help: ArgumentHelp(
+        "With --scoring: score with this trained model (a checkpoint or run folder) instead of a fresh one; "
+        + "how long it ponders sets the work.", valueName: "path"))
+    var checkpoint: String?
+
+    @Option(name: .customLong("scoring-batch"), help: ArgumentHelp(
+        "With --scoring: segments side by side.", valueName: "segments"))
+    var batch = TextScorer.defaultBatch
+}
+
+extension BenchCommand {
+    func runScoring() throws {
+        guard scoring.batch >= 1 else { throw ValidationError("--scoring-batch must be at least 1") }
+        let model: TrainedModel
+        if let path = scoring.checkpoint {
+            model = try TrainedModel.load(path)
+        } else {
+            var training = TrainingOptions.defaults
+            for setting in self.model.settings { setting.apply(&training) }
+            try training.validate()
+            let config = training.model
+            var random = RandomSource(seed: 1)
+            model = TrainedModel(path: "a fresh model", config: config,
+                                 parameters: ParameterLayout(config: config).initialParameters(random: &random))
+        }
+        BLASThreads.useOneForScoring()
+        let corpus = try Corpus(path: self.corpus, validFraction: TrainingOptions.defaults.validFraction)
+        let result = try ScoringBenchmark.run(model: model, corpus: corpus, batch: scoring.batch) { line in
+            if !json { FileHandle.standardError.write(Data("bench: \(line)\n".utf8)) }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            return
+        }
+        let ponder = result.meanPonder.map { String(format: "%.2f", $0) }.joined(separator: " / ")
+        print("""
+            model        \(model.path): L=\(result.layers) H=\(result.hidden) M=\(result.maxPonder), \(model.config.resetDescription)
+            machine      \(result.cpu); \(result.blas)
+            scored       \(grouped(Int(result.bytes))) bytes in \(String(format: "%.2f", result.seconds)) s, \(result.batch) segments side by side, bpc \(String(format: "%.3f", result.bpc))
+            speed        \(String(format: "%.1f", result.kilobytesPerSecond)) KB/s
+            mean ponder  \(ponder) (ρ per layer)
+            achieved     \(String(format: "%.1f", result.achievedGFLOPs)) GFLOP/s (matrix work, forward)
+            sgemm        \(String(format: "%.1f", result.sgemmGFLOPs)) GFLOP/s on the same shapes
+            ratio        \(String(format: "%.0f", 100 * result.ratio))% of the sgemm rate
+            """)
+    }
+}
