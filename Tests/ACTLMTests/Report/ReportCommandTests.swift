@@ -11,15 +11,15 @@ final class ReportCommandTests: XCTestCase {
     func testTrainThenReportOnTheFolderAndItsBestCheckpoint() throws {
         let directory = try CorpusFixtures.temporaryDirectory(for: self)
         let corpus = try TrainingFixtures.corpus(in: directory)
-        let train = try TrainingFixtures.run(["train", corpus, "--steps", "16", "--eval-every", "8", "--log-every", "4",
-                                              "--run-name", "cli"] + tiny, in: directory)
+        let train = try ActlmBinary.run(["train", corpus, "--steps", "16", "--eval-every", "8", "--log-every", "4",
+                                              "--run-name", "cli"] + tiny, in: directory.path)
         XCTAssertEqual(train.status, 0, train.stderr)
         let folder = RunFolder(path: directory.path + "/checkpoints/cli")
         XCTAssertNil(XMLCollector.parse(try XCTUnwrap(TrainingFixtures.bytes(folder.report))).error,
                      "the trainer's report.html")
 
-        let report = try TrainingFixtures.run(["report", "checkpoints/cli", "checkpoints/cli/best.ckpt",
-                                               "-o", "both.html", "--curves-svg", "curves.svg"], in: directory)
+        let report = try ActlmBinary.run(["report", "checkpoints/cli", "checkpoints/cli/best.ckpt",
+                                               "-o", "both.html", "--curves-svg", "curves.svg"], in: directory.path)
         XCTAssertEqual(report.status, 0, report.stderr)
         XCTAssertEqual(report.stderr, "wrote both.html (2 runs) and curves.svg\n")
         let page = try XCTUnwrap(TrainingFixtures.bytes(directory.path + "/both.html"))
@@ -40,7 +40,7 @@ final class ReportCommandTests: XCTestCase {
 
     func testAPathThatIsNotARunIsNamed() throws {
         let directory = try CorpusFixtures.temporaryDirectory(for: self)
-        let output = try TrainingFixtures.run(["report", "no-such-run", "-o", "r.html"], in: directory)
+        let output = try ActlmBinary.run(["report", "no-such-run", "-o", "r.html"], in: directory.path)
         XCTAssertNotEqual(output.status, 0)
         XCTAssertTrue(output.stderr.contains("no-such-run: not a training run to report on: there is no such file or folder."),
                       output.stderr)
