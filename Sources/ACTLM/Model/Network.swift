@@ -5,7 +5,7 @@ import Foundation
 /// differentiates that window's objective (L_task + τ·P)/(B·T) with the incoming state held constant.
 ///
 /// Generic over the scalar so gradient checks run the very same code in Double; training runs Float.
-/// Use it from inside the ACTLM module (Trainer, TextRunner, Benchmark): the module specialises it for
+/// Use it from inside the ACTLM module (TrainingStep, TextScorer, Benchmark): the module specialises it for
 /// Float there, which a call from another module would not get.
 public final class Network<Scalar: NetworkScalar> {
     public let config: ModelConfig

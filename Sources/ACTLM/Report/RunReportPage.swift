@@ -212,7 +212,7 @@ public struct RunReportPage {
     }
 
     private func writePonderMap(_ run: ReportRun, _ sink: OutputSink) throws {
-        guard let c = run.checkpoint, let path = run.checkpointPath, !c.ponderTrace.text.isEmpty else {
+        guard let c = run.checkpoint, !c.ponderTrace.text.isEmpty else {
             sink.write("<h3>")
             sink.writeXMLEscaped(run.name)
             sink.write("</h3>\n<p class=\"empty\">")
@@ -221,12 +221,12 @@ public struct RunReportPage {
             sink.write("</p>\n")
             return
         }
-        let model = TrainedModel(path: path, config: c.config, parameters: c.parameters)
         let source = "\(run.name): first \(grouped(c.ponderTrace.text.count)) held-out bytes"
         let writer = try PonderMapWriter(layers: c.config.layers,
                                          options: PonderMapOptions(format: .html, source: source, embedded: true),
                                          sink: sink)
-        let evaluation = try TextRunner(model: model).run(bytes: c.ponderTrace.text, row: { try writer.write($0) })
+        let evaluation = try TextScorer(config: c.config).run(parameters: c.parameters, bytes: c.ponderTrace.text,
+                                                              row: { try writer.write($0) })
         try writer.finish(summary: evaluation.summary)
     }
 

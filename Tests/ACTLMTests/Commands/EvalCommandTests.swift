@@ -86,7 +86,7 @@ final class EvalCommandTests: XCTestCase {
         _ = try CorpusFixtures.write(text, to: URL(fileURLWithPath: directory + "/heldout.txt"))
         var bpcs: [Double] = []
         for batch in ["1", "7", "64"] {
-            let output = try CommandFixtures.actlm(["eval", "resets.ckpt", "heldout.txt", "--json", "--batch", batch],
+            let output = try ActlmBinary.run(["eval", "resets.ckpt", "heldout.txt", "--json", "--batch", batch],
                                                    in: directory)
             XCTAssertEqual(output.status, 0, output.stderr)
             let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.stdout)) as? [String: Any])
@@ -94,7 +94,7 @@ final class EvalCommandTests: XCTestCase {
         }
         XCTAssertEqual(bpcs[1], bpcs[0], accuracy: 1e-6)
         XCTAssertEqual(bpcs[2], bpcs[0], accuracy: 1e-6)
-        XCTAssertTrue(try CommandFixtures.failure(["eval", "resets.ckpt", "heldout.txt", "--batch", "0"], in: directory)
+        XCTAssertTrue(try ActlmBinary.failure(["eval", "resets.ckpt", "heldout.txt", "--batch", "0"], in: directory)
             .contains("--batch 0"))
     }
 
@@ -116,12 +116,12 @@ final class EvalCommandTests: XCTestCase {
             return path
         }
         let arguments = ["eval", checkpoint, "-"]
-        let small = try CommandFixtures.peakMemory(arguments, stdin: try file(megabytes: 1))
-        let large = try CommandFixtures.peakMemory(arguments, stdin: try file(megabytes: 8))
+        let small = try ActlmBinary.run(arguments, in: directory, stdin: try file(megabytes: 1), discardingOutput: true)
+        let large = try ActlmBinary.run(arguments, in: directory, stdin: try file(megabytes: 8), discardingOutput: true)
         XCTAssertEqual(small.status, 0)
         XCTAssertEqual(large.status, 0)
-        XCTAssertLessThan(large.peak - small.peak, 4 << 20,
-                          "peak memory \(large.peak >> 20) MiB for 8 MiB against \(small.peak >> 20) MiB for 1 MiB")
+        XCTAssertLessThan(large.peakMemory - small.peakMemory, 4 << 20,
+                          "peak memory \(large.peakMemory >> 20) MiB for 8 MiB against \(small.peakMemory >> 20) MiB for 1 MiB")
     }
 
     func testErrorsSayWhatIsWrong() throws {

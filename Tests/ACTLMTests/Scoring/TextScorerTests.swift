@@ -16,7 +16,7 @@ final class TextScorerTests: XCTestCase {
         // The upper layer reads smaller values: larger weights, and a higher bias (η ≥ 1 − ε halts at once).
         for (layer, (scale, bias)) in zip(layout.layers, [(Float(6), Float(4)), (12, 8)]) {
             for i in layer.haltingWeights { parameters[i] = scale * (2 * source.nextUnitFloat() - 1) }
-            parameters[layer.haltingBias] = bias
+            parameters[layer.haltingBiasIndex] = bias
         }
         return TrainedModel(path: random.path, config: random.config, parameters: parameters)
     }()

@@ -229,7 +229,6 @@ final class TrainerTests: XCTestCase {
     /// the checkpoint is the bpc eval reports, with state resets (segments side by side, a shorter last
     /// batch) and without.
     func testValidationAgreesWithEvalOnTheSameBytes() throws {
-        try TrainingFixtures.requireBinary()
         for interval in [50, 0] {
             var options = TrainingFixtures.options()
             options.model.stateReset = interval
@@ -243,7 +242,7 @@ final class TrainerTests: XCTestCase {
             let validStart = text.count - Int(Double(text.count) * options.validFraction)
             let heldOut = try CorpusFixtures.write(Array(text[validStart..<validStart + 2_013]),
                                                    to: directory.appendingPathComponent("heldout-\(interval).txt"))
-            let eval = try CommandFixtures.actlm(["eval", checkpoint, heldOut, "--json"], in: directory.path)
+            let eval = try ActlmBinary.run(["eval", checkpoint, heldOut, "--json"], in: directory.path)
             XCTAssertEqual(eval.status, 0, eval.stderr)
             let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(eval.stdout)) as? [String: Any])
             XCTAssertEqual(try XCTUnwrap(object["bpc"] as? Double), validation.bpc, accuracy: 1e-6, "reset every \(interval)")
