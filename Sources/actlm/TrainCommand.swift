@@ -81,7 +81,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func resumeRun(_ resume: String) throws -> Trainer {
-        let path = resume == "latest" ? try RunFolder.newestCheckpoint(under: output.checkpointDir) : resume
+        let path = resume == "latest" ? try CheckpointFinder.newest(under: output.checkpointDir, for: .resume) : resume
         let checkpoint = try TrainingCheckpoint.read(from: path)
         let conflicts = self.conflicts(with: checkpoint)
         if !conflicts.isEmpty { throw TrainingError.resumeConflict(conflicts) }

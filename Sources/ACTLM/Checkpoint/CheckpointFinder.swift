@@ -1,11 +1,20 @@
 import Foundation
 
-/// Which checkpoint a command uses: the one the user named, or else the newest `*.ckpt` anywhere under
-/// `checkpoints/`, so `actlm sample` right after `actlm train` uses what training just wrote.
+/// Which checkpoint a command uses: the one the user named, or else the newest under `checkpoints/`, so
+/// `actlm sample` right after `actlm train` uses what training just wrote, and `actlm train --resume
+/// latest` continues the run that saved last.
 public enum CheckpointFinder {
     /// Where `actlm train` writes its runs (`checkpoints/<run>/latest.ckpt`, `best.ckpt`).
-    public static let defaultDirectory = "checkpoints"
+    public static let defaultDirectory = RunFolder.defaultRoot
     public static let fileExtension = "ckpt"
+
+    /// What the checkpoint is wanted for: it decides which files qualify and what an error advises.
+    public enum Purpose: Sendable, Equatable {
+        /// A model to run (sample, eval, ponder-map): any `*.ckpt`.
+        case use
+        /// A run to continue (`train --resume latest`): a run folder's `latest.ckpt`, the last save.
+        case resume
+    }
 
     /// The checkpoint to load: `explicit` when given (a file, or a folder to search), otherwise the
     /// newest under `directory`.
@@ -18,22 +27,23 @@ public enum CheckpointFinder {
         return explicit   // reading it says clearly what is wrong with it, if anything
     }
 
-    /// The most recently modified `*.ckpt` file under `directory`, searched recursively. Hidden files
-    /// (the temporaries of a write in progress) are skipped.
-    public static func newest(under directory: String) throws -> String {
+    /// The most recently modified checkpoint under `directory`, searched recursively, that serves
+    /// `purpose`. Hidden files (the temporaries of a write in progress) are skipped.
+    public static func newest(under directory: String, for purpose: Purpose = .use) throws -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
               isDirectory.boolValue else {
-            throw CheckpointSearchError.noDirectory(directory)
+            throw CheckpointSearchError.noDirectory(directory, purpose)
         }
         let root = URL(fileURLWithPath: directory)
         guard let walker = FileManager.default.enumerator(
             at: root, includingPropertiesForKeys: [.contentModificationDateKey, .isRegularFileKey],
             options: [.skipsHiddenFiles]) else {
-            throw CheckpointSearchError.noDirectory(directory)
+            throw CheckpointSearchError.noDirectory(directory, purpose)
         }
         var best: (path: String, date: Date)?
-        for case let url as URL in walker where url.pathExtension == fileExtension {
+        for case let url as URL in walker where purpose == .resume ? url.lastPathComponent == RunFolder.latestName
+                                                                   : url.pathExtension == fileExtension {
             guard let values = try? url.resourceValues(forKeys: [.contentModificationDateKey, .isRegularFileKey]),
                   values.isRegularFile == true else { continue }
             let date = values.contentModificationDate ?? .distantPast
@@ -43,7 +53,7 @@ public enum CheckpointFinder {
                 best = (path, date)
             }
         }
-        guard let best else { throw CheckpointSearchError.noCheckpoint(directory) }
+        guard let best else { throw CheckpointSearchError.noCheckpoint(directory, purpose) }
         return best.path
     }
 
@@ -56,20 +66,33 @@ public enum CheckpointFinder {
     }
 }
 
-/// Why no checkpoint was found to load.
+/// Why no checkpoint was found to load or resume.
 public enum CheckpointSearchError: Error, Equatable, CustomStringConvertible {
-    case noDirectory(String)
-    case noCheckpoint(String)
+    case noDirectory(String, CheckpointFinder.Purpose)
+    case noCheckpoint(String, CheckpointFinder.Purpose)
 
     public var description: String {
         switch self {
-        case .noDirectory(let directory):
-            return "no checkpoint to use: there is no folder \(directory)/ here. Train a model first "
+        case let .noDirectory(directory, .use):
+            return "no checkpoint to use: there is no folder \(shown(directory)) here. Train a model first "
                 + "(actlm train corpora/wiki.gz), run from the folder that holds checkpoints/, or name one "
                 + "with --checkpoint PATH."
-        case .noCheckpoint(let directory):
-            return "no checkpoint to use: \(directory)/ holds no .\(CheckpointFinder.fileExtension) file. "
+        case let .noCheckpoint(directory, .use):
+            return "no checkpoint to use: \(shown(directory)) holds no .\(CheckpointFinder.fileExtension) file. "
                 + "Train a model first (actlm train corpora/wiki.gz) or name one with --checkpoint PATH."
+        case let .noDirectory(directory, .resume):
+            return "no checkpoint to resume: there is no folder \(shown(directory)) here. " + resumeAdvice
+        case let .noCheckpoint(directory, .resume):
+            return "no checkpoint to resume under \(shown(directory)): no run folder there has a "
+                + "\(RunFolder.latestName). " + resumeAdvice
         }
+    }
+
+    private var resumeAdvice: String {
+        "Give the checkpoint's path to --resume, the right --checkpoint-dir, or start a new run."
+    }
+
+    private func shown(_ directory: String) -> String {
+        directory.hasSuffix("/") ? directory : directory + "/"
     }
 }

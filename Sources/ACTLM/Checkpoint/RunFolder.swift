@@ -49,20 +49,4 @@ public struct RunFolder: Equatable, Sendable {
         }
         return folder
     }
-
-    /// The most recently written `latest.ckpt` in the run folders under `root`.
-    public static func newestCheckpoint(under root: String) throws -> String {
-        let manager = FileManager.default
-        let names = (try? manager.contentsOfDirectory(atPath: root)) ?? []
-        var newest: (path: String, time: Double)?
-        for name in names.sorted() {
-            let path = RunFolder(path: root).path + "/" + name + "/" + latestName
-            guard let attributes = try? manager.attributesOfItem(atPath: path),
-                  attributes[.type] as? FileAttributeType == .typeRegular,
-                  let time = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 else { continue }
-            if newest == nil || time >= newest!.time { newest = (path, time) }
-        }
-        guard let newest else { throw TrainingError.noCheckpoint(directory: RunFolder(path: root).path) }
-        return newest.path
-    }
 }

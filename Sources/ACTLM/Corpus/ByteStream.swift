@@ -56,11 +56,11 @@ public final class ByteStream {
             stream.initialize(to: z_stream())
             // windowBits 15 + 16 makes zlib parse the gzip header and check its trailer.
             let windowBits: Int32 = format == .gzip ? 31 : 15
-            guard inflateInit2_(stream, windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK
-            else {
+            let status = inflateInit2_(stream, windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+            guard status == Z_OK else {
                 stream.deallocate()
                 input.deallocate()
-                throw CorpusError.invalidSetting("out of memory while opening '\(file.path)'")
+                throw CorpusError.zlibFailed(path: file.path, operation: "start decompressing", status: status)
             }
             z = stream
         }
@@ -84,10 +84,11 @@ public final class ByteStream {
         if let source = other.z {
             let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
             stream.initialize(to: z_stream())
-            guard inflateCopy(stream, source) == Z_OK else {
+            let status = inflateCopy(stream, source)
+            guard status == Z_OK else {
                 stream.deallocate()
                 input.deallocate()
-                throw CorpusError.invalidSetting("out of memory while opening another stream of '\(other.path)'")
+                throw CorpusError.zlibFailed(path: other.path, operation: "open another stream of", status: status)
             }
             z = stream
         }
@@ -254,7 +255,7 @@ public final class ByteStream {
             return .corruptData(path: path, format: format, offset: compressedOffset,
                                 detail: "the stream needs a preset dictionary, which a corpus cannot have")
         case (Z_MEM_ERROR, _):
-            return .invalidSetting("out of memory while decompressing '\(path)'")
+            return .zlibFailed(path: path, operation: "decompress", status: status)
         case (_, let message?):
             return .corruptData(path: path, format: format, offset: compressedOffset, detail: message)
         default:

@@ -1,3 +1,5 @@
+import CZlib
+
 /// Everything that can be wrong with a corpus, each saying which file, where, and what to do.
 public enum CorpusError: Error, CustomStringConvertible, Sendable {
     /// Which check in a compressed stream's trailer failed.
@@ -20,6 +22,8 @@ public enum CorpusError: Error, CustomStringConvertible, Sendable {
     case noValidation(path: String, totalBytes: Int64, validFraction: Double)
     case changed(path: String, offset: Int64, expected: Int64)
     case needsFile(path: String)
+    /// zlib could not set up or run an inflate stream for reasons other than the data (`status` is its code).
+    case zlibFailed(path: String, operation: String, status: Int32)
     case invalidSetting(String)
 
     public var description: String {
@@ -63,6 +67,20 @@ public enum CorpusError: Error, CustomStringConvertible, Sendable {
         case let .needsFile(path):
             return "\(name(path)): training needs a file: it reads several streams at different offsets "
                 + "and comes back for validation; save standard input to a file and give its path."
+        case let .zlibFailed(path, operation, status):
+            let reason: String
+            switch status {
+            case Z_MEM_ERROR:
+                reason = "zlib ran out of memory. Close other programs, or train with a smaller --batch (each "
+                    + "stream of the batch holds its own 32 KiB inflate window)"
+            case Z_VERSION_ERROR:
+                reason = "the zlib library loaded (\(String(cString: zlibVersion()))) is not the one actlm was "
+                    + "built against (\(ZLIB_VERSION)). Reinstall zlib1g-dev and rebuild (make build)"
+            default:
+                reason = "zlib returned status \(status). Decompress the corpus with `gzip -dc` and give the plain "
+                    + "text instead"
+            }
+            return "cannot \(operation) \(name(path)): \(reason)."
         case let .invalidSetting(message):
             return message
         }

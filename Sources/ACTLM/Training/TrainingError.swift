@@ -4,7 +4,6 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     /// A non-finite loss or gradient at `step` (the update that failed); nothing was saved after it.
     case diverged(step: Int, quantity: String, value: Double, learningRate: Double, lastCheckpoint: String?)
     case runExists(path: String)
-    case noCheckpoint(directory: String)
     case resumeConflict([String])
     case corpusChanged(path: String, detail: String)
     case validationTooShort(bytes: Int, batch: Int)
@@ -21,9 +20,6 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case let .runExists(path):
             return "\(path) already holds a run. Continue it with --resume \(path)/latest.ckpt, choose another "
                 + "--run-name, or delete the folder."
-        case let .noCheckpoint(directory):
-            return "no checkpoint to resume under \(directory)/: no run folder there has a latest.ckpt. "
-                + "Give the checkpoint's path to --resume, the right --checkpoint-dir, or start a new run."
         case let .resumeConflict(differences):
             return "--resume continues with the settings stored in the checkpoint, but "
                 + differences.joined(separator: "; ")

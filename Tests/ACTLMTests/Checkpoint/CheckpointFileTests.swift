@@ -6,13 +6,9 @@ final class CheckpointFileTests: XCTestCase {
     private var directory = ""
 
     override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "actlm-checkpoint-tests-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
-    }
-
-    override func tearDownWithError() throws {
-        chmod(directory, 0o755)
-        try? FileManager.default.removeItem(atPath: directory)
+        directory = try CorpusFixtures.temporaryDirectory(for: self).path
+        // Teardown blocks run last first: the folder is made writable again before it is removed.
+        addTeardownBlock { [directory] in chmod(directory, 0o755) }
     }
 
     /// A small checkpoint with a compressible, an incompressible and an empty section.
@@ -390,11 +386,9 @@ final class CheckpointFileTests: XCTestCase {
     /// What a crash leaves behind: the temporary file of a process that no longer runs.
     func testStaleTemporariesOfDeadProcessesAreRemoved() throws {
         try sample().write(to: directory + "/latest.ckpt")
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/bin/true")
-        try child.run()
-        child.waitUntilExit()
-        let dead = ".latest.ckpt.\(child.processIdentifier)-1f2e.tmp"
+        let child = try ChildProcess("/bin/true", [], stdout: "/dev/null", stderr: "/dev/null")
+        _ = try child.wait()
+        let dead = ".latest.ckpt.\(child.pid)-1f2e.tmp"
         let alive = ".best.ckpt.\(getppid())-99.tmp", mine = ".best.ckpt.\(getpid())-a.tmp"
         for name in [dead, alive, mine, ".hidden.tmp", "notes.tmp"] { put([1, 2, 3], directory + "/" + name) }
         XCTAssertEqual(CheckpointFile.removeStaleTemporaries(in: directory), [dead])

@@ -39,14 +39,38 @@ final class CheckpointFinderTests: XCTestCase {
     func testNoFolderAndAnEmptyFolderSayWhatToDo() throws {
         let root = try CommandFixtures.temporaryDirectory(for: self)
         XCTAssertThrowsError(try CheckpointFinder.newest(under: root + "/checkpoints")) { error in
-            XCTAssertEqual(error as? CheckpointSearchError, .noDirectory(root + "/checkpoints"))
+            XCTAssertEqual(error as? CheckpointSearchError, .noDirectory(root + "/checkpoints", .use))
             XCTAssertTrue("\(error)".contains("actlm train"), "\(error)")
             XCTAssertTrue("\(error)".contains("--checkpoint"), "\(error)")
         }
         try touch(root + "/checkpoints/run/metrics.jsonl", minutesAgo: 1)
         XCTAssertThrowsError(try CheckpointFinder.newest(under: root + "/checkpoints")) { error in
-            XCTAssertEqual(error as? CheckpointSearchError, .noCheckpoint(root + "/checkpoints"))
+            XCTAssertEqual(error as? CheckpointSearchError, .noCheckpoint(root + "/checkpoints", .use))
             XCTAssertTrue("\(error)".contains("no .ckpt file"), "\(error)")
+        }
+    }
+
+    /// `train --resume latest` takes the newest run folder's latest.ckpt, never a best.ckpt or a temporary.
+    func testNewestLatestCheckpointToResume() throws {
+        let root = try CommandFixtures.temporaryDirectory(for: self) + "/checkpoints"
+        XCTAssertThrowsError(try CheckpointFinder.newest(under: root, for: .resume)) { error in
+            XCTAssertEqual(error as? CheckpointSearchError, .noDirectory(root, .resume))
+            XCTAssertTrue("\(error)".hasPrefix("no checkpoint to resume: there is no folder \(root)/ here."), "\(error)")
+            XCTAssertTrue("\(error)".contains("--checkpoint-dir"), "\(error)")
+        }
+        try touch(root + "/old/latest.ckpt", minutesAgo: 100)
+        try touch(root + "/new/latest.ckpt", minutesAgo: 10)
+        try touch(root + "/new/best.ckpt", minutesAgo: 1)
+        try touch(root + "/new/.latest.ckpt.123-abc.tmp", minutesAgo: 0)
+        try touch(root + "/empty/metrics.jsonl", minutesAgo: 0)
+        XCTAssertEqual(try CheckpointFinder.newest(under: root, for: .resume), root + "/new/latest.ckpt")
+        XCTAssertEqual(try CheckpointFinder.newest(under: root + "/", for: .resume), root + "/new/latest.ckpt")
+
+        let empty = root + "/empty"
+        XCTAssertThrowsError(try CheckpointFinder.newest(under: empty, for: .resume)) { error in
+            XCTAssertEqual(error as? CheckpointSearchError, .noCheckpoint(empty, .resume))
+            XCTAssertTrue("\(error)".hasPrefix("no checkpoint to resume under \(empty)/: no run folder there has a "
+                                               + "latest.ckpt. Give the checkpoint's path to --resume"), "\(error)")
         }
     }
 

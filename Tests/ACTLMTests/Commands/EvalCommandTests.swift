@@ -18,7 +18,7 @@ final class EvalCommandTests: XCTestCase {
 
     func testJSONHasTheNetworksBitsPerCharacterAndPonder() throws {
         let directory = try workspace()
-        let output = try CommandFixtures.actlm(["eval", "run/best.ckpt", "heldout.txt", "--json"], in: directory)
+        let output = try ActlmBinary.run(["eval", "run/best.ckpt", "heldout.txt", "--json"], in: directory)
         XCTAssertEqual(output.status, 0, output.stderr)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.stdout)) as? [String: Any])
 
@@ -49,13 +49,13 @@ final class EvalCommandTests: XCTestCase {
 
     func testGzipAndPlainTextScoreTheSame() throws {
         let directory = try workspace()
-        let plain = try CommandFixtures.actlm(["eval", "run/best.ckpt", "heldout.txt", "--json"], in: directory)
-        let gzip = try CommandFixtures.actlm(["eval", "run/best.ckpt", "heldout.txt.gz", "--json"], in: directory)
-        let folder = try CommandFixtures.actlm(["eval", "run", "-", "--json"], in: directory,
-                                               stdin: directory + "/heldout.txt.gz")
+        let plain = try ActlmBinary.run(["eval", "run/best.ckpt", "heldout.txt", "--json"], in: directory)
+        let gzip = try ActlmBinary.run(["eval", "run/best.ckpt", "heldout.txt.gz", "--json"], in: directory)
+        let folder = try ActlmBinary.run(["eval", "run", "-", "--json"], in: directory,
+                                         stdin: directory + "/heldout.txt.gz")
         XCTAssertEqual(gzip.status, 0, gzip.stderr)
         XCTAssertEqual(folder.status, 0, folder.stderr)
-        func bpc(_ output: CommandFixtures.Output) throws -> Double? {
+        func bpc(_ output: ChildProcess.Output) throws -> Double? {
             (try JSONSerialization.jsonObject(with: Data(output.stdout)) as? [String: Any])?["bpc"] as? Double
         }
         XCTAssertEqual(try bpc(plain), try bpc(gzip))
@@ -64,7 +64,7 @@ final class EvalCommandTests: XCTestCase {
 
     func testReportForPeople() throws {
         let directory = try workspace()
-        let output = try CommandFixtures.actlm(["eval", "run/best.ckpt", "heldout.txt"], in: directory)
+        let output = try ActlmBinary.run(["eval", "run/best.ckpt", "heldout.txt"], in: directory)
         XCTAssertEqual(output.status, 0, output.stderr)
         let expected = try TextRunner(model: model).run(bytes: text)
         for line in ["checkpoint       run/best.ckpt (2 layers of 16, M = 4)",
@@ -79,7 +79,7 @@ final class EvalCommandTests: XCTestCase {
     func testErrorsSayWhatIsWrong() throws {
         let directory = try workspace()
         func failure(_ arguments: [String]) throws -> String {
-            let output = try CommandFixtures.actlm(arguments, in: directory)
+            let output = try ActlmBinary.run(arguments, in: directory)
             XCTAssertNotEqual(output.status, 0, "\(arguments) should fail")
             return output.stderr
         }

@@ -24,7 +24,7 @@ final class PonderMapCommandTests: XCTestCase {
 
     func testTSVHasOneRowPerByteWithEveryColumn() throws {
         let directory = try workspace()
-        let output = try CommandFixtures.actlm(["ponder-map", "text.txt", "--format", "tsv"], in: directory)
+        let output = try ActlmBinary.run(["ponder-map", "text.txt", "--format", "tsv"], in: directory)
         XCTAssertEqual(output.status, 0, output.stderr)
         let lines = output.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         XCTAssertEqual(lines.first, "offset\tbyte\tchar\tbits\trho_1\trho_2\tn_1\tn_2")
@@ -44,7 +44,7 @@ final class PonderMapCommandTests: XCTestCase {
 
     func testPipedOutputIsTheTableAndStandardInputWorks() throws {
         let directory = try workspace()
-        let output = try CommandFixtures.actlm(["ponder-map", "-"], in: directory, stdin: directory + "/text.txt")
+        let output = try ActlmBinary.run(["ponder-map", "-"], in: directory, stdin: directory + "/text.txt")
         XCTAssertEqual(output.status, 0, output.stderr)
         XCTAssertTrue(output.text.hasPrefix("offset\tbyte\tchar\tbits\t"), "piped, the default is TSV")
         XCTAssertEqual(output.stdout.filter { $0 == 0x0A }.count, text.count + 1)
@@ -52,7 +52,7 @@ final class PonderMapCommandTests: XCTestCase {
 
     func testJSONParsesWithRowsAndSummary() throws {
         let directory = try workspace()
-        let output = try CommandFixtures.actlm(["ponder-map", "text.txt", "--format", "json"], in: directory)
+        let output = try ActlmBinary.run(["ponder-map", "text.txt", "--format", "json"], in: directory)
         XCTAssertEqual(output.status, 0, output.stderr)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.stdout)) as? [String: Any])
         XCTAssertEqual(object["layers"] as? Int, 2)
@@ -71,8 +71,8 @@ final class PonderMapCommandTests: XCTestCase {
 
     func testHTMLIsWellFormedWithEveryCharacterAndTheSummary() throws {
         let directory = try workspace()
-        let output = try CommandFixtures.actlm(["ponder-map", "text.txt", "--format", "html", "--layer", "2"],
-                                               in: directory)
+        let output = try ActlmBinary.run(["ponder-map", "text.txt", "--format", "html", "--layer", "2"],
+                                         in: directory)
         XCTAssertEqual(output.status, 0, output.stderr)
         let xml = XMLCollector.parse(output.stdout)
         XCTAssertNil(xml.error, "\(String(describing: xml.error))")
@@ -87,8 +87,8 @@ final class PonderMapCommandTests: XCTestCase {
 
     func testSVGIsWellFormedWithABarPerLayerAndByte() throws {
         let directory = try workspace()
-        let output = try CommandFixtures.actlm(["ponder-map", "text.txt", "--format", "svg", "--figure-bytes", "300"],
-                                               in: directory)
+        let output = try ActlmBinary.run(["ponder-map", "text.txt", "--format", "svg", "--figure-bytes", "300"],
+                                         in: directory)
         XCTAssertEqual(output.status, 0, output.stderr)
         let xml = XMLCollector.parse(output.stdout)
         XCTAssertNil(xml.error, "\(String(describing: xml.error))")
@@ -103,7 +103,7 @@ final class PonderMapCommandTests: XCTestCase {
 
     func testTerminalHeatMapIsTheTextWithColoursAndASummaryOnStandardError() throws {
         let directory = try workspace()
-        let output = try CommandFixtures.actlm(["ponder-map", "text.txt", "--format", "terminal"], in: directory)
+        let output = try ActlmBinary.run(["ponder-map", "text.txt", "--format", "terminal"], in: directory)
         XCTAssertEqual(output.status, 0, output.stderr)
         var plain = stripEscapes(output.stdout)
         // The legend line closes the map.
@@ -123,24 +123,25 @@ final class PonderMapCommandTests: XCTestCase {
         let chunk = CommandFixtures.text(bytes: 1 << 20, seed: 8)
         func file(megabytes: Int) throws -> String {
             let path = directory + "/long-\(megabytes).txt"
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
-            let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+            let handle = try CorpusFixtures.openForWriting(path)
             for _ in 0..<megabytes { handle.write(Data(chunk)) }
             try handle.close()
             return path
         }
         let arguments = ["ponder-map", "-", "--format", "tsv", "--checkpoint", checkpoint]
-        let small = try CommandFixtures.peakMemory(arguments, stdin: try file(megabytes: 1))
+        let small = try ActlmBinary.run(arguments, in: directory, stdin: try file(megabytes: 1), discardingOutput: true)
         let start = ContinuousClock.now
-        let large = try CommandFixtures.peakMemory(arguments, stdin: try file(megabytes: Self.longMegabytes))
+        let large = try ActlmBinary.run(arguments, in: directory, stdin: try file(megabytes: Self.longMegabytes),
+                                        discardingOutput: true)
         let seconds = Double((ContinuousClock.now - start).components.seconds)
         try? FileManager.default.removeItem(atPath: directory + "/long-\(Self.longMegabytes).txt")
-        XCTAssertEqual(small.status, 0)
-        XCTAssertEqual(large.status, 0)
+        XCTAssertEqual(small.status, 0, small.stderr)
+        XCTAssertEqual(large.status, 0, large.stderr)
         print("ponder-map --format tsv of \(Self.longMegabytes) MiB from standard input: \(seconds) s, "
-              + "peak RSS \(large.peak >> 20) MiB (1 MiB: \(small.peak >> 20) MiB)")
-        XCTAssertLessThan(large.peak - small.peak, 8 << 20,
-                          "peak memory \(large.peak >> 20) MiB for \(Self.longMegabytes) MiB against \(small.peak >> 20) MiB for 1 MiB")
+              + "peak RSS \(large.peakMemory >> 20) MiB (1 MiB: \(small.peakMemory >> 20) MiB)")
+        XCTAssertLessThan(large.peakMemory - small.peakMemory, 8 << 20,
+                          "peak memory \(large.peakMemory >> 20) MiB for \(Self.longMegabytes) MiB against "
+                          + "\(small.peakMemory >> 20) MiB for 1 MiB")
     }
 
     /// 8 MiB against 1 MiB: memory that grew with the input would show 8 times over. ACTLM_LONG_MEGABYTES sets the size.
@@ -153,7 +154,7 @@ final class PonderMapCommandTests: XCTestCase {
     func testErrorsSayWhatIsWrongAndWhatToDo() throws {
         let directory = try workspace()
         func failure(_ arguments: [String], in folder: String? = nil) throws -> String {
-            try CommandFixtures.failure(arguments, in: folder ?? directory)
+            try ActlmBinary.failure(arguments, in: folder ?? directory)
         }
         XCTAssertTrue(try failure(["ponder-map", "missing.txt"]).contains("cannot open the text 'missing.txt'"))
         let badLayer = try failure(["ponder-map", "text.txt", "--layer", "3"])

@@ -12,9 +12,9 @@ final class SampleCommandTests: XCTestCase {
 
     func testTheSameSeedGivesTheSameBytes() throws {
         let directory = try workspace()
-        let a = try CommandFixtures.actlm(["sample", "--length", "400", "--seed", "7"], in: directory)
-        let b = try CommandFixtures.actlm(["sample", "--length", "400", "--seed", "7"], in: directory)
-        let c = try CommandFixtures.actlm(["sample", "--length", "400", "--seed", "8"], in: directory)
+        let a = try ActlmBinary.run(["sample", "--length", "400", "--seed", "7"], in: directory)
+        let b = try ActlmBinary.run(["sample", "--length", "400", "--seed", "7"], in: directory)
+        let c = try ActlmBinary.run(["sample", "--length", "400", "--seed", "8"], in: directory)
         XCTAssertEqual(a.status, 0, a.stderr)
         XCTAssertEqual(a.stdout.count, 400, "exactly --length bytes")
         XCTAssertEqual(a.stdout, b.stdout)
@@ -26,8 +26,8 @@ final class SampleCommandTests: XCTestCase {
         let model = CommandFixtures.randomModel()
         let directory = try workspace(model)
         let prime = "Über die Zeit: "
-        let output = try CommandFixtures.actlm(["sample", "--prime", prime, "--length", "200", "--seed", "3",
-                                                "--temperature", "0.8", "--top-k", "20"], in: directory)
+        let output = try ActlmBinary.run(["sample", "--prime", prime, "--length", "200", "--seed", "3",
+                                          "--temperature", "0.8", "--top-k", "20"], in: directory)
         XCTAssertEqual(output.status, 0, output.stderr)
         XCTAssertEqual(Array(output.stdout.prefix(prime.utf8.count)), Array(prime.utf8))
         XCTAssertEqual(output.stdout.count, prime.utf8.count + 200)
@@ -39,10 +39,10 @@ final class SampleCommandTests: XCTestCase {
 
     func testShowPonderColoursTheSameText() throws {
         let directory = try workspace()
-        let plain = try CommandFixtures.actlm(["sample", "--prime", "The ", "--length", "300", "--seed", "5"],
-                                              in: directory)
-        let coloured = try CommandFixtures.actlm(["sample", "--prime", "The ", "--length", "300", "--seed", "5",
-                                                  "--show-ponder"], in: directory)
+        let plain = try ActlmBinary.run(["sample", "--prime", "The ", "--length", "300", "--seed", "5"],
+                                        in: directory)
+        let coloured = try ActlmBinary.run(["sample", "--prime", "The ", "--length", "300", "--seed", "5",
+                                            "--show-ponder"], in: directory)
         XCTAssertEqual(coloured.status, 0, coloured.stderr)
         XCTAssertTrue(coloured.stdout.contains(0x1B), "colour escapes")
         let text = stripEscapes(coloured.stdout)
@@ -56,7 +56,7 @@ final class SampleCommandTests: XCTestCase {
     func testBadOptionsSayWhatToGive() throws {
         let directory = try workspace()
         func failure(_ arguments: [String], in folder: String? = nil) throws -> String {
-            try CommandFixtures.failure(arguments, in: folder ?? directory)
+            try ActlmBinary.failure(arguments, in: folder ?? directory)
         }
         XCTAssertTrue(try failure(["sample", "--temperature=-1"]).contains("temperature -1.0 is not usable"))
         XCTAssertTrue(try failure(["sample", "--temperature", "nan"]).contains("is not usable"))
@@ -74,18 +74,18 @@ final class SampleAfterTrainingTests: XCTestCase {
         let directory = try CommandFixtures.temporaryDirectory(for: self)
         _ = try CorpusFixtures.write(TrainingText.multilingual(bytes: 40_000),
                                      to: URL(fileURLWithPath: directory + "/utf8.txt"))
-        let train = try CommandFixtures.actlm(["train", "utf8.txt", "--layers", "1", "--hidden", "32",
-                                               "--max-ponder", "3", "--batch", "8", "--seq", "32",
-                                               "--steps", "\(Self.trainingSteps)", "--eval-every", "250",
-                                               "--lr", "0.01", "--warmup", "0"], in: directory)
+        let train = try ActlmBinary.run(["train", "utf8.txt", "--layers", "1", "--hidden", "32",
+                                         "--max-ponder", "3", "--batch", "8", "--seq", "32",
+                                         "--steps", "\(Self.trainingSteps)", "--eval-every", "250",
+                                         "--lr", "0.01", "--warmup", "0"], in: directory)
         XCTAssertEqual(train.status, 0, train.stderr + train.text)
-        let evaluation = try CommandFixtures.actlm(["eval", "checkpoints", "utf8.txt", "--json"], in: directory)
+        let evaluation = try ActlmBinary.run(["eval", "checkpoints", "utf8.txt", "--json"], in: directory)
         let bpc = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(evaluation.stdout)) as? [String: Any])?["bpc"] as? Double)
         XCTAssertLessThan(bpc, 1, "training should have taught the model this text")
 
         for seed in 1...3 {
-            let output = try CommandFixtures.actlm(["sample", "--length", "2000", "--seed", "\(seed)",
-                                                    "--temperature", "0.5", "--prime", "Grüße "], in: directory)
+            let output = try ActlmBinary.run(["sample", "--length", "2000", "--seed", "\(seed)",
+                                              "--temperature", "0.5", "--prime", "Grüße "], in: directory)
             XCTAssertEqual(output.status, 0, output.stderr)
             // A sample may stop inside a character; all before that must decode.
             var bytes = output.stdout

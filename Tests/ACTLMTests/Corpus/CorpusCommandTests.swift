@@ -4,16 +4,8 @@ import ACTLM
 
 /// `actlm corpus` end to end: the built binary on real files, as a user runs it.
 final class CorpusCommandTests: XCTestCase {
-    private struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    private func actlm(_ arguments: [String], stdin: String? = nil) throws -> Output {
-        let output = try CommandFixtures.actlm(arguments, in: try CorpusFixtures.temporaryDirectory(for: self).path,
-                                               stdin: stdin)
-        return Output(status: output.status, stdout: output.text, stderr: output.stderr)
+    private func actlm(_ arguments: [String], stdin: String? = nil) throws -> ChildProcess.Output {
+        try ActlmBinary.run(arguments, in: try CorpusFixtures.temporaryDirectory(for: self).path, stdin: stdin)
     }
 
     private func sample() throws -> (path: String, text: [UInt8]) {
@@ -29,14 +21,14 @@ final class CorpusCommandTests: XCTestCase {
         let (path, text) = try sample()
         let output = try actlm(["corpus", path, "--json", "--valid-fraction", "0.1"])
         XCTAssertEqual(output.status, 0, output.stderr)
-        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.stdout)) as? [String: Any])
         XCTAssertEqual(object["path"] as? String, path)
         XCTAssertEqual(object["format"] as? String, "gzip")
         XCTAssertEqual(object["bytes"] as? Int, 50_000)
         XCTAssertEqual(object["distinct_bytes"] as? Int, Set(text).count)
         XCTAssertEqual(object["train_bytes"] as? Int, 45_000)
         XCTAssertEqual(object["valid_bytes"] as? Int, 5_000)
-        XCTAssertEqual(output.stdout.split(separator: "\n").count, 1, "one JSON object on one line")
+        XCTAssertEqual(output.text.split(separator: "\n").count, 1, "one JSON object on one line")
     }
 
     func testReportForPeople() throws {
@@ -45,7 +37,7 @@ final class CorpusCommandTests: XCTestCase {
         XCTAssertEqual(output.status, 0, output.stderr)
         for line in ["format      gzip", "bytes       50,000", "distinct    \(Set(text).count) of 256 byte values",
                      "train       47,500 bytes", "validation  2,500 bytes, the last 5.0% of the corpus"] {
-            XCTAssertTrue(output.stdout.contains(line), "«\(line)» is missing from:\n\(output.stdout)")
+            XCTAssertTrue(output.text.contains(line), "«\(line)» is missing from:\n\(output.text)")
         }
     }
 
@@ -53,8 +45,8 @@ final class CorpusCommandTests: XCTestCase {
         let (path, _) = try sample()
         let output = try actlm(["corpus", "-", "--json"], stdin: path)
         XCTAssertEqual(output.status, 0, output.stderr)
-        XCTAssertTrue(output.stdout.contains("\"bytes\":50000"), output.stdout)
-        XCTAssertTrue(output.stdout.contains("\"format\":\"gzip\""), output.stdout)
+        XCTAssertTrue(output.text.contains("\"bytes\":50000"), output.text)
+        XCTAssertTrue(output.text.contains("\"format\":\"gzip\""), output.text)
     }
 
     func testMissingAndDamagedFilesExitNonZeroWithTheMessageOnStderr() throws {
@@ -67,7 +59,7 @@ final class CorpusCommandTests: XCTestCase {
                               (cut, "'\(cut)' is truncated: its gzip data stops at compressed byte \(damaged.count)")] {
             let output = try actlm(["corpus", file, "--json"])
             XCTAssertNotEqual(output.status, 0)
-            XCTAssertEqual(output.stdout, "")
+            XCTAssertEqual(output.text, "")
             XCTAssertTrue(output.stderr.contains(words), output.stderr)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CZlib
 import ACTLM
 
 /// Every way a corpus can be wrong is reported with the file, the byte offset and what to do.
@@ -220,5 +221,17 @@ final class CorpusErrorTests: XCTestCase {
         assertContains(message {
             for _ in 0..<300 { try batches.next(into: &window) }
         }, ["'\(path)' ends at decompressed byte 50000, short of byte \(text.count)", "the file changed"])
+    }
+
+    /// zlib failing for reasons other than the data (no memory, a mismatched library) cannot be brought
+    /// about from a test, so the messages are checked on the error values: each says what went wrong.
+    func testZlibFailuresSayWhatWentWrong() {
+        let memory = CorpusError.zlibFailed(path: "c.gz", operation: "decompress", status: Z_MEM_ERROR).description
+        assertContains(memory, ["cannot decompress 'c.gz': zlib ran out of memory", "smaller --batch"])
+        let version = CorpusError.zlibFailed(path: "c.gz", operation: "start decompressing", status: Z_VERSION_ERROR)
+        assertContains(version.description, ["cannot start decompressing 'c.gz'", "not the one actlm was built against",
+                                             "rebuild"])
+        let other = CorpusError.zlibFailed(path: "-", operation: "decompress", status: Z_STREAM_ERROR).description
+        assertContains(other, ["cannot decompress standard input: zlib returned status \(Z_STREAM_ERROR)", "gzip -dc"])
     }
 }

@@ -61,20 +61,18 @@ enum CorpusFixtures {
 
     /// Everything a stream delivers, read in chunks of `chunk` bytes.
     static func readAll(_ stream: ByteStream, chunk: Int = 100_000) throws -> [UInt8] {
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: chunk)
-        while true {
-            let n = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
-            if n == 0 { return out }
-            out += buffer[0..<n]
-        }
+        try readAll(chunk: chunk, stream.read(into:))
     }
 
     static func readAll(_ stream: BoundedByteStream, chunk: Int = 100_000) throws -> [UInt8] {
+        try readAll(chunk: chunk, stream.read(into:))
+    }
+
+    private static func readAll(chunk: Int, _ read: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> [UInt8] {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: chunk)
         while true {
-            let n = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
+            let n = try buffer.withUnsafeMutableBytes { try read($0) }
             if n == 0 { return out }
             out += buffer[0..<n]
         }
@@ -92,21 +90,16 @@ enum CorpusFixtures {
     /// Runs a program with stdin from `input` (a file) and stdout to `output` (a file); returns its status.
     @discardableResult
     static func run(_ program: String, _ arguments: [String], stdin input: String? = nil,
-                    stdout output: String? = nil) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        if let input { process.standardInput = FileHandle(forReadingAtPath: input) }
-        if let output {
-            // open(2), never FileManager.createFile: that renames a new file over the path, which as root
-            // would turn a device such as /dev/null into a regular file.
-            let descriptor = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: output]) }
-            process.standardOutput = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        }
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+                    stdout output: String) throws -> Int32 {
+        try ChildProcess(program, arguments, stdin: input, stdout: output, stderr: "/dev/null").wait().status
+    }
+
+    /// `path` opened for writing, created if missing and emptied, with open(2): never FileManager.createFile,
+    /// which renames a new file over the path and, as root, would turn a device such as /dev/null into a file.
+    static func openForWriting(_ path: String) throws -> FileHandle {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     /// The package root, from this file's place in Tests/ACTLMTests/Corpus/.

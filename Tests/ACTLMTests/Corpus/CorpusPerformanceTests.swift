@@ -22,8 +22,7 @@ final class CorpusPerformanceTests: XCTestCase {
         let block = CorpusFixtures.text(bytes: 64 * 1024, seed: 5)
         let member = CorpusFixtures.deflated(Array([[UInt8]](repeating: block, count: 16).joined()), gzip: true, level: 9)
         let path = directory.appendingPathComponent("big.gz").path
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        let handle = try CorpusFixtures.openForWriting(path)
         for _ in 0..<320 { handle.write(Data(member)) }
         try handle.close()
         let total = Int64(320 << 20)

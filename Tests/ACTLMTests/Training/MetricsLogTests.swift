@@ -6,12 +6,7 @@ final class MetricsLogTests: XCTestCase {
     private var directory = ""
 
     override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "actlm-metrics-tests-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: directory)
+        directory = try CorpusFixtures.temporaryDirectory(for: self).path
     }
 
     private func record(_ step: Int, valid: Double? = nil) -> MetricsRecord {

@@ -12,13 +12,12 @@ final class TrainCommandTests: XCTestCase {
                         "--warmup", "2"]
 
     override func setUpWithError() throws {
-        try TrainingFixtures.requireBinary()
         directory = try CorpusFixtures.temporaryDirectory(for: self)
         corpus = try TrainingFixtures.corpus(in: directory)
     }
 
-    private func actlm(_ arguments: [String]) throws -> TrainingFixtures.Output {
-        try TrainingFixtures.run(arguments, in: directory)
+    private func actlm(_ arguments: [String]) throws -> ChildProcess.Output {
+        try ActlmBinary.run(arguments, in: directory.path)
     }
 
     private func folder(_ name: String) -> RunFolder {
@@ -32,9 +31,9 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(output.stderr, "")
         for words in ["run folder  checkpoints/first", "model       L=2 H=16 M=4", "stops       at step 20, or on Ctrl-C",
                       "step 10 validation: bpc", "reached --steps at step 20", "saved checkpoints/first/latest.ckpt"] {
-            XCTAssertTrue(output.stdout.contains(words), "«\(words)» not in:\n\(output.stdout)")
+            XCTAssertTrue(output.text.contains(words), "«\(words)» not in:\n\(output.text)")
         }
-        XCTAssertFalse(output.stdout.contains("\r"), "no progress redraws when not on a terminal")
+        XCTAssertFalse(output.text.contains("\r"), "no progress redraws when not on a terminal")
         let run = folder("first")
         let records = try MetricsLog.read(path: run.metrics)
         XCTAssertEqual(records.map(\.step), [5, 10, 15, 20])
@@ -44,7 +43,7 @@ final class TrainCommandTests: XCTestCase {
 
         let inspect = try actlm(["inspect", run.latest, "--json"])
         XCTAssertEqual(inspect.status, 0, inspect.stderr)
-        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(inspect.stdout)) as? [String: Any])
         let progress = try XCTUnwrap(json["progress"] as? [String: Any])
         XCTAssertEqual(progress["step"] as? Int, 20)
         XCTAssertEqual(progress["chars"] as? Int, 20 * 64)
@@ -63,7 +62,7 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(text.status, 0, text.stderr)
         for words in ["progress    step 20, 1,280 bytes", "validation  bpc", "Mean ponder cost ρ = N + R by character class",
                       "Word boundaries", "Ponder steps N per byte of the excerpt"] {
-            XCTAssertTrue(text.stdout.contains(words), "«\(words)» not in:\n\(text.stdout)")
+            XCTAssertTrue(text.text.contains(words), "«\(words)» not in:\n\(text.text)")
         }
     }
 
@@ -74,7 +73,7 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(half.status, 0, half.stderr)
         let resumed = try actlm(["train", "--resume", "checkpoints/halves/latest.ckpt", "--steps", "16"])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
-        XCTAssertTrue(resumed.stdout.contains("resuming checkpoints/halves/latest.ckpt at step 8"), resumed.stdout)
+        XCTAssertTrue(resumed.text.contains("resuming checkpoints/halves/latest.ckpt at step 8"), resumed.text)
         let a = try TrainingCheckpoint.read(from: folder("straight").latest)
         let b = try TrainingCheckpoint.read(from: folder("halves").latest)
         XCTAssertEqual(b.step, 16)
@@ -85,7 +84,7 @@ final class TrainCommandTests: XCTestCase {
         // `latest` is the newest latest.ckpt under the checkpoint folder: now the halves run.
         let again = try actlm(["train", "--resume", "latest", "--steps", "18"])
         XCTAssertEqual(again.status, 0, again.stderr)
-        XCTAssertTrue(again.stdout.contains("resuming checkpoints/halves/latest.ckpt at step 16"), again.stdout)
+        XCTAssertTrue(again.text.contains("resuming checkpoints/halves/latest.ckpt at step 16"), again.text)
     }
 
     func testResumeRefusesOtherSettingsAndChangesNothing() throws {
@@ -103,15 +102,15 @@ final class TrainCommandTests: XCTestCase {
     }
 
     func testSIGTERMSavesAndExitsCleanly() throws {
-        let (process, out, _) = try TrainingFixtures.launch(
-            ["train", corpus, "--run-name", "term", "--log-every", "5", "--eval-every", "0"] + tiny, in: directory)
+        let training = try ActlmBinary.start(
+            ["train", corpus, "--run-name", "term", "--log-every", "5", "--eval-every", "0"] + tiny, in: directory.path)
         let run = folder("term")
         XCTAssertTrue(TrainingFixtures.wait(seconds: 60) { ((try? MetricsLog.read(path: run.metrics)) ?? []).count >= 2 })
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationReason, .exit)
-        XCTAssertEqual(process.terminationStatus, 0)
-        let stdout = try String(contentsOf: out, encoding: .utf8)
+        training.signal(SIGTERM)
+        let output = try training.wait()
+        XCTAssertNil(output.signal)
+        XCTAssertEqual(output.status, 0)
+        let stdout = output.text
         XCTAssertTrue(stdout.contains("stopped by SIGTERM at step"), stdout)
         let saved = try TrainingCheckpoint.read(from: run.latest)
         XCTAssertGreaterThanOrEqual(saved.step, 10)
@@ -126,15 +125,14 @@ final class TrainCommandTests: XCTestCase {
         var arguments = ["train", corpus, "--run-name", "killed", "--checkpoint-every", "1", "--eval-every", "0"] + tiny
         var steps: [Int] = []
         for _ in 0..<6 {
-            let (process, _, err) = try TrainingFixtures.launch(arguments, in: directory)
+            let training = try ActlmBinary.start(arguments, in: directory.path)
             let before = steps.last ?? 0
             XCTAssertTrue(TrainingFixtures.wait(seconds: 60) {
                 ((try? TrainingCheckpoint.read(from: run.latest))?.step ?? 0) > before
-            }, (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+            }, training.stderrSoFar)
             usleep(UInt32(random.next() % 40_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+            training.signal(SIGKILL)
+            XCTAssertEqual(try training.wait().signal, SIGKILL)
             let saved = try TrainingCheckpoint.read(from: run.latest)
             XCTAssertGreaterThan(saved.step, before)
             steps.append(saved.step)
@@ -151,19 +149,19 @@ final class TrainCommandTests: XCTestCase {
     func testSIGKILLInTheMiddleOfAWrite() throws {
         let run = folder("mid-write")
         // H = 128 makes each save a few megabytes, so the temporary file is there long enough to catch.
-        let (process, _, _) = try TrainingFixtures.launch(
+        let training = try ActlmBinary.start(
             ["train", corpus, "--run-name", "mid-write", "--checkpoint-every", "1", "--eval-every", "0"] + tiny
-                + ["--hidden", "128"], in: directory)
+                + ["--hidden", "128"], in: directory.path)
         var caught: [String] = []
         let watch = Stopwatch()
-        while caught.isEmpty && watch.seconds < 60 && process.isRunning {
+        while caught.isEmpty && watch.seconds < 60 && training.isRunning {
             if FileManager.default.fileExists(atPath: run.latest) {
                 caught = TrainingFixtures.listing(run.path).filter { $0.hasPrefix(".latest.ckpt.") && $0.hasSuffix(".tmp") }
             }
             if caught.isEmpty { usleep(200) }
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        training.signal(SIGKILL)
+        _ = try training.wait()
         try XCTSkipIf(caught.isEmpty, "no save was caught in the middle within a minute (a very fast disk?)")
         XCTAssertGreaterThan(try TrainingCheckpoint.read(from: run.latest).step, 0)
         let resumed = try actlm(["train", "--resume", run.latest, "--steps", "\(try TrainingCheckpoint.read(from: run.latest).step + 1)"])
@@ -225,9 +223,9 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(output.status, 0, output.stderr)
         let records = try MetricsLog.read(path: folder("wiki").metrics)
         let valid = records.compactMap(\.validBPC)
-        XCTAssertEqual(valid.count, 15, output.stdout)
-        XCTAssertLessThan(valid.last!, valid.first! - 0.5, output.stdout)
-        XCTAssertLessThan(valid.last!, 6, output.stdout)
+        XCTAssertEqual(valid.count, 15, output.text)
+        XCTAssertLessThan(valid.last!, valid.first! - 0.5, output.text)
+        XCTAssertLessThan(valid.last!, 6, output.text)
         print("enwik8-head, L=2 H=32 B=16 T=50, 150 steps: validation bpc \(valid), "
               + "\(Int(records.last!.charsPerSecond)) chars/s")
     }

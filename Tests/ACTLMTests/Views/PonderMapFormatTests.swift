@@ -366,15 +366,19 @@ final class PonderMapFormatTests: XCTestCase {
     }
 
     func testSinkReportsWhereAndWhyAWriteFailed() throws {
-        XCTAssertThrowsError(try OutputSink.file(path: "/nonexistent-dir/map.html")) { error in
-            XCTAssertTrue("\(error)".hasPrefix("cannot write /nonexistent-dir/map.html: "), "\(error)")
+        let missing = try CorpusFixtures.temporaryDirectory(for: self).path + "/missing/map.html"
+        XCTAssertThrowsError(try OutputSink.file(path: missing)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("cannot write \(missing): "), "\(error)")
         }
-        if FileManager.default.fileExists(atPath: "/dev/full") {
+        // The one path outside the test's folder: a device that fails every write. Only a character
+        // device is opened (open(2), never replaced), and it must still be one afterwards.
+        if isCharacterDevice("/dev/full") {
             let sink = try OutputSink.file(path: "/dev/full")
             let tsv = PonderMapTSV(layers: 1, sink: sink)
             XCTAssertThrowsError(try tsv.finish(summary: nil)) { error in
                 XCTAssertTrue("\(error)".contains("/dev/full"), "\(error)")
             }
+            XCTAssertTrue(isCharacterDevice("/dev/full"))
         }
         let counting = OutputSink.discarding()
         counting.write("12345")
@@ -382,4 +386,9 @@ final class PonderMapFormatTests: XCTestCase {
         XCTAssertEqual(counting.bytesWritten, 5)
         XCTAssertTrue(counting.collected.isEmpty)
     }
+}
+
+private func isCharacterDevice(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFCHR
 }

@@ -38,7 +38,7 @@ final class PonderMapStreamingTests: XCTestCase {
     }
 
     /// Renders the HTML page and the SVG figure of a Wikipedia passage (or a stand-in) to files, as the
-    /// command would, and checks both parse. Set ACTLM_VIEWS_DEMO_DIR to keep them for looking at.
+    /// command would, and checks both parse.
     func testFiguresOfRealTextRenderToFiles() throws {
         let sample = wikipediaSample(limit: 40_000) ?? []
         let start = sample.indices.first { sample[$0...].starts(with: "From the start".utf8) }
@@ -46,11 +46,7 @@ final class PonderMapStreamingTests: XCTestCase {
             ?? Array(String(repeating: "From the start, the model reads one byte at a time. It ponders longer "
                             + "at spaces and at the ends of sentences, where the next word is hardest to guess. ",
                             count: 8).utf8)
-        let keep = ProcessInfo.processInfo.environment["ACTLM_VIEWS_DEMO_DIR"]
-        let directory = keep.map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("actlm-views-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { if keep == nil { try? FileManager.default.removeItem(at: directory) } }
+        let directory = try CorpusFixtures.temporaryDirectory(for: self)
 
         var synthetic = SyntheticPonder(layers: 2)
         let rows = synthetic.rows(passage)

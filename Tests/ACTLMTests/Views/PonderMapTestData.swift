@@ -85,26 +85,15 @@ let awkwardText: [UInt8] = Array("""
 
 /// Up to `limit` bytes of the shared Wikipedia sample when this machine has it, else nil.
 func wikipediaSample(limit: Int) -> [UInt8]? {
-    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-        "../../../../shared/corpora/enwik8-head.gz").standardizedFileURL.path
-    guard FileManager.default.fileExists(atPath: path),
-          FileManager.default.isExecutableFile(atPath: "/bin/gzip") else { return nil }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-    process.arguments = ["-dc", path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return nil }
-    var data = Data()
-    while data.count < limit {
-        let chunk = pipe.fileHandleForReading.readData(ofLength: limit - data.count)
-        if chunk.isEmpty { break }
-        data.append(chunk)
+    guard let path = CorpusFixtures.sharedCorpus, let stream = try? ByteStream(path: path) else { return nil }
+    var bytes = [UInt8](repeating: 0, count: limit)
+    var count = 0
+    while count < limit,
+          let n = try? bytes.withUnsafeMutableBytes({ try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[count...])) }),
+          n > 0 {
+        count += n
     }
-    process.terminate()
-    process.waitUntilExit()
-    return data.isEmpty ? nil : Array(data.prefix(limit))
+    return count == 0 ? nil : Array(bytes[..<count])
 }
 
 /// Removes ANSI escape sequences (ESC [ … final byte).
