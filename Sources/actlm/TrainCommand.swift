@@ -43,52 +43,78 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup(title: "Checkpoints and output") var output: OutputFlags
 
     func run() throws {
+        let communicator = MPICommunicator.forThisProcess()
+        guard communicator.size > 1 else { return try train(communicator) }
+        // One of K ranks under mpirun: any failure ends the whole job, so no rank waits for it forever.
+        if let local = (communicator as? MPICommunicator)?.localSize { BLASThreads.shareCores(among: local) }
+        do {
+            try train(communicator)
+        } catch {
+            FileHandle.standardError.write(Data("Error (rank \(communicator.rank) of \(communicator.size)): \(error)\n".utf8))
+            communicator.abort(status: 1)
+        }
+        communicator.finish()
+    }
+
+    private func train(_ communicator: Communicator) throws {
         let limits = TrainingLimits(steps: stop.steps, chars: stop.chars, epochs: stop.epochs, minutes: stop.minutes)
         let cadence = TrainingCadence(evalEvery: output.evalEvery ?? defaultCadence.evalEvery,
                                       checkpointEvery: output.checkpointEvery ?? defaultCadence.checkpointEvery,
                                       logEvery: output.logEvery ?? defaultCadence.logEvery)
         try limits.validate()
         try cadence.validate()
-        let trainer = try output.resume == nil ? startRun() : resumeRun(output.resume!)
-        let console = TrainingConsole(trainer: trainer, limits: limits, cadence: cadence)
-        console.announce()
+        let trainer = try output.resume == nil ? startRun(communicator) : resumeRun(output.resume!, communicator)
+        // Rank 0 alone speaks for a data-parallel run.
+        let console = trainer.isRoot ? TrainingConsole(trainer: trainer, limits: limits, cadence: cadence) : nil
+        console?.announce()
         StopSignals.install()
         do {
             let outcome = try trainer.train(limits: limits, cadence: cadence,
                                             shouldStop: { StopSignals.received != nil },
-                                            report: console.show)
-            console.summarise(outcome)
+                                            report: { console?.show($0) })
+            console?.summarise(outcome)
         } catch {
-            console.endLine()
+            console?.endLine()
             throw error
         }
     }
 
-    private func startRun() throws -> Trainer {
+    private func startRun(_ communicator: Communicator) throws -> Trainer {
         guard let corpusPath = corpus else {
             throw ValidationError("give the corpus to train on (e.g. actlm train corpora/wiki.gz), or --resume a run")
         }
         let options = try newOptions()
         try options.validate()
+        _ = try StreamShare(batch: options.batch, rank: communicator.rank, ranks: communicator.size)
         let corpus = try Corpus(path: corpusPath, validFraction: options.validFraction, validPath: data.valid)
-        let folder = try RunFolder.create(root: output.checkpointDir, name: output.runName ?? RunFolder.timestampName())
+        // The root makes the run folder; the other ranks only need its name.
+        let folder = communicator.isRoot
+            ? try RunFolder.create(root: output.checkpointDir, name: output.runName ?? RunFolder.timestampName())
+            : nil
+        let path = communicator.size > 1 ? communicator.broadcast(folder?.path ?? "") : folder!.path
         do {
-            return try Trainer(corpus: corpus, options: options, folder: folder)
+            return try Trainer(corpus: corpus, options: options, folder: RunFolder(path: path), communicator: communicator)
         } catch {
-            rmdir(folder.path)  // only if still empty: a failed start leaves no run folder behind
+            if communicator.isRoot { rmdir(path) }  // only if still empty: a failed start leaves no run folder behind
             throw error
         }
     }
 
-    private func resumeRun(_ resume: String) throws -> Trainer {
-        let path = resume == "latest" ? try CheckpointFinder.newest(under: output.checkpointDir, for: .resume) : resume
+    private func resumeRun(_ resume: String, _ communicator: Communicator) throws -> Trainer {
+        var path = resume
+        if resume == "latest" {
+            // Found by the root, so every rank resumes the same file.
+            path = communicator.isRoot ? try CheckpointFinder.newest(under: output.checkpointDir, for: .resume) : ""
+            if communicator.size > 1 { path = communicator.broadcast(path) }
+        }
         let checkpoint = try TrainingCheckpoint.read(from: path)
         let conflicts = self.conflicts(with: checkpoint)
         if !conflicts.isEmpty { throw TrainingError.resumeConflict(conflicts) }
         let corpus = try Corpus(path: self.corpus ?? checkpoint.corpus.path,
                                 validFraction: checkpoint.options.validFraction,
                                 validPath: data.valid ?? checkpoint.corpus.validPath)
-        return try Trainer(corpus: corpus, resuming: checkpoint, from: path, folder: RunFolder.containing(path))
+        return try Trainer(corpus: corpus, resuming: checkpoint, from: path, folder: RunFolder.containing(path),
+                           communicator: communicator)
     }
 
     /// The defaults with the flags given applied.

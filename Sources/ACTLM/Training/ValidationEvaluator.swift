@@ -25,8 +25,12 @@ final class ValidationEvaluator {
     /// Bytes per segment; each predicts `segment − 1` of them.
     let segment: Int
     let traceLength: Int
+    /// The segments this rank runs (all of them alone); the others' results are summed in.
+    let share: StreamShare
+    let communicator: Communicator
 
-    init(corpus: Corpus, batch: Int, seq: Int, validChars: Int, traceChars: Int) throws {
+    init(corpus: Corpus, batch: Int, seq: Int, validChars: Int, traceChars: Int,
+         share: StreamShare? = nil, communicator: Communicator = SingleProcess()) throws {
         let stream = try corpus.validationStream()
         var text = [UInt8](repeating: 0, count: Int(min(stream.count, Int64(validChars))))
         var filled = 0
@@ -43,12 +47,15 @@ final class ValidationEvaluator {
         self.batch = batch
         self.seq = seq
         self.segment = segment
-        traceLength = min(traceChars, segment - 1)
+        let share = share ?? StreamShare(batch: batch)
+        self.share = share
+        self.communicator = communicator
+        traceLength = share.streams.contains(0) ? min(traceChars, segment - 1) : 0
     }
 
     /// Runs the held-out segments through `network` and puts its carried state back afterwards, so
     /// validation never changes what training does next.
-    func evaluate(network: Network<Float>, parameters: UnsafeBufferPointer<Float>, step: Int) -> ValidationResult {
+    func evaluate(network: Network<Float>, parameters: UnsafeBufferPointer<Float>, step: Int) throws -> ValidationResult {
         let layers = network.config.layers
         let carried = network.state, carriedSinceReset = network.bytesSinceReset
         network.resetState()
@@ -60,10 +67,11 @@ final class ValidationEvaluator {
         var total = WindowLoss(layers: layers)
         var stats = PonderStats(layers: layers, maxPonder: network.config.maxPonder)
         var trace = PonderTrace(text: Array(text[0..<traceLength]), layers: layers)
+        let batch = share.streams.count, first = share.streams.lowerBound
         var inputs = [UInt8](repeating: 0, count: seq * batch)   // [T, B]
         var targets = inputs
         // The byte before each segment, for the character class of its first byte.
-        var previous = (0..<batch).map { $0 == 0 ? UInt8(ascii: "\n") : text[$0 * segment - 1] }
+        var previous = share.streams.map { $0 == 0 ? UInt8(ascii: "\n") : text[$0 * segment - 1] }
         var traceRho = [Float](repeating: 0, count: seq)
         var traceSteps = [Int32](repeating: 0, count: seq)
 
@@ -73,7 +81,7 @@ final class ValidationEvaluator {
             let length = min(seq, predicted - offset)
             for t in 0..<length {
                 for b in 0..<batch {
-                    let i = b * segment + offset + t
+                    let i = (first + b) * segment + offset + t
                     inputs[t * batch + b] = text[i]
                     targets[t * batch + b] = text[i + 1]
                 }
@@ -104,6 +112,7 @@ final class ValidationEvaluator {
             for b in 0..<batch { previous[b] = inputs[(length - 1) * batch + b] }
             offset += length
         }
+        try communicator.sum(&total, &stats)
         return ValidationResult(step: step, bpc: total.bitsPerCharacter, meanRho: total.meanPonder,
                                 chars: total.count, stats: stats, trace: trace)
     }
