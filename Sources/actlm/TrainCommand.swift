@@ -25,11 +25,16 @@ struct TrainCommand: ParsableCommand {
             Without any limit it runs until stopped. --resume continues a run exactly where it stopped, \
             with the settings stored in its checkpoint; steps, chars and epochs count the whole run.
 
+            Under mpirun -np K, K processes train the same model together, each on --batch/K of the \
+            streams, and rank 0 writes the run folder; a run checkpointed with any K resumes with any \
+            other (see the README).
+
             Examples:
               actlm train corpora/wiki.gz
               actlm train corpora/wiki.gz --minutes 10 --run-name first
               actlm train corpora/wiki.gz --max-ponder 1 --run-name lstm-baseline --steps 5000
               actlm train --resume latest --steps 20000
+              mpirun -np 2 actlm train corpora/wiki.gz --run-name pair
             """
     )
 
@@ -44,7 +49,10 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let communicator = MPICommunicator.forThisProcess()
-        guard communicator.size > 1 else { return try train(communicator) }
+        guard communicator.size > 1 else {
+            defer { communicator.finish() }  // a launcher's single rank has MPI started: end it
+            return try train(communicator)
+        }
         // One of K ranks under mpirun: any failure ends the whole job, so no rank waits for it forever.
         if let local = (communicator as? MPICommunicator)?.localSize { BLASThreads.shareCores(among: local) }
         do {
@@ -73,6 +81,10 @@ struct TrainCommand: ParsableCommand {
                                             shouldStop: { StopSignals.received != nil },
                                             report: { console?.show($0) })
             console?.summarise(outcome)
+            if let mpi = communicator as? MPICommunicator, mpi.isRoot, mpi.gradientSums > 0 {
+                print(String(format: "all-reduce %.2f ms per step (%d ranks; waiting for the slowest included)",
+                             1000 * mpi.gradientSumSeconds / Double(mpi.gradientSums), mpi.size))
+            }
         } catch {
             console?.endLine()
             throw error

@@ -9,6 +9,9 @@ public final class MPICommunicator: Communicator {
     public let size: Int
     /// Ranks on this machine (for sharing its cores), when the launcher says.
     public let localSize: Int?
+    /// Wall time spent summing gradients (once per step), waiting for the slowest rank included.
+    public private(set) var gradientSumSeconds = 0.0
+    public private(set) var gradientSums = 0
 
     /// Variables that Open MPI's launcher (or a PMIx one such as Slurm's srun) sets in each rank.
     static let launcherVariables = ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK"]
@@ -27,6 +30,11 @@ public final class MPICommunicator: Communicator {
     }
 
     public func sum(_ values: UnsafeMutableBufferPointer<Float>) throws {
+        let watch = Stopwatch()
+        defer {
+            gradientSumSeconds += watch.seconds
+            gradientSums += 1
+        }
         for chunk in Self.chunks(values.count) { _ = actlm_mpi_sum_floats(values.baseAddress! + chunk.lowerBound, Int32(chunk.count)) }
     }
 
