@@ -51,12 +51,20 @@ struct TrainCommand: ParsableCommand {
         let communicator = MPICommunicator.forThisProcess()
         guard communicator.size > 1 else {
             defer { communicator.finish() }  // a launcher's single rank has MPI started: end it
-            return try train(communicator)
+            try train(communicator)
+            return
         }
         // One of K ranks under mpirun: any failure ends the whole job, so no rank waits for it forever.
         if let local = (communicator as? MPICommunicator)?.localSize { BLASThreads.shareCores(among: local) }
         do {
-            try train(communicator)
+            let reason = try train(communicator)
+            // After a signal mpirun tears the job down: it kills the others as soon as one rank exits and
+            // no longer answers MPI_Finalize. So all wait until rank 0 has saved, then leave at once.
+            if reason == .signal {
+                _ = communicator.agree(on: nil)
+                fflush(stdout)
+                Foundation.exit(0)
+            }
         } catch {
             FileHandle.standardError.write(Data("Error (rank \(communicator.rank) of \(communicator.size)): \(error)\n".utf8))
             communicator.abort(status: 1)
@@ -64,7 +72,8 @@ struct TrainCommand: ParsableCommand {
         communicator.finish()
     }
 
-    private func train(_ communicator: Communicator) throws {
+    @discardableResult
+    private func train(_ communicator: Communicator) throws -> StopReason {
         let limits = TrainingLimits(steps: stop.steps, chars: stop.chars, epochs: stop.epochs, minutes: stop.minutes)
         let cadence = TrainingCadence(evalEvery: output.evalEvery ?? defaultCadence.evalEvery,
                                       checkpointEvery: output.checkpointEvery ?? defaultCadence.checkpointEvery,
@@ -75,7 +84,7 @@ struct TrainCommand: ParsableCommand {
         // Rank 0 alone speaks for a data-parallel run.
         let console = trainer.isRoot ? TrainingConsole(trainer: trainer, limits: limits, cadence: cadence) : nil
         console?.announce()
-        StopSignals.install()
+        if communicator.size > 1 { StopSignals.installForRank() } else { StopSignals.install() }
         do {
             let outcome = try trainer.train(limits: limits, cadence: cadence,
                                             shouldStop: { StopSignals.received != nil },
@@ -85,6 +94,7 @@ struct TrainCommand: ParsableCommand {
                 print(String(format: "all-reduce %.2f ms per step (%d ranks; waiting for the slowest included)",
                              1000 * mpi.gradientSumSeconds / Double(mpi.gradientSums), mpi.size))
             }
+            return outcome.reason
         } catch {
             console?.endLine()
             throw error

