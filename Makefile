@@ -6,7 +6,7 @@ BIN          := .build/release/actlm
 CORPUS       := corpora/wiki.gz
 SHARED_CORPUS:= ../shared/corpora/enwik8-head.gz
 ENWIK8_URL   := http://mattmahoney.net/dc/enwik8.zip
-APT_PACKAGES := zlib1g-dev libopenblas-dev pkg-config
+APT_PACKAGES := zlib1g-dev libopenblas-dev pkg-config libopenmpi-dev openmpi-bin
 TRAIN_ARGS   ?=
 
 .PHONY: all deps corpus build train test bench experiment clean

@@ -18,7 +18,10 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "ACTLM", dependencies: ["CZlib", "CBLAS"],
+        // Open MPI for data-parallel training (`mpirun -np K actlm train`); initialised only under mpirun.
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "ACTLM", dependencies: ["CZlib", "CBLAS", "CMPI"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .executableTarget(name: "actlm", dependencies: [
             "ACTLM",

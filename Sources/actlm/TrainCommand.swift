@@ -25,11 +25,16 @@ struct TrainCommand: ParsableCommand {
             Without any limit it runs until stopped. --resume continues a run exactly where it stopped, \
             with the settings stored in its checkpoint; steps, chars and epochs count the whole run.
 
+            Under mpirun -np K, K processes train the same model together, each on --batch/K of the \
+            streams, and rank 0 writes the run folder; a run checkpointed with any K resumes with any \
+            other (see the README).
+
             Examples:
               actlm train corpora/wiki.gz
               actlm train corpora/wiki.gz --minutes 10 --run-name first
               actlm train corpora/wiki.gz --max-ponder 1 --run-name lstm-baseline --steps 5000
               actlm train --resume latest --steps 20000
+              mpirun -np 2 actlm train corpora/wiki.gz --run-name pair
             """
     )
 
@@ -43,52 +48,95 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup(title: "Checkpoints and output") var output: OutputFlags
 
     func run() throws {
+        let communicator = MPICommunicator.forThisProcess()
+        guard communicator.size > 1 else {
+            defer { communicator.finish() }  // a launcher's single rank has MPI started: end it
+            try train(communicator)
+            return
+        }
+        // One of K ranks under mpirun: any failure ends the whole job, so no rank waits for it forever.
+        if let local = (communicator as? MPICommunicator)?.localSize { BLASThreads.shareCores(among: local) }
+        do {
+            let reason = try train(communicator)
+            // After a signal mpirun tears the job down: it kills the others as soon as one rank exits and
+            // no longer answers MPI_Finalize. So all wait until rank 0 has saved, then leave at once.
+            if reason == .signal {
+                _ = communicator.agree(on: nil)
+                fflush(stdout)
+                Foundation.exit(0)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("Error (rank \(communicator.rank) of \(communicator.size)): \(error)\n".utf8))
+            communicator.abort(status: 1)
+        }
+        communicator.finish()
+    }
+
+    @discardableResult
+    private func train(_ communicator: Communicator) throws -> StopReason {
         let limits = TrainingLimits(steps: stop.steps, chars: stop.chars, epochs: stop.epochs, minutes: stop.minutes)
         let cadence = TrainingCadence(evalEvery: output.evalEvery ?? defaultCadence.evalEvery,
                                       checkpointEvery: output.checkpointEvery ?? defaultCadence.checkpointEvery,
                                       logEvery: output.logEvery ?? defaultCadence.logEvery)
         try limits.validate()
         try cadence.validate()
-        let trainer = try output.resume == nil ? startRun() : resumeRun(output.resume!)
-        let console = TrainingConsole(trainer: trainer, limits: limits, cadence: cadence)
-        console.announce()
-        StopSignals.install()
+        let trainer = try output.resume == nil ? startRun(communicator) : resumeRun(output.resume!, communicator)
+        // Rank 0 alone speaks for a data-parallel run.
+        let console = trainer.isRoot ? TrainingConsole(trainer: trainer, limits: limits, cadence: cadence) : nil
+        console?.announce()
+        if communicator.size > 1 { StopSignals.installForRank() } else { StopSignals.install() }
         do {
             let outcome = try trainer.train(limits: limits, cadence: cadence,
                                             shouldStop: { StopSignals.received != nil },
-                                            report: console.show)
-            console.summarise(outcome)
+                                            report: { console?.show($0) })
+            console?.summarise(outcome)
+            if let mpi = communicator as? MPICommunicator, mpi.isRoot, mpi.gradientSums > 0 {
+                print(String(format: "all-reduce %.2f ms per step (%d ranks; waiting for the slowest included)",
+                             1000 * mpi.gradientSumSeconds / Double(mpi.gradientSums), mpi.size))
+            }
+            return outcome.reason
         } catch {
-            console.endLine()
+            console?.endLine()
             throw error
         }
     }
 
-    private func startRun() throws -> Trainer {
+    private func startRun(_ communicator: Communicator) throws -> Trainer {
         guard let corpusPath = corpus else {
             throw ValidationError("give the corpus to train on (e.g. actlm train corpora/wiki.gz), or --resume a run")
         }
         let options = try newOptions()
         try options.validate()
+        _ = try StreamShare(batch: options.batch, rank: communicator.rank, ranks: communicator.size)
         let corpus = try Corpus(path: corpusPath, validFraction: options.validFraction, validPath: data.valid)
-        let folder = try RunFolder.create(root: output.checkpointDir, name: output.runName ?? RunFolder.timestampName())
+        // The root makes the run folder; the other ranks only need its name.
+        let folder = communicator.isRoot
+            ? try RunFolder.create(root: output.checkpointDir, name: output.runName ?? RunFolder.timestampName())
+            : nil
+        let path = communicator.size > 1 ? communicator.broadcast(folder?.path ?? "") : folder!.path
         do {
-            return try Trainer(corpus: corpus, options: options, folder: folder)
+            return try Trainer(corpus: corpus, options: options, folder: RunFolder(path: path), communicator: communicator)
         } catch {
-            rmdir(folder.path)  // only if still empty: a failed start leaves no run folder behind
+            if communicator.isRoot { rmdir(path) }  // only if still empty: a failed start leaves no run folder behind
             throw error
         }
     }
 
-    private func resumeRun(_ resume: String) throws -> Trainer {
-        let path = resume == "latest" ? try CheckpointFinder.newest(under: output.checkpointDir, for: .resume) : resume
+    private func resumeRun(_ resume: String, _ communicator: Communicator) throws -> Trainer {
+        var path = resume
+        if resume == "latest" {
+            // Found by the root, so every rank resumes the same file.
+            path = communicator.isRoot ? try CheckpointFinder.newest(under: output.checkpointDir, for: .resume) : ""
+            if communicator.size > 1 { path = communicator.broadcast(path) }
+        }
         let checkpoint = try TrainingCheckpoint.read(from: path)
         let conflicts = self.conflicts(with: checkpoint)
         if !conflicts.isEmpty { throw TrainingError.resumeConflict(conflicts) }
         let corpus = try Corpus(path: self.corpus ?? checkpoint.corpus.path,
                                 validFraction: checkpoint.options.validFraction,
                                 validPath: data.valid ?? checkpoint.corpus.validPath)
-        return try Trainer(corpus: corpus, resuming: checkpoint, from: path, folder: RunFolder.containing(path))
+        return try Trainer(corpus: corpus, resuming: checkpoint, from: path, folder: RunFolder.containing(path),
+                           communicator: communicator)
     }
 
     /// Every training flag given, in the order of --help.

@@ -48,6 +48,11 @@ public final class Corpus {
 
     /// B streams at evenly spaced offsets of the training part, or at `positions` restored from a checkpoint.
     /// Opening them costs one decompression pass over the training part, whatever B is.
+    /// Where B streams start: evenly spaced over the training part.
+    public func streamStarts(batch: Int) -> [Int64] {
+        (0..<batch).map { Int64($0) * info.trainBytes / Int64(batch) }
+    }
+
     public func batches(batch: Int, seq: Int, positions: [Int64]? = nil) throws -> CorpusBatches {
         guard batch >= 1 && seq >= 1 else {
             throw CorpusError.invalidSetting("batch size and sequence length must be at least 1 (got \(batch) and \(seq))")
@@ -69,7 +74,7 @@ public final class Corpus {
             }
             starts = positions
         } else {
-            starts = (0..<batch).map { Int64($0) * train / Int64(batch) }
+            starts = streamStarts(batch: batch)
         }
         // One stream walks through the training part and leaves a copy of itself at every start.
         let walker = try ByteStream(file: file, inputCapacity: Corpus.streamInputCapacity)

@@ -18,4 +18,11 @@ public enum BLASThreads {
     public static func useOneForScoring() {
         useOneForASingleStream()
     }
+
+    /// Processes sharing one machine (the ranks of a data-parallel run on it) split its cores, so their
+    /// threads do not compete; again unless OPENBLAS_NUM_THREADS chose.
+    public static func shareCores(among processes: Int) {
+        guard ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil, processes > 1 else { return }
+        openblas_set_num_threads(Int32(max(1, ProcessInfo.processInfo.activeProcessorCount / processes)))
+    }
 }

@@ -89,29 +89,46 @@ public final class TextScorer {
     /// `run` over bytes in memory.
     public func run(parameters: [Float], bytes: [UInt8], row: ((PonderMapRow) throws -> Void)? = nil) throws
         -> TextEvaluation {
-        var next = 0
-        return try run(parameters: parameters, read: { destination in
-            let n = min(destination.count, bytes.count - next)
-            bytes.withUnsafeBytes { destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[next..<next + n])) }
-            next += n
-            return n
-        }, row: row, progress: nil)
+        try run(parameters: parameters, part: bytes[...], of: bytes, row: row)
     }
 
-    /// The loop behind both `run`s. `read` fills part of a buffer and returns 0 only at the end.
+    /// Scores `part` of `text` (which must start at a segment boundary of it) as it is scored within the
+    /// whole text: its first byte's class follows the byte before it, and its last byte predicts the byte
+    /// after it, if any. The parts of a text cut at segment boundaries add up to the whole (data-parallel
+    /// validation splits the held-out bytes this way).
+    func run(parameters: [Float], part: ArraySlice<UInt8>, of text: [UInt8],
+             row: ((PonderMapRow) throws -> Void)? = nil) throws -> TextEvaluation {
+        var next = part.startIndex
+        return try run(parameters: parameters, read: { destination in
+            let n = min(destination.count, part.endIndex - next)
+            text.withUnsafeBytes { destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[next..<next + n])) }
+            next += n
+            return n
+        }, row: row, progress: nil,
+        previous: part.startIndex > 0 ? text[part.startIndex - 1] : Self.before,
+        following: part.endIndex < text.count ? text[part.endIndex] : nil)
+    }
+
+    /// A text starts as if after a newline, as the ponder statistics expect.
+    static let before = UInt8(ascii: "\n")
+
+    /// The loop behind the `run`s. `read` fills part of a buffer and returns 0 only at the end; `previous`
+    /// is the byte before the text and `following` the byte after it, when the text is part of a longer one.
     func run(parameters: [Float], read: (UnsafeMutableRawBufferPointer) throws -> Int,
-                     row: ((PonderMapRow) throws -> Void)?, progress: ((TextEvaluation) -> Void)?) throws
-        -> TextEvaluation {
+             row: ((PonderMapRow) throws -> Void)?, progress: ((TextEvaluation) -> Void)?,
+             previous before: UInt8 = TextScorer.before, following: UInt8? = nil) throws -> TextEvaluation {
         precondition(parameters.count == ParameterLayout(config: config).count, "parameters of another model")
         var evaluation = TextEvaluation(config: config)
         var rows = row.map { RowEmitter(layers: config.layers, emit: $0) }
-        var previous = UInt8(ascii: "\n")  // a text starts as if after a newline, as the ponder statistics expect
+        var previous = before
         let capacity = batch * segment
         var count = try fill(from: 0, read: read)
         var first = true
         while count > 0 {
             let n = min(count, capacity)
-            let hasNext = count > capacity  // then text[n] is the first byte of the next batch
+            let isLast = count <= capacity
+            if isLast, let following { text[n] = following }
+            let hasNext = !isLast || following != nil  // then text[n] is the byte after these
             let network = self.network(streams: (n + segment - 1) / segment)
             if resets || first { network.resetState() }
             parameters.withUnsafeBufferPointer { runBatch(network, parameters: $0, bytes: n, hasNext: hasNext) }
@@ -119,7 +136,7 @@ public final class TextScorer {
             lastNetwork = network
             progress?(evaluation)
             previous = text[n - 1]
-            guard hasNext else { break }
+            guard !isLast else { break }
             text[0] = text[n]
             count = 1 + (try fill(from: 1, read: read))
             first = false

@@ -79,27 +79,34 @@ public final class Trainer {
     public private(set) var validation: TrainingCheckpoint.ValidationSummary?
     /// The checkpoint saved last (or resumed from): named when training diverges.
     public private(set) var lastCheckpoint: String?
+    /// The ranks of a data-parallel run, each training its share of the streams (alone: a single process).
+    public let communicator: Communicator
+    /// Whether this process prints and writes the run's files (metrics, checkpoints, reports): always alone,
+    /// rank 0 of a data-parallel run.
+    public var isRoot: Bool { communicator.isRoot }
 
     private let training: TrainingStep
     private let evaluator: ValidationEvaluator?
-    private let metrics: MetricsLog
+    /// nil on the ranks that write nothing.
+    private let metrics: MetricsLog?
     private var ponderStats: PonderStats
     private var ponderTrace: PonderTrace
     private let elapsedBefore: Double
     private var session = Stopwatch()
 
     /// A new run: weights initialised from `options.seed`, metrics.jsonl started afresh in `folder`.
-    public convenience init(corpus: Corpus, options: TrainingOptions, folder: RunFolder) throws {
+    public convenience init(corpus: Corpus, options: TrainingOptions, folder: RunFolder,
+                            communicator: Communicator = SingleProcess()) throws {
         try options.validate()
         var random = RandomSource(seed: options.seed)
         let parameters = ParameterLayout(config: options.model).initialParameters(random: &random)
         try self.init(corpus: corpus, options: options, folder: folder, parameters: parameters,
-                      random: random, resumed: nil)
+                      random: random, resumed: nil, communicator: communicator)
     }
 
     /// Continues the run `checkpoint` (read from `path`) on `corpus`, which must be the one it trained on.
     public convenience init(corpus: Corpus, resuming checkpoint: TrainingCheckpoint, from path: String,
-                            folder: RunFolder) throws {
+                            folder: RunFolder, communicator: Communicator = SingleProcess()) throws {
         try checkpoint.options.validate()
         let stored = checkpoint.corpus, info = corpus.info
         if stored.trainBytes != info.trainBytes || stored.validBytes != info.validBytes {
@@ -108,26 +115,33 @@ public final class Trainer {
                 + "\(stored.trainBytes) and \(stored.validBytes)")
         }
         try self.init(corpus: corpus, options: checkpoint.options, folder: folder, parameters: checkpoint.parameters,
-                      random: checkpoint.random, resumed: checkpoint)
+                      random: checkpoint.random, resumed: checkpoint, communicator: communicator)
         lastCheckpoint = path
     }
 
     private init(corpus: Corpus, options: TrainingOptions, folder: RunFolder, parameters: [Float],
-                 random: RandomSource, resumed: TrainingCheckpoint?) throws {
+                 random: RandomSource, resumed: TrainingCheckpoint?, communicator: Communicator) throws {
         self.options = options
+        self.communicator = communicator
+        let share = try StreamShare(batch: options.batch, rank: communicator.rank, ranks: communicator.size)
         self.folder = folder
         self.corpus = corpus
         self.random = random
         let config = options.model
         training = try TrainingStep(corpus: corpus, options: options, parameters: parameters, adam: resumed?.adam,
                                     step: resumed?.step ?? 0, positions: resumed?.positions,
-                                    networkState: resumed?.networkState)
+                                    networkState: resumed?.networkState, share: share)
+        if communicator.size > 1 { training.reduction = communicator }
         evaluator = corpus.info.validBytes > 0
             ? try ValidationEvaluator(corpus: corpus, config: config, validChars: options.validChars,
-                                      traceChars: options.traceChars)
+                                      traceChars: options.traceChars, communicator: communicator)
             : nil
-        CheckpointFile.removeStaleTemporaries(in: folder.path)
-        metrics = try MetricsLog(directory: folder.path, history: resumed?.history ?? [])
+        if communicator.isRoot {
+            CheckpointFile.removeStaleTemporaries(in: folder.path)
+            metrics = try MetricsLog(directory: folder.path, history: resumed?.history ?? [])
+        } else {
+            metrics = nil
+        }
         if let resumed {
             chars = resumed.chars
             bestValidBPC = resumed.bestValidBPC
@@ -178,7 +192,7 @@ public final class Trainer {
         func record(_ validated: ValidationResult?) throws {
             recordedStep = step
             if sinceRecord.count > 0 { lastRecorded = sinceRecord }
-            try metrics.append(MetricsRecord(
+            try metrics?.append(MetricsRecord(
                 step: step, chars: chars, elapsedSeconds: elapsedBefore + session.seconds,
                 trainBPC: lastRecorded.bitsPerCharacter, validBPC: validated?.bpc, learningRate: rate,
                 gradNorm: norm, meanRho: lastRecorded.meanPonder, charsPerSecond: speed()))
@@ -189,7 +203,6 @@ public final class Trainer {
             try record(result)
             saved = try save(best: result.map { $0.bpc == bestValidBPC } ?? false, report: report)
             savedStep = step
-            writeRunReport(report: report)
         }
         func outcome(_ reason: StopReason) -> TrainingOutcome {
             TrainingOutcome(reason: reason, step: step, chars: chars, epochs: epochs, sessionSteps: sessionSteps,
@@ -198,12 +211,16 @@ public final class Trainer {
         }
 
         while true {
-            if let reason = limits.reached(step: step, chars: chars, epochs: epochs, sessionSeconds: session.seconds) {
+            // Every rank stops at the same step, for the reason of whichever saw one first.
+            let local = limits.reached(step: step, chars: chars, epochs: epochs, sessionSeconds: session.seconds)
+                ?? (shouldStop() ? .signal : nil)
+            let reason = communicator.size > 1 ? communicator.agree(on: local) : local
+            if let reason, reason != .signal {
                 let upToDate = savedStep == step && (evaluator == nil || validation?.step == step)
                 if sessionSteps > 0 && !upToDate { try validateAndSave() }
                 return outcome(reason)
             }
-            if shouldStop() {
+            if reason == .signal {
                 if sessionSteps > 0 && savedStep != step {
                     if recordedStep != step { try record(nil) }
                     saved = try save(best: false, report: report)
@@ -261,15 +278,16 @@ public final class Trainer {
 
     /// Scores the current weights on the held-out bytes without touching the training state; nil when
     /// the corpus has no validation part.
-    public func validate() -> ValidationResult? {
+    /// A data-parallel run splits the segments among its ranks: all must call it together.
+    public func validate() throws -> ValidationResult? {
         guard let evaluator else { return nil }
-        return evaluator.evaluate(parameters: parameters, step: step)
+        return try evaluator.evaluate(parameters: parameters, step: step)
     }
 
     /// Validates (unless this step already was), keeps the statistics for the next checkpoint and notes a
     /// new best; a non-finite bpc is divergence.
     private func validateRecordingBest(report: (TrainingEvent) -> Void) throws -> ValidationResult? {
-        guard let result = validate() else { return nil }
+        guard let result = try validate() else { return nil }
         guard result.bpc.isFinite else {
             throw TrainingError.diverged(step: step, quantity: "validation loss", value: result.bpc,
                                          learningRate: options.schedule.rate(at: max(step - 1, 0)),
@@ -286,20 +304,26 @@ public final class Trainer {
 
     // MARK: Checkpoints
 
-    /// Everything needed to continue exactly from here.
+    /// Everything needed to continue exactly from here. In a data-parallel run every rank must call it
+    /// together: the root gathers every stream's position and state, as one process would hold them (the
+    /// other ranks get only their own streams').
     public func checkpoint() -> TrainingCheckpoint {
-        TrainingCheckpoint(options: options, corpus: TrainingCheckpoint.CorpusIdentity(corpus.info), step: step,
-                           chars: chars, elapsedSeconds: elapsedBefore + session.seconds, bestValidBPC: bestValidBPC,
-                           validation: validation, parameters: parameters, adam: adam, positions: training.positions,
-                           networkState: training.networkState, random: random, history: metrics.records,
-                           ponderStats: ponderStats, ponderTrace: ponderTrace)
+        let share = training.share
+        let positions = communicator.gather(training.positions)
+        let state = share.assemble(parts: communicator.gather(training.networkState), hidden: options.model.hidden)
+        return TrainingCheckpoint(options: options, corpus: TrainingCheckpoint.CorpusIdentity(corpus.info), step: step,
+                                  chars: chars, elapsedSeconds: elapsedBefore + session.seconds,
+                                  bestValidBPC: bestValidBPC, validation: validation, parameters: parameters,
+                                  adam: adam, positions: positions, networkState: state, random: random,
+                                  history: metrics?.records ?? [], ponderStats: ponderStats, ponderTrace: ponderTrace)
     }
 
     /// Rewrites report.html in the run folder; one that cannot be written is a warning, not an end.
-    private func writeRunReport(report: (TrainingEvent) -> Void) {
+    private func writeRunReport(_ checkpoint: TrainingCheckpoint, metrics: MetricsLog,
+                                report: (TrainingEvent) -> Void) {
         do {
             try RunReportPage(runs: [ReportRun(training: folder, records: metrics.records, metricsPath: metrics.path,
-                                               checkpoint: checkpoint(), checkpointPath: folder.latest)])
+                                               checkpoint: checkpoint, checkpointPath: folder.latest)])
                 .write(toFile: folder.report)
         } catch {
             report(.warning("\(error)"))
@@ -311,7 +335,15 @@ public final class Trainer {
         if let bad = parameters.firstIndex(where: { !$0.isFinite }) {
             throw diverged("weight \(bad)", Double(parameters[bad]), options.schedule.rate(at: max(step - 1, 0)))
         }
-        let file = try checkpoint().file()
+        if communicator.size > 1, !communicator.allAgree(on: ParameterChecksum.of(parameters)) {
+            throw DataParallelError.replicasDiffer(step: step, lastCheckpoint: lastCheckpoint)
+        }
+        let checkpoint = checkpoint()
+        guard isRoot else {
+            lastCheckpoint = folder.latest
+            return folder.latest
+        }
+        let file = try checkpoint.file()
         try file.write(to: folder.latest)
         lastCheckpoint = folder.latest
         report(.saved(path: folder.latest, step: step))
@@ -319,6 +351,8 @@ public final class Trainer {
             try file.write(to: folder.best)
             report(.saved(path: folder.best, step: step))
         }
+        // After a validation, the run's page shows it.
+        if validation?.step == step, let metrics { writeRunReport(checkpoint, metrics: metrics, report: report) }
         return folder.latest
     }
 }

@@ -22,6 +22,8 @@ public final class TrainingStep {
     public private(set) var adam: Adam
     /// Set by a data-parallel run; nil trains alone.
     public var reduction: GradientReduction?
+    /// The streams this replica trains, out of the run's B.
+    public let share: StreamShare
 
     let network: Network<Float>
     let batches: CorpusBatches
@@ -38,25 +40,33 @@ public final class TrainingStep {
     }
 
     /// Continues at `step` with these weights and optimiser state; the corpus's streams start at
-    /// `positions` (nil: at the start) and the network carries `networkState` (nil: zero).
+    /// `positions` (nil: at the start) and the network carries `networkState` (nil: zero), both for all B
+    /// streams, of which a data-parallel replica takes its `share`.
     public init(corpus: Corpus, options: TrainingOptions, parameters: [Float], adam: Adam? = nil, step: Int = 0,
-                positions: [Int64]? = nil, networkState: [Float]? = nil) throws {
+                positions: [Int64]? = nil, networkState: [Float]? = nil, share: StreamShare? = nil) throws {
+        let share = share ?? StreamShare(batch: options.batch)
+        self.share = share
         self.options = options
         self.step = step
         self.parameters = parameters
         self.adam = adam ?? Adam(parameterCount: parameters.count)
-        network = Network<Float>(config: options.model, batch: options.batch, seq: options.seq, tau: options.tau,
-                                 resets: .staggered(interval: options.model.stateReset, streams: options.batch,
-                                                    window: options.seq, step: step))
-        if let networkState { network.state = networkState }
-        batches = try corpus.batches(batch: options.batch, seq: options.seq, positions: positions)
-        window = BatchWindow(batch: options.batch, seq: options.seq)
+        let streams = share.streams.count
+        // Training's stagger over all B streams; this replica keeps its own streams' phases.
+        let stagger = ResetSchedule.staggered(interval: options.model.stateReset, streams: options.batch,
+                                              window: options.seq, step: step)
+        network = Network<Float>(config: options.model, batch: streams, seq: options.seq, tau: options.tau,
+                                 resets: ResetSchedule(interval: stagger.interval,
+                                                       bytesSinceReset: Array(stagger.bytesSinceReset[share.streams])))
+        if let networkState { network.state = share.slice(state: networkState, hidden: options.model.hidden) }
+        let starts = share.isWhole ? positions : Array((positions ?? corpus.streamStarts(batch: options.batch))[share.streams])
+        batches = try corpus.batches(batch: streams, seq: options.seq, positions: starts)
+        window = BatchWindow(batch: streams, seq: options.seq)
         gradients = [Float](repeating: 0, count: parameters.count)
     }
 
-    /// The recurrent state carried into the next window.
+    /// The recurrent state of this replica's streams carried into the next window.
     public var networkState: [Float] { network.state }
-    /// Where each stream's next window starts.
+    /// Where each of this replica's streams' next window starts.
     public var positions: [Int64] { batches.positions }
 
     /// Takes the step. A non-finite loss or gradient throws `TrainingError.diverged` (without a last

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import ACTLM
+@testable import ACTLM
 
 /// The scorer against a deliberately plain loop: one byte at a time, one stream, the state zeroed at every
 /// multiple of the reset interval. Cutting the text into segments run side by side, in windows, with
@@ -195,5 +195,41 @@ final class TextScorerTests: XCTestCase {
         XCTAssertEqual(rows.count, 1)
         XCTAssertNil(rows[0].bits)
         XCTAssertGreaterThan(rows[0].rho[0], 1)
+    }
+
+    /// Data-parallel validation scores the held-out bytes in parts cut at segment boundaries, one per rank:
+    /// the parts must add up to the whole text's loss and ponder statistics, for any number of ranks.
+    func testPartsCutAtSegmentBoundariesAddUpToTheWhole() throws {
+        for interval in [40, 0] {
+            let model = model(resettingEvery: interval)
+            let text = CommandFixtures.text(bytes: 1_013, seed: 5)
+            let scorer = TextScorer(config: model.config, batch: 4)
+            let whole = try scorer.run(parameters: model.parameters, bytes: text)
+            for ranks in [1, 2, 3, 7] {
+                var loss = WindowLoss(layers: model.config.layers)
+                var stats = PonderStats(layers: model.config.layers, maxPonder: model.config.maxPonder)
+                var covered = 0
+                for rank in 0..<ranks {
+                    let part = ValidationEvaluator.part(of: text.count, rank: rank, ranks: ranks,
+                                                        segment: scorer.segment, resets: interval > 0)
+                    XCTAssertEqual(part.lowerBound, covered, "parts follow each other")
+                    XCTAssertTrue(interval == 0 || part.lowerBound % interval == 0, "a part starts a segment")
+                    covered = part.upperBound
+                    let evaluation = try scorer.run(parameters: model.parameters, part: text[part], of: text)
+                    loss.add(evaluation.loss)
+                    stats.merge(evaluation.stats)
+                }
+                let label = "reset every \(interval), \(ranks) ranks"
+                XCTAssertEqual(covered, text.count, label)
+                XCTAssertEqual(loss.count, whole.loss.count, label)
+                XCTAssertEqual(loss.taskNats, whole.loss.taskNats, accuracy: 1e-6 * whole.loss.taskNats, label)
+                for l in 0..<model.config.layers {
+                    XCTAssertEqual(loss.ponder[l], whole.loss.ponder[l], accuracy: 1e-6 * whole.loss.ponder[l], label)
+                }
+                XCTAssertEqual(stats.countByClass, whole.stats.countByClass, label)
+                XCTAssertEqual(stats.stepHistogram, whole.stats.stepHistogram, label)
+                for (a, b) in zip(stats.rhoByClass, whole.stats.rhoByClass) { XCTAssertEqual(a, b, accuracy: 1e-6 * max(1, b), label) }
+            }
+        }
     }
 }
