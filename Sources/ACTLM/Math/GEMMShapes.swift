@@ -18,6 +18,8 @@ public struct GEMMShape: Hashable, Sendable, CustomStringConvertible {
 /// one load and branch per product.
 public enum GEMMShapes {
     nonisolated(unsafe) static var counts: [GEMMShape: Int]?
+    /// The layer wavefront multiplies from several threads.
+    private static let lock = NSLock()
 
     public static func startRecording() { counts = [:] }
 
@@ -29,6 +31,8 @@ public enum GEMMShapes {
     @inline(__always)
     static func record(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int) {
         guard counts != nil else { return }
+        lock.lock()
+        defer { lock.unlock() }
         counts![GEMMShape(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k), default: 0] += 1
     }
 
