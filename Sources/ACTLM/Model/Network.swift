@@ -180,10 +180,6 @@ public final class Network<Scalar: NetworkScalar> {
         outputFlops += 4 * Double(positions * V * H)
 
         backwardLayers(θ, g, ponderWeight: Scalar(tau) * scale)
-        for (l, layer) in layers.enumerated() {
-            layer.weightGradients(θ, g, length: length, bytes: l == 0 ? inputs : nil,
-                                  below: l == 0 ? nil : layers[l - 1].output)
-        }
     }
 
     // MARK: The layers as a wavefront
@@ -216,9 +212,11 @@ public final class Network<Scalar: NetworkScalar> {
     }
 
     /// The same backward, from the last chunk: a layer waits for the one above to pass its chunk down.
-    /// Leaves the window-wide weight-gradient products to the caller.
+    /// A thread done with its layers' time steps multiplies out their weight gradients (into their own
+    /// parts of `g`) while the threads below are still at work.
     private func backwardLayers(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, ponderWeight: Scalar) {
         let layers = self.layers, progress = self.progress, length = self.length, dOutputs = self.dOutputs
+        let inputs = self.inputs
         let chunks = Wavefront.chunks(length: length).reversed()
         let groups = Wavefront.groups(layers: layers.count, threads: Wavefront.threads(layers: layers.count,
                                                                                         limit: wavefrontThreads))
@@ -235,6 +233,10 @@ public final class Network<Scalar: NetworkScalar> {
                     if l > 0 { layers[l].passDown(θ, times: times, dInput: dOutputs[l - 1]) }
                     progress[l].advance(to: done)
                 }
+            }
+            for l in group.reversed() {
+                layers[l].weightGradients(θ, g, length: length, bytes: l == 0 ? inputs : nil,
+                                          below: l == 0 ? nil : layers[l - 1].output)
             }
         }
     }
