@@ -21,16 +21,27 @@ struct BenchCommand: ParsableCommand {
             steps), so every layer takes 2 ponder steps per byte (ρ ≈ 2.3), where a trained default \
             model ponders 2 to 3 steps in layer 1 and 1 in layer 2. README "Performance" says more.
 
+            --checkpoint continues a run of `actlm train` instead: its weights, Adam state, step, stream \
+            positions and carried state, with its settings, on its corpus. Past the halting warm-up that \
+            is the regime a long run spends its time in (a default run: layer 1 ponders about 2.6 steps \
+            per byte). The run's files are only read, never written.
+
             OpenBLAS threads follow OPENBLAS_NUM_THREADS (default: all cores).
 
             Examples:
               actlm bench
               actlm bench --hidden 512 --seconds 30 --json
+              actlm bench --checkpoint latest
+              actlm bench --checkpoint checkpoints/default/latest.ckpt
             """
     )
 
-    @Argument(help: "Text to train on (gzip, zlib or plain).")
-    var corpus = "corpora/wiki.gz"
+    @Argument(help: "Text to train on (gzip, zlib or plain); with --checkpoint, the checkpoint's corpus by default.")
+    var corpus: String?
+
+    @Option(help: ArgumentHelp("A training checkpoint to continue: a file, a run folder, or 'latest' (the last save under checkpoints/).",
+                               valueName: "path|latest"))
+    var checkpoint: String?
 
     @OptionGroup(title: "Model") var model: ModelFlags
     @Option(help: "Streams per batch B (default \(defaults.batch)).") var batch: Int?
@@ -44,12 +55,26 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         if scoring.enabled { return try runScoring() }
         guard seconds > 0, warmup >= 0 else { throw ValidationError("--seconds must be above 0 and --warmup 0 or more") }
-        let corpus = try Corpus(path: self.corpus, validFraction: 0)
-        var training = defaults
         let settings = model.settings + [OptionSetting("--batch", batch, \.batch), OptionSetting("--seq", seq, \.seq),
                                          OptionSetting("--tau", tau, \.tau)].compactMap { $0 }
-        for setting in settings { setting.apply(&training) }
-        let options = Benchmark.Options(training: training, seconds: seconds, warmupSeconds: warmup)
+        let corpus: Corpus, options: Benchmark.Options
+        if let checkpoint {
+            let path = try checkpointPath(checkpoint)
+            let saved = try TrainingCheckpoint.read(from: path)
+            let conflicts = settings.compactMap { $0.conflict(saved.options) }
+            if !conflicts.isEmpty {
+                throw ValidationError("--checkpoint benches the run as it was trained: "
+                                      + conflicts.joined(separator: "; "))
+            }
+            corpus = try Corpus(path: self.corpus ?? saved.corpus.path, validFraction: saved.options.validFraction,
+                                validPath: saved.corpus.validPath)
+            options = Benchmark.Options(continuing: saved, seconds: seconds, warmupSeconds: warmup)
+        } else {
+            corpus = try Corpus(path: self.corpus ?? "corpora/wiki.gz", validFraction: 0)
+            var training = defaults
+            for setting in settings { setting.apply(&training) }
+            options = Benchmark.Options(training: training, seconds: seconds, warmupSeconds: warmup)
+        }
         let result = try Benchmark.run(corpus: corpus, options: options) { line in
             if !json { FileHandle.standardError.write(Data("bench: \(line)\n".utf8)) }
         }
@@ -61,7 +86,7 @@ struct BenchCommand: ParsableCommand {
         }
         let ponder = result.meanPonder.map { String(format: "%.2f", $0) }.joined(separator: " / ")
         print("""
-            model        L=\(result.layers) H=\(result.hidden) B=\(result.batch) T=\(result.seq) M=\(result.maxPonder)
+            model        L=\(result.layers) H=\(result.hidden) B=\(result.batch) T=\(result.seq) M=\(result.maxPonder), from step \(result.startStep)
             machine      \(result.cpu); \(result.blas)
             trained      \(result.windows) windows in \(String(format: "%.1f", result.seconds)) s, train bpc \(String(format: "%.3f", result.trainBPC))
             speed        \(String(format: "%.0f", result.charsPerSecond)) chars/s
@@ -70,5 +95,15 @@ struct BenchCommand: ParsableCommand {
             sgemm        \(String(format: "%.1f", result.sgemmGFLOPs)) GFLOP/s on the same shapes (\(String(format: "%.1f", result.peakSGEMMGFLOPs)) at 1024³)
             ratio        \(String(format: "%.0f", 100 * result.ratio))% of the sgemm rate
             """)
+    }
+
+    /// `latest`: the last save of any run under checkpoints/; a folder: the last save of a run in it.
+    private func checkpointPath(_ given: String) throws -> String {
+        if given == "latest" { return try CheckpointFinder.newest(under: CheckpointFinder.defaultDirectory, for: .resume) }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: given, isDirectory: &isDirectory), isDirectory.boolValue {
+            return try CheckpointFinder.newest(under: given, for: .resume)
+        }
+        return given
     }
 }

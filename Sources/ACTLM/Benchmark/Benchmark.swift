@@ -3,16 +3,25 @@ import Foundation
 /// `actlm bench`: trains the model on real text for a fixed time and sets the FLOP rate it achieves
 /// against what `cblas_sgemm` alone reaches on the very matrix shapes training used.
 public enum Benchmark {
-    public struct Options: Sendable {
+    public struct Options {
         /// What is trained, exactly as `actlm train` would with these options.
         public var training: TrainingOptions
         public var seconds: Double
         public var warmupSeconds: Double
+        /// A run to continue (its weights, Adam state, step, stream positions and carried state), so the
+        /// bench measures that run's regime; its options replace `training`. Nil starts from fresh weights.
+        public var checkpoint: TrainingCheckpoint?
 
         public init(training: TrainingOptions = .defaults, seconds: Double = 20, warmupSeconds: Double = 3) {
             self.training = training
             self.seconds = seconds
             self.warmupSeconds = warmupSeconds
+        }
+
+        /// Continues `checkpoint`'s run.
+        public init(continuing checkpoint: TrainingCheckpoint, seconds: Double = 20, warmupSeconds: Double = 3) {
+            self.init(training: checkpoint.options, seconds: seconds, warmupSeconds: warmupSeconds)
+            self.checkpoint = checkpoint
         }
 
         /// The training defaults with this model, batch, window and τ.
@@ -36,6 +45,10 @@ public enum Benchmark {
         public let batch: Int
         public let seq: Int
         public let maxPonder: Int
+        /// The step the bench started from: 0, or the checkpoint's.
+        public let startStep: Int
+        /// Windows trained in the warm-up, before the timed ones.
+        public let warmupWindows: Int
         public let seconds: Double
         public let windows: Int
         public let charsPerSecond: Double
@@ -54,6 +67,8 @@ public enum Benchmark {
         enum CodingKeys: String, CodingKey {
             case layers, hidden, batch, seq, seconds, windows, cpu, blas, ratio
             case maxPonder = "max_ponder"
+            case startStep = "start_step"
+            case warmupWindows = "warmup_windows"
             case charsPerSecond = "chars_per_second"
             case meanPonder = "mean_ponder"
             case trainBPC = "train_bpc"
@@ -64,21 +79,23 @@ public enum Benchmark {
     }
 
     /// Trains on `corpus` (warm-up, then `options.seconds` timed), then measures sgemm on the recorded
-    /// shapes. `progress` receives one line per phase.
+    /// shapes. `progress` receives one line per phase. Continuing a checkpoint, `corpus` must be the one
+    /// it trained on, split as it was.
     public static func run(corpus: Corpus, options: Options, progress: (String) -> Void = { _ in }) throws -> Result {
-        let config = options.config, training = options.training
-        try training.validate()
-        var random = RandomSource(seed: training.seed)
-        let steps = try TrainingStep(corpus: corpus, options: training,
-                                     parameters: ParameterLayout(config: config).initialParameters(random: &random),
-                                     step: 0)
+        let steps = try trainingStep(corpus: corpus, options: options)
+        let config = steps.options.model, training = steps.options
+        let startStep = steps.step
         let network = steps.network
         func trainWindow() throws -> WindowLoss { try steps.run().loss }
         func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
         progress("warming up for \(options.warmupSeconds) s")
         let warmupEnd = now() + options.warmupSeconds
-        repeat { _ = try trainWindow() } while now() < warmupEnd
+        var warmupWindows = 0
+        while now() < warmupEnd {
+            _ = try trainWindow()
+            warmupWindows += 1
+        }
 
         progress("training for \(options.seconds) s")
         GEMMShapes.startRecording()
@@ -98,11 +115,31 @@ public enum Benchmark {
         let sgemm = GEMMShapes.measureRate(shapes, seconds: max(2, options.seconds / 4))
         let peak = GEMMShapes.squareRate(1024, seconds: 1)
         return Result(layers: config.layers, hidden: config.hidden, batch: training.batch, seq: training.seq,
-                      maxPonder: config.maxPonder, seconds: elapsed, windows: windows,
+                      maxPonder: config.maxPonder, startStep: startStep, warmupWindows: warmupWindows, seconds: elapsed, windows: windows,
                       charsPerSecond: Double(total.count) / elapsed,
                       meanPonder: total.meanPonder, trainBPC: total.bitsPerCharacter,
                       achievedGFLOPs: achieved / 1e9, sgemmGFLOPs: sgemm / 1e9, ratio: achieved / sgemm,
                       peakSGEMMGFLOPs: peak / 1e9, cpu: cpuName, blas: GEMMShapes.blasDescription)
+    }
+
+    /// The step the bench trains with: fresh weights from the seed, or the checkpoint's run continued.
+    static func trainingStep(corpus: Corpus, options: Options) throws -> TrainingStep {
+        guard let checkpoint = options.checkpoint else {
+            let training = options.training
+            try training.validate()
+            var random = RandomSource(seed: training.seed)
+            return try TrainingStep(corpus: corpus, options: training,
+                                    parameters: ParameterLayout(config: training.model).initialParameters(random: &random))
+        }
+        try checkpoint.options.validate()
+        let stored = checkpoint.corpus, info = corpus.info
+        if stored.trainBytes != info.trainBytes {
+            throw TrainingError.corpusChanged(path: corpus.path, detail: "it has \(info.trainBytes) training bytes, "
+                + "the checkpoint's corpus \(stored.path) had \(stored.trainBytes)")
+        }
+        return try TrainingStep(corpus: corpus, options: checkpoint.options, parameters: checkpoint.parameters,
+                                adam: checkpoint.adam, step: checkpoint.step, positions: checkpoint.positions,
+                                networkState: checkpoint.networkState)
     }
 
     /// The processor's model name, from /proc/cpuinfo where there is one.

@@ -18,6 +18,8 @@ public struct GEMMShape: Hashable, Sendable, CustomStringConvertible {
 /// one load and branch per product.
 public enum GEMMShapes {
     nonisolated(unsafe) static var counts: [GEMMShape: Int]?
+    /// The layer wavefront multiplies from several threads.
+    private static let lock = NSLock()
 
     public static func startRecording() { counts = [:] }
 
@@ -29,6 +31,8 @@ public enum GEMMShapes {
     @inline(__always)
     static func record(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int) {
         guard counts != nil else { return }
+        lock.lock()
+        defer { lock.unlock() }
         counts![GEMMShape(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k), default: 0] += 1
     }
 
@@ -39,7 +43,9 @@ public enum GEMMShapes {
         guard totalFlops > 0 else { return 0 }
         var operands: [GEMMShape: (a: [Float], b: [Float], c: [Float])] = [:]
         for shape in shapes.keys {
-            func random(_ n: Int) -> [Float] { (0..<n).map { _ in Float.random(in: -1...1) } }
+            // A cheap generator: the system one costs a system call per number, seconds for these operands.
+            var generator = RandomSource(seed: UInt64(shape.m * 31 + shape.n * 7 + shape.k))
+            func random(_ n: Int) -> [Float] { (0..<n).map { _ in Float(generator.next() % 2001) / 1000 - 1 } }
             operands[shape] = (random(shape.m * shape.k), random(shape.k * shape.n), random(shape.m * shape.n))
         }
         func runAll(repeats: Double) -> (flops: Double, seconds: Double) {

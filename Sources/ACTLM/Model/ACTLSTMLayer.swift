@@ -1,7 +1,7 @@
 /// One ACT-LSTM layer (act-lstm.md, "One ACT-LSTM layer") over a window of T time steps for B streams,
 /// forward and backward side by side.
 ///
-/// Forward: the input projection W_x·u_t + b of the whole window in one GEMM (a row lookup for bytes);
+/// Forward: the input projection W_x·u_t + b, one GEMM per chunk of time steps (a row lookup for bytes);
 /// then, per time step, ponder steps n = 1, 2, … over only the rows still running, each one recurrent
 /// GEMM. Every ponder step of every row is a "row" of the cache, in the order computed: a block of
 /// rows per (t, n). Backward walks the blocks in reverse and leaves the weight-gradient GEMMs to one
@@ -131,40 +131,39 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     }
 
     // MARK: Forward
+    // A window: `beginForward`, then chunk by chunk (`Wavefront`) `project` (layers above the first) and
+    // `forward(t:)` for each time step.
 
-    /// Runs `length` time steps. The input is `bytes` [length·B] for the first layer, else `below`
-    /// [length·B, H], the output of the layer underneath. Returns Σρ over the window.
-    func forward(_ θ: UnsafePointer<Scalar>, length: Int, bytes: UnsafePointer<UInt8>?,
-                 below: UnsafePointer<Scalar>?) -> Double {
-        let H = self.H, B = batch, G = 4 * H, positions = length * B
-        let Wx = θ + parameters.inputWeights.lowerBound
-        let bias = θ + parameters.bias.lowerBound
-
-        // Input projection for the whole window: b, plus W_x's row for a byte or W_x·u for a vector.
-        for i in 0..<positions {
-            let row = xProjection + i * G
-            if let bytes {
-                let w = Wx + Int(bytes[i]) * G
-                for j in 0..<G { row[j] = w[j] + bias[j] }
-            } else {
-                row.update(from: bias, count: G)
-            }
-        }
-        if let below {
-            Scalar.gemm(transposeA: false, transposeB: false, m: positions, n: G, k: H, alpha: 1, a: below, lda: H,
-                        b: Wx, ldb: G, beta: 1, c: xProjection, ldc: G)
-            flops += 2 * Double(positions * G * H)
-        }
-
+    /// Starts a window: forgets the last one's rows; for the byte layer, the input projection of the
+    /// whole window (b plus W_x's row for each byte).
+    func beginForward(_ θ: UnsafePointer<Scalar>, length: Int, bytes: UnsafePointer<UInt8>?) {
         rowCount = 0
         blocks.removeAll(keepingCapacity: true)
         blocksOfTime.removeAll(keepingCapacity: true)
-        var ponder = 0.0
-        for t in 0..<length {
-            let firstBlock = blocks.count
-            ponder += timeStep(θ, t: t)
-            blocksOfTime.append(firstBlock..<blocks.count)
+        guard let bytes else { return }
+        let G = 4 * H
+        let Wx = θ + parameters.inputWeights.lowerBound, bias = θ + parameters.bias.lowerBound
+        for i in 0..<(length * batch) {
+            let row = xProjection + i * G, w = Wx + Int(bytes[i]) * G
+            for j in 0..<G { row[j] = w[j] + bias[j] }
         }
+    }
+
+    /// The input projection W_x·u_t + b of the time steps `times`, in one GEMM, from `below` [T·B, H].
+    func project(_ θ: UnsafePointer<Scalar>, times: Range<Int>, below: UnsafePointer<Scalar>) {
+        let H = self.H, G = 4 * H, first = times.lowerBound * batch, rows = times.count * batch
+        let bias = θ + parameters.bias.lowerBound
+        for i in first..<(first + rows) { (xProjection + i * G).update(from: bias, count: G) }
+        Scalar.gemm(transposeA: false, transposeB: false, m: rows, n: G, k: H, alpha: 1, a: below + first * H, lda: H,
+                    b: θ + parameters.inputWeights.lowerBound, ldb: G, beta: 1, c: xProjection + first * G, ldc: G)
+        flops += 2 * Double(rows * G * H)
+    }
+
+    /// Time step t (the ones before it done, and its input projected). Returns Σρ over the B streams.
+    func forward(_ θ: UnsafePointer<Scalar>, t: Int) -> Double {
+        let firstBlock = blocks.count
+        let ponder = timeStep(θ, t: t)
+        blocksOfTime.append(firstBlock..<blocks.count)
         return ponder
     }
 
@@ -281,12 +280,12 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
 
     // MARK: Backward
 
-    /// Backpropagates `dOutput` (dL/dh_t of the window, [length·B, H]) through the window, adding the
-    /// parameter gradients into `g` and writing dL/du into `dInput` [length·B, H] (nil for the byte layer).
-    /// `ponderWeight` is ∂L/∂ρ, i.e. τ/(B·T).
-    func backward(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, length: Int,
-                  bytes: UnsafePointer<UInt8>?, below: UnsafePointer<Scalar>?,
-                  dOutput: UnsafePointer<Scalar>, dInput: UnsafeMutablePointer<Scalar>?, ponderWeight: Scalar) {
+    // A window backward: `beginBackward`, then chunk by chunk from the last `backward(t:)` for each time
+    // step and `passDown` (layers above the first), then `weightGradients`. Parameter gradients are added
+    // into `g`; ∂L/∂ρ is `ponderWeight`, i.e. τ/(B·T).
+
+    /// Starts the window's backward: zeroes the gradients that rows and time steps accumulate into.
+    func beginBackward(length: Int) {
         let H = self.H, B = batch, G = 4 * H
         dGates.reserve(rowCount * G, keep: 0)
         dH.reserve(rowCount * H, keep: 0)
@@ -296,23 +295,33 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         dXProjection.update(repeating: 0, count: length * B * G)
         dhCarry.update(repeating: 0, count: B * H)   // the state leaving the window gets no gradient
         dcCarry.update(repeating: 0, count: B * H)
+    }
 
-        for t in stride(from: length - 1, through: 0, by: -1) {
-            // dL/dh_t: from above and from step 1 of t + 1; dL/dc_t: from step 1 of t + 1 only.
-            let dOut = dOutput + t * B * H
-            for i in 0..<(B * H) {
-                dhT[i] = dOut[i] + dhCarry[i]
-                dcT[i] = dcCarry[i]
-            }
-            for blockIndex in blocksOfTime[t].reversed() {
-                let block = blocks[blockIndex]
-                mixBackward(block, t: t, ponderWeight: ponderWeight)
-                haltingBackward(block, θ, g)
-                cellBackward(block, θ)
-                scatterBackward(block, g, t: t)
-            }
+    /// Time step t backward (the ones after it done): its blocks in reverse, from dL/dh_t in `dOutput`.
+    func backward(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, t: Int,
+                  dOutput: UnsafePointer<Scalar>, ponderWeight: Scalar) {
+        let H = self.H, B = batch
+        // dL/dh_t: from above and from step 1 of t + 1; dL/dc_t: from step 1 of t + 1 only.
+        let dOut = dOutput + t * B * H
+        for i in 0..<(B * H) {
+            dhT[i] = dOut[i] + dhCarry[i]
+            dcT[i] = dcCarry[i]
         }
-        weightGradients(θ, g, length: length, bytes: bytes, below: below, dInput: dInput)
+        for blockIndex in blocksOfTime[t].reversed() {
+            let block = blocks[blockIndex]
+            mixBackward(block, t: t, ponderWeight: ponderWeight)
+            haltingBackward(block, θ, g)
+            cellBackward(block, θ)
+            scatterBackward(block, g, t: t)
+        }
+    }
+
+    /// dL/du = dL/d(W_x·u)·W_xᵀ of the time steps `times` (all done), in one GEMM, into `dInput` [T·B, H].
+    func passDown(_ θ: UnsafePointer<Scalar>, times: Range<Int>, dInput: UnsafeMutablePointer<Scalar>) {
+        let H = self.H, G = 4 * H, first = times.lowerBound * batch, rows = times.count * batch
+        Scalar.gemm(transposeA: false, transposeB: true, m: rows, n: H, k: G, alpha: 1, a: dXProjection + first * G,
+                    lda: G, b: θ + parameters.inputWeights.lowerBound, ldb: G, beta: 0, c: dInput + first * H, ldc: H)
+        flops += 2 * Double(rows * G * H)
     }
 
     /// The mean-field mix backward: dL/dh^n += p^n·dh_t and dL/dc^n += p^n·dc_t for each row, and into
@@ -391,10 +400,10 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         }
     }
 
-    /// The weight gradients over the whole window, one GEMM each (dW_h = Σ_rows h^{n−1}ᵀ da), and dL/du.
-    private func weightGradients(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, length: Int,
-                                 bytes: UnsafePointer<UInt8>?, below: UnsafePointer<Scalar>?,
-                                 dInput: UnsafeMutablePointer<Scalar>?) {
+    /// The weight gradients over the whole window (all time steps done), one GEMM each
+    /// (dW_h = Σ_rows h^{n−1}ᵀ da).
+    func weightGradients(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, length: Int,
+                         bytes: UnsafePointer<UInt8>?, below: UnsafePointer<Scalar>?) {
         let H = self.H, G = 4 * H, positions = length * batch
         Scalar.gemm(transposeA: true, transposeB: false, m: H, n: G, k: rowCount, alpha: 1, a: hPrev.pointer, lda: H,
                     b: dGates.pointer, ldb: G, beta: 1, c: g + parameters.recurrentWeights.lowerBound, ldc: G)
@@ -410,14 +419,9 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
             }
         }
         if let below {
-            let Wx = θ + parameters.inputWeights.lowerBound
             Scalar.gemm(transposeA: true, transposeB: false, m: H, n: G, k: positions, alpha: 1, a: below, lda: H,
                         b: dXProjection, ldb: G, beta: 1, c: gWx, ldc: G)
-            if let dInput {
-                Scalar.gemm(transposeA: false, transposeB: true, m: positions, n: H, k: G, alpha: 1, a: dXProjection,
-                            lda: G, b: Wx, ldb: G, beta: 0, c: dInput, ldc: H)
-            }
-            flops += 4 * Double(positions * G * H)
+            flops += 2 * Double(positions * G * H)
         }
     }
 }

@@ -27,9 +27,15 @@ public final class Network<Scalar: NetworkScalar> {
     private let logitBuffer: UnsafeMutablePointer<Scalar>   // [T·B, 256]; backward turns it into dL/dlogits
     private let natsBuffer: UnsafeMutablePointer<Double>     // [T·B]
     private let logSumExp: UnsafeMutablePointer<Scalar>      // [T·B] log Σ exp(logits), kept for backward
-    private let dTop: UnsafeMutablePointer<Scalar>           // [T·B, H] gradient into a layer's output
-    private let dBelow: UnsafeMutablePointer<Scalar>         // [T·B, H] and the one it passes down
+    /// dL/dh_t of each layer's output [T·B, H]: the top one's from the logits, the others' passed down.
+    private let dOutputs: [UnsafeMutablePointer<Scalar>]
+    /// How far each layer has got through the window, for the layer that waits on it.
+    private let progress: [LayerProgress]
     private var outputFlops = 0.0
+
+    /// Threads for the layer wavefront; nil: OpenBLAS's thread count (OPENBLAS_NUM_THREADS, or all
+    /// cores). At most one per layer; one runs the layers one after the other. Results do not depend on it.
+    public var wavefrontThreads: Int?
 
     /// `resets` (by default: every stream starts from a zero state now) must have `config.stateReset`'s
     /// interval and `batch` streams.
@@ -56,10 +62,12 @@ public final class Network<Scalar: NetworkScalar> {
         natsBuffer.initialize(repeating: 0, count: positions)
         logSumExp = .allocate(capacity: positions)
         logSumExp.initialize(repeating: 0, count: positions)
-        dTop = .allocate(capacity: positions * config.hidden)
-        dTop.initialize(repeating: 0, count: positions * config.hidden)
-        dBelow = .allocate(capacity: positions * config.hidden)
-        dBelow.initialize(repeating: 0, count: positions * config.hidden)
+        dOutputs = (0..<config.layers).map { _ in
+            let d = UnsafeMutablePointer<Scalar>.allocate(capacity: positions * config.hidden)
+            d.initialize(repeating: 0, count: positions * config.hidden)
+            return d
+        }
+        progress = (0..<config.layers).map { _ in LayerProgress() }
     }
 
     deinit {
@@ -68,8 +76,7 @@ public final class Network<Scalar: NetworkScalar> {
         logitBuffer.deallocate()
         natsBuffer.deallocate()
         logSumExp.deallocate()
-        dTop.deallocate()
-        dBelow.deallocate()
+        for d in dOutputs { d.deallocate() }
     }
 
     /// The recurrent state carried into the next window: [L, 2, B, H], per layer h then c.
@@ -125,10 +132,7 @@ public final class Network<Scalar: NetworkScalar> {
         }
 
         var loss = WindowLoss(layers: layers.count)
-        for (l, layer) in layers.enumerated() {
-            loss.ponder[l] = layer.forward(θ, length: length, bytes: l == 0 ? inputs : nil,
-                                           below: l == 0 ? nil : layers[l - 1].output)
-        }
+        loss.ponder = forwardLayers(θ)
 
         // logits = h_t W_y + b_y
         let outputBias = θ + layout.outputBias.lowerBound
@@ -172,16 +176,68 @@ public final class Network<Scalar: NetworkScalar> {
         Scalar.gemm(transposeA: true, transposeB: false, m: H, n: V, k: positions, alpha: 1, a: top, lda: H,
                     b: logitBuffer, ldb: V, beta: 1, c: g + layout.outputWeights.lowerBound, ldc: V)
         Scalar.gemm(transposeA: false, transposeB: true, m: positions, n: H, k: V, alpha: 1, a: logitBuffer, lda: V,
-                    b: θ + layout.outputWeights.lowerBound, ldb: V, beta: 0, c: dTop, ldc: H)
+                    b: θ + layout.outputWeights.lowerBound, ldb: V, beta: 0, c: dOutputs.last!, ldc: H)
         outputFlops += 4 * Double(positions * V * H)
 
-        let ponderWeight = Scalar(tau) * scale
-        var dOutput = dTop, dInput = dBelow
-        for l in stride(from: layers.count - 1, through: 0, by: -1) {
-            layers[l].backward(θ, g, length: length, bytes: l == 0 ? inputs : nil,
-                               below: l == 0 ? nil : layers[l - 1].output, dOutput: dOutput,
-                               dInput: l == 0 ? nil : dInput, ponderWeight: ponderWeight)
-            swap(&dOutput, &dInput)
+        backwardLayers(θ, g, ponderWeight: Scalar(tau) * scale)
+    }
+
+    // MARK: The layers as a wavefront
+
+    /// The layers' time steps, chunk by chunk, each thread running its group of layers in order and
+    /// waiting for the group below to finish a chunk before projecting it. Returns Σρ per layer.
+    private func forwardLayers(_ θ: UnsafePointer<Scalar>) -> [Double] {
+        let layers = self.layers, progress = self.progress, length = self.length, inputs = self.inputs
+        let chunks = Wavefront.chunks(length: length)
+        let groups = Wavefront.groups(layers: layers.count, threads: Wavefront.threads(layers: layers.count,
+                                                                                        limit: wavefrontThreads))
+        let ponder = UnsafeMutableBufferPointer<Double>.allocate(capacity: layers.count)
+        defer { ponder.deallocate() }
+        ponder.initialize(repeating: 0)
+        for p in progress { p.reset() }
+        Wavefront.run(groups) { group in
+            for l in group { layers[l].beginForward(θ, length: length, bytes: l == 0 ? inputs : nil) }
+            for times in chunks {
+                for l in group {
+                    if l > 0 {
+                        if l == group.lowerBound { progress[l - 1].wait(until: times.upperBound) }
+                        layers[l].project(θ, times: times, below: layers[l - 1].output)
+                    }
+                    for t in times { ponder[l] += layers[l].forward(θ, t: t) }
+                    progress[l].advance(to: times.upperBound)
+                }
+            }
+        }
+        return Array(ponder)
+    }
+
+    /// The same backward, from the last chunk: a layer waits for the one above to pass its chunk down.
+    /// A thread done with its layers' time steps multiplies out their weight gradients (into their own
+    /// parts of `g`) while the threads below are still at work.
+    private func backwardLayers(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, ponderWeight: Scalar) {
+        let layers = self.layers, progress = self.progress, length = self.length, dOutputs = self.dOutputs
+        let inputs = self.inputs
+        let chunks = Wavefront.chunks(length: length).reversed()
+        let groups = Wavefront.groups(layers: layers.count, threads: Wavefront.threads(layers: layers.count,
+                                                                                        limit: wavefrontThreads))
+        for p in progress { p.reset() }
+        Wavefront.run(groups.reversed()) { group in
+            for l in group { layers[l].beginBackward(length: length) }
+            for times in chunks {
+                let done = length - times.lowerBound
+                for l in group.reversed() {
+                    if l == group.upperBound - 1 && l < layers.count - 1 { progress[l + 1].wait(until: done) }
+                    for t in times.reversed() {
+                        layers[l].backward(θ, g, t: t, dOutput: dOutputs[l], ponderWeight: ponderWeight)
+                    }
+                    if l > 0 { layers[l].passDown(θ, times: times, dInput: dOutputs[l - 1]) }
+                    progress[l].advance(to: done)
+                }
+            }
+            for l in group.reversed() {
+                layers[l].weightGradients(θ, g, length: length, bytes: l == 0 ? inputs : nil,
+                                          below: l == 0 ? nil : layers[l - 1].output)
+            }
         }
     }
 

@@ -98,4 +98,67 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertNotEqual(output.status, 0)
         XCTAssertTrue(output.stderr.contains("/nonexistent/corpus.gz"), output.stderr)
     }
+
+    /// A tiny run trained for a few steps and saved: (its checkpoint's path, its corpus's path).
+    private func trainedCheckpoint() throws -> (path: String, corpus: String) {
+        let directory = try CorpusFixtures.temporaryDirectory(for: self)
+        let corpusPath = try TrainingFixtures.corpus(in: directory)
+        let options = TrainingFixtures.options()
+        let trainer = try Trainer(corpus: try Corpus(path: corpusPath, validFraction: options.validFraction),
+                                  options: options, folder: try RunFolder.create(root: directory.path + "/runs", name: "tiny"))
+        _ = try trainer.train(limits: TrainingLimits(steps: 7), cadence: TrainingCadence(evalEvery: 0, checkpointEvery: 0))
+        return (trainer.folder.latest, corpusPath)
+    }
+
+    /// --checkpoint continues the run: the bench's windows are exactly the steps the run would take next
+    /// from its saved weights, Adam state, positions and carried state (so its ponder and bpc are those
+    /// the checkpoint's weights give), and the checkpoint file is left as it was.
+    func testBenchContinuesACheckpointsRun() throws {
+        let (path, corpusPath) = try trainedCheckpoint()
+        let before = try XCTUnwrap(FileManager.default.contents(atPath: path))
+        let saved = try TrainingCheckpoint.read(from: path)
+        XCTAssertEqual(saved.step, 7)
+        let corpus = try Corpus(path: corpusPath, validFraction: saved.options.validFraction)
+        let result = try Benchmark.run(corpus: corpus, options: Benchmark.Options(continuing: saved, seconds: 0.3,
+                                                                                   warmupSeconds: 0.05))
+        XCTAssertEqual(result.startStep, 7)
+        XCTAssertEqual(result.maxPonder, saved.options.model.maxPonder)
+        XCTAssertEqual(result.hidden, saved.options.model.hidden)
+        XCTAssertEqual(result.batch, saved.options.batch)
+
+        // The same steps taken by hand from the checkpoint.
+        let steps = try TrainingStep(corpus: corpus, options: saved.options, parameters: saved.parameters,
+                                     adam: saved.adam, step: saved.step, positions: saved.positions,
+                                     networkState: saved.networkState)
+        for _ in 0..<result.warmupWindows { try steps.run() }
+        var timed = WindowLoss(layers: 2)
+        for _ in 0..<result.windows { timed.add(try steps.run().loss) }
+        XCTAssertEqual(result.meanPonder, timed.meanPonder)
+        XCTAssertEqual(result.trainBPC, timed.bitsPerCharacter)
+        XCTAssertEqual(result.charsPerSecond * result.seconds, Double(timed.count), accuracy: 1e-6 * Double(timed.count))
+
+        // Fresh weights would have given other figures: the comparison above can tell them apart.
+        let fresh = try Benchmark.run(corpus: corpus, options: Benchmark.Options(training: saved.options, seconds: 0.1,
+                                                                                  warmupSeconds: 0))
+        XCTAssertEqual(fresh.startStep, 0)
+        XCTAssertNotEqual(fresh.meanPonder, result.meanPonder)
+        XCTAssertEqual(FileManager.default.contents(atPath: path), before)
+    }
+
+    func testBenchCommandContinuesACheckpointAndRefusesOtherSettings() throws {
+        let (path, _) = try trainedCheckpoint()
+        let directory = try CorpusFixtures.temporaryDirectory(for: self).path
+        let output = try ActlmBinary.run(["bench", "--checkpoint", path, "--seconds", "0.2", "--warmup", "0", "--json"],
+                                         in: directory)
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.stdout)) as? [String: Any])
+        XCTAssertEqual(object["start_step"] as? Int, 7)
+        XCTAssertEqual(object["hidden"] as? Int, 16)
+        XCTAssertEqual(object["max_ponder"] as? Int, 4)
+
+        let refused = try ActlmBinary.run(["bench", "--checkpoint", path, "--hidden", "32", "--seconds", "0.1"],
+                                          in: directory)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("--hidden"), refused.stderr)
+    }
 }

@@ -1,0 +1,64 @@
+import Foundation
+import XCTest
+import ACTLM
+
+final class WavefrontTests: XCTestCase {
+    /// Everything a window produces, as bit patterns: loss, logits, ρ, N, carried state and gradient.
+    private struct Window: Equatable {
+        var loss: [UInt64]
+        var logits: [UInt32]
+        var rho: [UInt32]
+        var steps: [Int32]
+        var state: [UInt32]
+        var gradient: [UInt32]
+    }
+
+    /// Three windows (the state carried across them, a reset in between) through a network with ACT
+    /// active, run on `threads` wavefront threads.
+    private func windows(layers: Int, threads: Int, maxPonder: Int = 3) -> [Window] {
+        let config = ModelConfig(layers: layers, hidden: 24, maxPonder: maxPonder, haltingBias: 0, stateReset: 40)
+        var random = RandomSource(seed: 8)
+        let θ = ParameterLayout(config: config).initialParameters(random: &random)
+        let batch = 5, seq = 11
+        let network = Network<Float>(config: config, batch: batch, seq: seq, tau: 0.01)
+        network.wavefrontThreads = threads
+        var result: [Window] = []
+        for length in [11, 11, 7] {
+            let inputs = (0..<batch * length).map { _ in UInt8(random.next() % 256) }
+            let targets = (0..<batch * length).map { _ in UInt8(random.next() % 256) }
+            let loss = network.forward(parameters: θ, inputs: inputs, targets: targets)
+            let logits = (0..<batch * length).flatMap { network.logits(at: $0).map(\.bitPattern) }
+            let rho = (0..<layers).flatMap { network.rho(layer: $0).map(\.bitPattern) }
+            let steps = (0..<layers).flatMap { Array(network.steps(layer: $0)) }
+            let gradient = network.backward(parameters: θ).map(\.bitPattern)
+            result.append(Window(loss: [loss.taskNats.bitPattern] + loss.ponder.map(\.bitPattern), logits: logits,
+                                 rho: rho, steps: steps, state: network.state.map(\.bitPattern), gradient: gradient))
+        }
+        return result
+    }
+
+    /// The wavefront computes each layer's sums in the same order as one thread running the layers one
+    /// after the other: forward, backward and the carried state agree bit for bit, for any thread count
+    /// and any grouping of layers onto threads.
+    func testWavefrontEqualsTheSequentialPathBitForBit() {
+        for layers in [2, 3] {
+            let sequential = windows(layers: layers, threads: 1)
+            let ponders = sequential.flatMap(\.steps)
+            XCTAssertGreaterThan(ponders.max()!, 1, "ACT is active: some bytes take more than one step")
+            XCTAssertLessThan(ponders.min()!, 3, "and some halt before M")
+            for threads in 2...layers {
+                XCTAssertEqual(windows(layers: layers, threads: threads), sequential, "L = \(layers), \(threads) threads")
+            }
+        }
+    }
+
+    /// The layer groups cover every layer once, in order, and no thread is left without a layer.
+    func testGroupsSplitTheLayersEvenly() {
+        XCTAssertEqual(Wavefront.groups(layers: 2, threads: 2), [0..<1, 1..<2])
+        XCTAssertEqual(Wavefront.groups(layers: 3, threads: 2), [0..<1, 1..<3])
+        XCTAssertEqual(Wavefront.groups(layers: 5, threads: 3), [0..<1, 1..<3, 3..<5])
+        XCTAssertEqual(Wavefront.threads(layers: 2, limit: 8), 2)
+        XCTAssertEqual(Wavefront.threads(layers: 4, limit: 1), 1)
+        XCTAssertEqual(Wavefront.chunks(length: 9), [0..<4, 4..<8, 8..<9])
+    }
+}
