@@ -98,7 +98,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// `latest`: the last save of any run under checkpoints/; a folder: the last save of a run in it.
-    private func checkpointPath(_ given: String) throws -> String {
+    func checkpointPath(_ given: String) throws -> String {
         if given == "latest" { return try CheckpointFinder.newest(under: CheckpointFinder.defaultDirectory, for: .resume) }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: given, isDirectory: &isDirectory), isDirectory.boolValue {

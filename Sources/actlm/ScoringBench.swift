@@ -7,13 +7,9 @@ struct ScoringBenchOptions: ParsableArguments {
     @Flag(name: .customLong("scoring"), help: ArgumentHelp(
         "Measure scoring instead of training (eval, ponder-map, validation): KB/s over the corpus's held-out "
         + "part (the last 5%) and achieved FLOP/s against the sgemm rate on the same shapes. Uses --layers, "
-        + "--hidden and --max-ponder for a fresh model, or --checkpoint."))
+        + "--hidden and --max-ponder for a fresh model, or the trained model of --checkpoint (how long it ponders "
+        + "sets the work)."))
     var enabled = false
-
-    @Option(name: .customLong("checkpoint"), help: ArgumentHelp(
-        "With --scoring: score with this trained model (a checkpoint or run folder) instead of a fresh one; "
-        + "how long it ponders sets the work.", valueName: "path"))
-    var checkpoint: String?
 
     @Option(name: .customLong("scoring-batch"), help: ArgumentHelp(
         "With --scoring: segments side by side.", valueName: "segments"))
@@ -24,8 +20,8 @@ extension BenchCommand {
     func runScoring() throws {
         guard scoring.batch >= 1 else { throw ValidationError("--scoring-batch must be at least 1") }
         let model: TrainedModel
-        if let path = scoring.checkpoint {
-            model = try TrainedModel.load(path)
+        if let checkpoint {
+            model = try TrainedModel.load(try checkpointPath(checkpoint))
         } else {
             var training = TrainingOptions.defaults
             for setting in self.model.settings { setting.apply(&training) }
@@ -36,7 +32,7 @@ extension BenchCommand {
                                  parameters: ParameterLayout(config: config).initialParameters(random: &random))
         }
         BLASThreads.useOneForScoring()
-        let corpus = try Corpus(path: self.corpus, validFraction: TrainingOptions.defaults.validFraction)
+        let corpus = try Corpus(path: self.corpus ?? "corpora/wiki.gz", validFraction: TrainingOptions.defaults.validFraction)
         let result = try ScoringBenchmark.run(model: model, corpus: corpus, batch: scoring.batch) { line in
             if !json { FileHandle.standardError.write(Data("bench: \(line)\n".utf8)) }
         }

@@ -92,6 +92,27 @@ final class BenchmarkTests: XCTestCase {
         }
     }
 
+    /// `bench --scoring` scores the corpus's held-out part (its last 5%) with the checkpoint's model: the
+    /// bpc it reports is what `actlm eval` says of the same bytes.
+    func testScoringBenchScoresTheHeldOutPartAsEvalDoes() throws {
+        let (checkpoint, corpusPath) = try trainedCheckpoint()
+        let directory = try CorpusFixtures.temporaryDirectory(for: self).path
+        let bench = try ActlmBinary.run(["bench", corpusPath, "--scoring", "--checkpoint", checkpoint, "--json"],
+                                        in: directory)
+        XCTAssertEqual(bench.status, 0, bench.stderr)
+        let scored = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(bench.stdout)) as? [String: Any])
+        let text = try XCTUnwrap(TrainingFixtures.bytes(corpusPath))
+        let heldOut = Array(text[(text.count - Int((Double(text.count) * 0.05).rounded()))...])
+        XCTAssertEqual(scored["bytes"] as? Int, heldOut.count)
+        _ = try CorpusFixtures.write(heldOut, to: URL(fileURLWithPath: directory + "/heldout.txt"))
+        let eval = try ActlmBinary.run(["eval", checkpoint, "heldout.txt", "--json"], in: directory)
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        let evaluated = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(eval.stdout)) as? [String: Any])
+        XCTAssertEqual(try XCTUnwrap(scored["bpc"] as? Double), try XCTUnwrap(evaluated["bpc"] as? Double),
+                       accuracy: 1e-6)
+        XCTAssertGreaterThan(try XCTUnwrap(scored["kilobytes_per_second"] as? Double), 0)
+    }
+
     func testBenchCommandReportsAMissingCorpus() throws {
         let output = try ActlmBinary.run(["bench", "/nonexistent/corpus.gz", "--seconds", "0.1"],
                                          in: try CorpusFixtures.temporaryDirectory(for: self).path)
