@@ -19,7 +19,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         // Only the math kernels drop bounds and precondition checks (about 10-30% of chars/s, README
-        // "Performance"); the rest of the library, and the tests through it, keep them.
+        // "Development"); the rest of the library, and the tests through it, keep them.
         .target(name: "ACTLMKernels",
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "ACTLM", dependencies: ["ACTLMKernels", "CZlib", "CBLAS"]),
