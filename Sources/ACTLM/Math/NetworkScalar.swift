@@ -1,12 +1,12 @@
+import ACTLMKernels
 import CBLAS
-import Foundation
 
 /// The scalars the network computes in: Float for training, Double for gradient checks. Each brings its
-/// BLAS routines and its exponential; everything else is written once, generically, and specialised.
-public protocol NetworkScalar: BinaryFloatingPoint, Sendable {
+/// BLAS routines and its kernels (`ScalarKernels`); everything else is written once, generically, and specialised.
+public protocol NetworkScalar: BinaryFloatingPoint, ScalarKernels, Sendable {
     init(_ value: Double)
     var double: Double { get }
-    /// eˣ; Float's is a polynomial that auto-vectorises inside the elementwise loops.
+    /// eˣ, the one the kernels use; Float's is a polynomial that auto-vectorises inside their loops.
     static func exponential(_ x: Self) -> Self
     static func logarithm(_ x: Self) -> Self
     /// C ← α·op(A)·op(B) + β·C, row-major; op(X) is Xᵀ when `transpose…` is set.
@@ -18,37 +18,15 @@ public protocol NetworkScalar: BinaryFloatingPoint, Sendable {
                      x: UnsafePointer<Self>, beta: Self, y: UnsafeMutablePointer<Self>)
 }
 
-extension NetworkScalar {
-    @inline(__always) static func sigmoid(_ x: Self) -> Self { 1 / (1 + exponential(-x)) }
-    /// tanh through the sigmoid: one exponential, and exact at ±∞.
-    @inline(__always) static func hyperbolicTangent(_ x: Self) -> Self { 2 * sigmoid(2 * x) - 1 }
-}
-
 @inline(__always)
 private func transposeFlag(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
 
 extension Float: NetworkScalar {
     @inline(__always) public var double: Double { Double(self) }
 
-    /// eˣ to about 2 ulp: 2ⁿ·e^r with n = round(x/ln 2), r reduced in two parts, e^r by a degree-6
-    /// polynomial. Branch-free (clamped, not tested), so loops over it vectorise.
-    @inline(__always)
-    public static func exponential(_ x: Float) -> Float {
-        // Constant first: Swift.min(88.7, NaN) is 88.7, so a NaN cannot reach the Int32 conversion.
-        let x = Swift.max(-87.3, Swift.min(88.7, x))
-        let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
-        let r = (x - n * 0.693_145_75) - n * 1.428_606_8e-6
-        var p: Float = 1.0 / 720
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r + 1
-        return p * Float(bitPattern: UInt32(bitPattern: Int32(n) &+ 127) << 23)
-    }
+    public static func exponential(_ x: Float) -> Float { Kernels.exponential(x) }
 
-    @inline(__always) public static func logarithm(_ x: Float) -> Float { logf(x) }
+    public static func logarithm(_ x: Float) -> Float { Kernels.logarithm(x) }
 
     @inline(__always)
     public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
@@ -68,8 +46,8 @@ extension Float: NetworkScalar {
 
 extension Double: NetworkScalar {
     @inline(__always) public var double: Double { self }
-    @inline(__always) public static func exponential(_ x: Double) -> Double { Foundation.exp(x) }
-    @inline(__always) public static func logarithm(_ x: Double) -> Double { Foundation.log(x) }
+    public static func exponential(_ x: Double) -> Double { Kernels.exponential(x) }
+    public static func logarithm(_ x: Double) -> Double { Kernels.logarithm(x) }
 
     @inline(__always)
     public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,

@@ -258,11 +258,8 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
             let halts = n == maxPonder || cumulative[b] + e >= threshold
             let p = halts ? 1 - cumulative[b] : e
             probability[r] = p
-            let hr = h.pointer + r * H, cr = c.pointer + r * H, ho = hOut + b * H, co = cState + b * H
-            for q in 0..<H {
-                ho[q] += p * hr[q]
-                co[q] += p * cr[q]
-            }
+            Scalar.addScaledPair(p, h.pointer + r * H, into: hOut + b * H, c.pointer + r * H, into: cState + b * H,
+                                 count: H)
             if halts {
                 let i = t * B + b
                 finalRow[i] = Int32(r)
@@ -333,10 +330,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
             let r = block.start + j, b = Int(rowStream[r]), p = probability[r]
             let dhr = dH.pointer + r * H, dcr = dC.pointer + r * H
             let dht = dhT + b * H, dct = dcT + b * H
-            for q in 0..<H {
-                dhr[q] += p * dht[q]
-                dcr[q] += p * dct[q]
-            }
+            Scalar.addScaledPair(p, dht, into: dhr, dct, into: dcr, count: H)
             let last = Int(finalRow[t * B + b])
             if r == last {
                 dEta[j] = 0

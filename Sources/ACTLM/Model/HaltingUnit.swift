@@ -33,7 +33,7 @@ public enum HaltingUnit<Scalar: NetworkScalar> {
         case .hiddenAndTanhCell: Scalar.gemv(m: k, n: H, alpha: 1, a: tanhC, lda: H, x: w + H, beta: 1, y: eta)
         case .hidden: break
         }
-        for j in 0..<k { eta[j] = Scalar.sigmoid(eta[j]) }
+        Scalar.sigmoid(eta, count: k)
     }
 
     /// From dL/dη of the k rows (`dEta` [k]), adds the paths through η into dL/dh and dL/dc of the rows
@@ -51,23 +51,12 @@ public enum HaltingUnit<Scalar: NetworkScalar> {
             let e = eta[j]
             let dz = dEta[j] * e * (1 - e)   // dL/d(w_η · x + b_η)
             let hr = h + j * H, dhr = dh + j * H, dcr = dc + j * H
-            for q in 0..<H {
-                dhr[q] += dz * w[q]
-                dw[q] += dz * hr[q]
-            }
+            Scalar.addScaledPair(dz, w, into: dhr, hr, into: dw, count: H)
             switch input {
             case .hiddenAndCell:
-                let cr = c + j * H
-                for q in 0..<H {
-                    dcr[q] += dz * wc[q]
-                    dwc[q] += dz * cr[q]
-                }
+                Scalar.addScaledPair(dz, wc, into: dcr, c + j * H, into: dwc, count: H)
             case .hiddenAndTanhCell:
-                let tr = tanhC + j * H
-                for q in 0..<H {
-                    dcr[q] += dz * wc[q] * (1 - tr[q] * tr[q])
-                    dwc[q] += dz * tr[q]
-                }
+                Scalar.addScaledThroughTanh(dz, w: wc, tanhC: tanhC + j * H, dc: dcr, dw: dwc, count: H)
             case .hidden:
                 break
             }

@@ -1,5 +1,6 @@
-/// The elementwise part of one LSTM step over k rows, forward and backward side by side. Plain loops over
-/// raw pointers with an inlined exponential: specialised for Float they auto-vectorise.
+/// The elementwise part of one LSTM step over k rows, forward and backward side by side. The loops are
+/// the ACTLMKernels ones (`Kernels.lstmCellForward`, `lstmCellBackward`): plain loops over raw pointers
+/// with an inlined exponential, which auto-vectorise for Float.
 ///
 /// Gate columns of a row are [i | f | o | g], H each.
 enum LSTMCell<Scalar: NetworkScalar> {
@@ -9,19 +10,7 @@ enum LSTMCell<Scalar: NetworkScalar> {
     static func forward(rows k: Int, hidden H: Int, gates: UnsafeMutablePointer<Scalar>,
                         cPrev: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>,
                         tanhC: UnsafeMutablePointer<Scalar>, h: UnsafeMutablePointer<Scalar>) {
-        for r in 0..<k {
-            let a = gates + r * 4 * H
-            for j in 0..<(3 * H) { a[j] = Scalar.sigmoid(a[j]) }
-            for j in (3 * H)..<(4 * H) { a[j] = Scalar.hyperbolicTangent(a[j]) }
-            let cp = cPrev + r * H, cr = c + r * H, tr = tanhC + r * H, hr = h + r * H
-            for j in 0..<H {
-                let cj = a[H + j] * cp[j] + a[j] * a[3 * H + j]
-                cr[j] = cj
-                let t = Scalar.hyperbolicTangent(cj)
-                tr[j] = t
-                hr[j] = a[2 * H + j] * t
-            }
-        }
+        Scalar.lstmCellForward(rows: k, hidden: H, gates: gates, cPrev: cPrev, c: c, tanhC: tanhC, h: h)
     }
 
     /// From dL/dh and dL/dc of the step's outputs (dc not yet including the path through h), writes the
@@ -30,18 +19,7 @@ enum LSTMCell<Scalar: NetworkScalar> {
     static func backward(rows k: Int, hidden H: Int, gates: UnsafePointer<Scalar>, cPrev: UnsafePointer<Scalar>,
                          tanhC: UnsafePointer<Scalar>, dh: UnsafePointer<Scalar>, dc: UnsafePointer<Scalar>,
                          da: UnsafeMutablePointer<Scalar>, dcPrev: UnsafeMutablePointer<Scalar>) {
-        for r in 0..<k {
-            let a = gates + r * 4 * H, d = da + r * 4 * H
-            let cp = cPrev + r * H, tr = tanhC + r * H, dhr = dh + r * H, dcr = dc + r * H, dcp = dcPrev + r * H
-            for j in 0..<H {
-                let i = a[j], f = a[H + j], o = a[2 * H + j], g = a[3 * H + j], t = tr[j]
-                let dcj = dcr[j] + dhr[j] * o * (1 - t * t)
-                d[j] = dcj * g * i * (1 - i)
-                d[H + j] = dcj * cp[j] * f * (1 - f)
-                d[2 * H + j] = dhr[j] * t * o * (1 - o)
-                d[3 * H + j] = dcj * i * (1 - g * g)
-                dcp[j] = dcj * f
-            }
-        }
+        Scalar.lstmCellBackward(rows: k, hidden: H, gates: gates, cPrev: cPrev, tanhC: tanhC, dh: dh, dc: dc,
+                                da: da, dcPrev: dcPrev)
     }
 }

@@ -166,10 +166,8 @@ public final class Network<Scalar: NetworkScalar> {
         // dL/dlogits = (softmax − onehot(target)) / (B·T), in place of the logits.
         let gOutputBias = g + layout.outputBias.lowerBound
         for i in 0..<positions {
-            let z = logitBuffer + i * V, lse = logSumExp[i]
-            for v in 0..<V { z[v] = scale * Scalar.exponential(z[v] - lse) }
-            z[Int(targets[i])] -= scale
-            for v in 0..<V { gOutputBias[v] += z[v] }
+            Scalar.softmaxGradient(logitBuffer + i * V, count: V, logSumExp: logSumExp[i], target: Int(targets[i]),
+                                   scale: scale, biasGradient: gOutputBias)
         }
         hasTargets = false
         let top = layers.last!.output

@@ -1,3 +1,4 @@
+import ACTLMKernels
 import Foundation
 
 /// Adam with bias correction (Kingma & Ba 2015) over the model's one flat parameter buffer, with optional
@@ -70,15 +71,9 @@ public struct Adam: Equatable, Sendable {
                     // √v̂ = √v / √(1 − β2^t), and the 1/(1 − β1^t) of m̂ folds into the step size.
                     let stepSize = Float(Double(rate) / correction1)
                     let keep = 1 - rate * decay
-                    // One pass, no allocation; vectorises (sqrt and divide included).
-                    for i in range {
-                        let gi = g[i]
-                        let mi = b1 * mp[i] + c1 * gi
-                        let vi = b2 * vp[i] + c2 * gi * gi
-                        mp[i] = mi
-                        vp[i] = vi
-                        theta[i] = keep * theta[i] - stepSize * mi / (vi.squareRoot() * inverseRoot2 + eps)
-                    }
+                    Kernels.adamUpdate(range, parameters: theta, gradients: g, m: mp, v: vp, beta1: b1, beta2: b2,
+                                       oneMinusBeta1: c1, oneMinusBeta2: c2, stepSize: stepSize, keep: keep,
+                                       inverseRoot2: inverseRoot2, epsilon: eps)
                 }
             }
         }
