@@ -31,7 +31,6 @@ extension BenchCommand {
             model = TrainedModel(path: "a fresh model", config: config,
                                  parameters: ParameterLayout(config: config).initialParameters(random: &random))
         }
-        BLASThreads.useOneForScoring()
         let corpus = try Corpus(path: self.corpus ?? "corpora/wiki.gz", validFraction: TrainingOptions.defaults.validFraction)
         let result = try ScoringBenchmark.run(model: model, corpus: corpus, batch: scoring.batch) { line in
             if !json { FileHandle.standardError.write(Data("bench: \(line)\n".utf8)) }

@@ -11,10 +11,11 @@ struct ScoringOptions: ParsableArguments {
         guard batch >= 1 else { throw ValidationError("--batch \(batch): give at least 1 segment") }
     }
 
-    /// A scorer for `config`, with OpenBLAS threads set for scoring.
+    /// A scorer for `config`, with OpenBLAS threads set for scoring: segments side by side use every core
+    /// (the layers run as a wavefront), a model without resets reads one stream, which one thread does best.
     func scorer(for config: ModelConfig) -> TextScorer {
         let scorer = TextScorer(config: config, batch: batch)
-        BLASThreads.useOneForScoring()
+        if scorer.batch == 1 { BLASThreads.useOneForASingleStream() }
         return scorer
     }
 }

@@ -12,13 +12,6 @@ public enum BLASThreads {
         openblas_set_num_threads(1)
     }
 
-    /// A text scored many segments side by side (`TextScorer`) runs on one thread too: with 32 to 128 rows
-    /// per product a second thread still lost on the shared 2-core machine (eval of a 2 × 256 model,
-    /// batch 64: 13.7 KB/s on one thread against 6.7 to 9.8 on two).
-    public static func useOneForScoring() {
-        useOneForASingleStream()
-    }
-
     /// Processes sharing one machine (the ranks of a data-parallel run on it) split its cores, so their
     /// threads do not compete; again unless OPENBLAS_NUM_THREADS chose.
     public static func shareCores(among processes: Int) {
