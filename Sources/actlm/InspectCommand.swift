@@ -44,7 +44,8 @@ struct InspectCommand: ParsableCommand {
         var lines = [
             "checkpoint  \(self.checkpoint) (written by actlm \(c.writtenBy))",
             "model       L=\(model.layers) H=\(model.hidden) M=\(model.maxPonder) ε=\(model.epsilon) "
-                + "halting bias \(model.haltingBias), \(model.resetDescription), \(grouped(c.parameters.count)) parameters",
+                + "halting bias \(model.haltingBias) reading \(model.haltingInput), \(model.resetDescription), "
+                + "\(grouped(c.parameters.count)) parameters",
             "training    batch \(options.batch) × \(options.seq) bytes, τ \(options.tau), lr \(options.schedule.peak) "
                 + "(warm-up \(options.schedule.warmupSteps), decay \(options.schedule.decay.rawValue)), "
                 + "clip \(options.clip), seed \(options.seed)",

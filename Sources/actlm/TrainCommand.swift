@@ -190,7 +190,8 @@ struct ModelFlags: ParsableArguments {
          OptionSetting("--halting-bias", haltingBias, \.model.haltingBias),
          OptionSetting("--halting-warmup", haltingWarmup, \.haltingWarmup),
          OptionSetting("--halting-lr-scale", haltingLearningRateScale, \.haltingLearningRateScale),
-         OptionSetting("--reset-every", resetEvery, \.model.stateReset)].compactMap { $0 }
+         OptionSetting("--reset-every", resetEvery, \.model.stateReset),
+         OptionSetting("--halting-input", haltingInput, \.model.haltingInput)].compactMap { $0 }
     }
 
     @Option(help: "Stacked ACT-LSTM layers L (default \(defaults.model.layers)).")
@@ -222,7 +223,15 @@ struct ModelFlags: ParsableArguments {
                                + "the halting units, which read the cell state, stop learning. Sample, eval and "
                                + "ponder-map reset the same way."))
     var resetEvery: Int?
+
+    @Option(name: .customLong("halting-input"),
+            help: ArgumentHelp("What the halting units read of each ponder step: h-c ([h ; c], as in the paper), h "
+                               + "(h only) or h-tanh-c ([h ; tanh c], the cell bounded) (default "
+                               + "\(defaults.model.haltingInput.rawValue)).", valueName: "input"))
+    var haltingInput: HaltingInput?
 }
+
+extension HaltingInput: ExpressibleByArgument {}
 
 struct OptimisationFlags: ParsableArguments {
     var settings: [OptionSetting] {

@@ -18,6 +18,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     let seq: Int
     let maxPonder: Int                // M
     let threshold: Scalar             // 1 − ε
+    let haltingInput: HaltingInput
     let parameters: ParameterLayout.Layer
     var readsBytes: Bool { parameters.inputSize == ModelConfig.vocabulary }
 
@@ -73,6 +74,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         self.seq = seq
         maxPonder = config.maxPonder
         threshold = Scalar(1 - config.epsilon)
+        haltingInput = config.haltingInput
         parameters = layout
         func make<T>(_ count: Int, _ zero: T) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: count)
@@ -243,7 +245,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         let H = self.H, s = block.start
         HaltingUnit.forward(rows: block.count, hidden: H, h: h.pointer + s * H, c: c.pointer + s * H,
                             tanhC: tanhC.pointer + s * H, weights: θ + parameters.haltingWeights.lowerBound,
-                            bias: θ[parameters.haltingBiasIndex], eta: eta.pointer + s)
+                            bias: θ[parameters.haltingBiasIndex], eta: eta.pointer + s, input: haltingInput)
         flops += 2 * Double(block.count * parameters.haltingWeights.count)
     }
 
@@ -350,7 +352,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
                              weights: θ + parameters.haltingWeights.lowerBound, dEta: dEta,
                              dh: dH.pointer + s * H, dc: dC.pointer + s * H,
                              dWeights: g + parameters.haltingWeights.lowerBound,
-                             dBias: g + parameters.haltingBiasIndex)
+                             dBias: g + parameters.haltingBiasIndex, input: haltingInput)
     }
 
     /// The LSTM step backward: dL/da of the block's rows into `dGates`, dL/dc^{n−1} into `dcPrevStep`

@@ -1,15 +1,15 @@
-/// What the halting unit reads of a ponder step's state. To try another input, change `current`: the
-/// parameter layout sizes w_η from it and `HaltingUnit` forward and backward follow it, so this is the
-/// one edit (checkpoints of one input do not load as another: their parameter counts differ).
-public enum HaltingInput: CaseIterable, Sendable {
+/// What the halting unit reads of a ponder step's state (`ModelConfig.haltingInput`, `--halting-input`):
+/// the parameter layout sizes w_η from it and `HaltingUnit` forward and backward follow it. The paper
+/// allows reading part of the state ("some columns of W_h may be fixed to zero").
+public enum HaltingInput: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
     /// [h ; c], as in the paper.
-    case hiddenAndCell
+    case hiddenAndCell = "h-c"
     /// h only.
-    case hidden
+    case hidden = "h"
     /// [h ; tanh c]: the cell's state bounded to (−1, 1), as the output gate sees it.
-    case hiddenAndTanhCell
+    case hiddenAndTanhCell = "h-tanh-c"
 
-    public static let current = HaltingInput.hiddenAndCell
+    public var description: String { rawValue }
 
     /// Length of w_η for H hidden units.
     public func weightCount(hidden H: Int) -> Int {
@@ -25,7 +25,7 @@ public enum HaltingUnit<Scalar: NetworkScalar> {
     @inline(__always)
     public static func forward(rows k: Int, hidden H: Int, h: UnsafePointer<Scalar>, c: UnsafePointer<Scalar>,
                         tanhC: UnsafePointer<Scalar>, weights w: UnsafePointer<Scalar>, bias: Scalar,
-                        eta: UnsafeMutablePointer<Scalar>, input: HaltingInput = .current) {
+                        eta: UnsafeMutablePointer<Scalar>, input: HaltingInput) {
         for j in 0..<k { eta[j] = bias }
         Scalar.gemv(m: k, n: H, alpha: 1, a: h, lda: H, x: w, beta: 1, y: eta)
         switch input {
@@ -45,7 +45,7 @@ public enum HaltingUnit<Scalar: NetworkScalar> {
                          tanhC: UnsafePointer<Scalar>, eta: UnsafePointer<Scalar>, weights w: UnsafePointer<Scalar>,
                          dEta: UnsafePointer<Scalar>, dh: UnsafeMutablePointer<Scalar>, dc: UnsafeMutablePointer<Scalar>,
                          dWeights dw: UnsafeMutablePointer<Scalar>, dBias: UnsafeMutablePointer<Scalar>,
-                         input: HaltingInput = .current) {
+                         input: HaltingInput) {
         let wc = w + H, dwc = dw + H
         for j in 0..<k where dEta[j] != 0 {
             let e = eta[j]

@@ -14,15 +14,18 @@ public struct ModelConfig: Equatable, Codable, Sendable {
     /// (|c| in the thousands), and the halting unit, which reads c, then sees inputs far larger than
     /// any it can learn from. Every command that runs the model resets the same way.
     public var stateReset: Int
+    /// What the halting unit reads of each ponder step's state: [h ; c] as in the paper, or part of it.
+    public var haltingInput: HaltingInput
 
-    public init(layers: Int = 2, hidden: Int = 256, maxPonder: Int = 8,
-                epsilon: Double = 0.01, haltingBias: Double = 1, stateReset: Int = 0) {
+    public init(layers: Int = 2, hidden: Int = 256, maxPonder: Int = 8, epsilon: Double = 0.01,
+                haltingBias: Double = 1, stateReset: Int = 0, haltingInput: HaltingInput = .hiddenAndCell) {
         self.layers = layers
         self.hidden = hidden
         self.maxPonder = maxPonder
         self.epsilon = epsilon
         self.haltingBias = haltingBias
         self.stateReset = stateReset
+        self.haltingInput = haltingInput
     }
 
     /// "state reset every 500 bytes" or "state never reset", for people.
@@ -31,15 +34,17 @@ public struct ModelConfig: Equatable, Codable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case layers, hidden, maxPonder, epsilon, haltingBias, stateReset
+        case layers, hidden, maxPonder, epsilon, haltingBias, stateReset, haltingInput
     }
 
-    /// Models saved before state resets existed never reset.
+    /// Models saved before state resets existed never reset; before the halting input was a setting,
+    /// the halting unit read [h ; c].
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(layers: try c.decode(Int.self, forKey: .layers), hidden: try c.decode(Int.self, forKey: .hidden),
                   maxPonder: try c.decode(Int.self, forKey: .maxPonder), epsilon: try c.decode(Double.self, forKey: .epsilon),
                   haltingBias: try c.decode(Double.self, forKey: .haltingBias),
-                  stateReset: try c.decodeIfPresent(Int.self, forKey: .stateReset) ?? 0)
+                  stateReset: try c.decodeIfPresent(Int.self, forKey: .stateReset) ?? 0,
+                  haltingInput: try c.decodeIfPresent(HaltingInput.self, forKey: .haltingInput) ?? .hiddenAndCell)
     }
 }

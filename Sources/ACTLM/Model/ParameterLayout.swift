@@ -12,7 +12,7 @@ public struct ParameterLayout: Equatable, Sendable {
         public let flagWeights: Range<Int>       // [4H]   the column of the first-step flag δ(n = 1)
         public let recurrentWeights: Range<Int>  // [H, 4H]
         public let bias: Range<Int>              // [4H]
-        public let haltingWeights: Range<Int>    // [2H]   w_η over [h ; c] (HaltingInput.current decides)
+        public let haltingWeights: Range<Int>    // [2H]   w_η over [h ; c] (ModelConfig.haltingInput decides)
         public let haltingBiasIndex: Int         // b_η
     }
 
@@ -35,7 +35,7 @@ public struct ParameterLayout: Equatable, Sendable {
         for l in 0..<config.layers {
             let inputSize = l == 0 ? ModelConfig.vocabulary : H
             layers.append(Layer(inputSize: inputSize, inputWeights: take(inputSize * gates), flagWeights: take(gates),
-                                recurrentWeights: take(H * gates), bias: take(gates), haltingWeights: take(HaltingInput.current.weightCount(hidden: H)),
+                                recurrentWeights: take(H * gates), bias: take(gates), haltingWeights: take(config.haltingInput.weightCount(hidden: H)),
                                 haltingBiasIndex: take(1).lowerBound))
         }
         self.layers = layers

@@ -21,6 +21,17 @@ final class NetworkGradientTests: XCTestCase {
         try setup.checkAllGradients()
     }
 
+    /// The halting unit reading part of the state (`--halting-input`): h only, and [h ; tanh c].
+    func testGradientsWhenTheHaltingUnitReadsPartOfTheState() throws {
+        for input in [HaltingInput.hidden, .hiddenAndTanhCell] {
+            let config = ModelConfig(layers: 2, hidden: 4, maxPonder: 4, epsilon: 0.01, haltingBias: 0,
+                                     haltingInput: input)
+            let setup = NetworkTestSetup(config: config, batch: 4, seq: 3, tau: 0.05, seed: 7)
+            XCTAssertGreaterThanOrEqual(Set(setup.stepsSeen()).count, 2, "\(input): rows halt at different steps")
+            try setup.checkAllGradients()
+        }
+    }
+
     func testGradientsOfPlainLSTMWhenMIsOne() throws {
         let config = ModelConfig(layers: 2, hidden: 4, maxPonder: 1)
         let setup = NetworkTestSetup(config: config, batch: 2, seq: 3, tau: 0.1, seed: 3)

@@ -66,6 +66,20 @@ final class TrainingOptionsTests: XCTestCase {
         XCTAssertEqual(old.resetDescription, "state never reset")
     }
 
+    /// The halting input is stored with the model; a model stored before it was a setting read [h ; c].
+    func testHaltingInputIsStoredAndDefaultsToTheWholeState() throws {
+        let config = ModelConfig(layers: 1, hidden: 8, maxPonder: 3, haltingInput: .hidden)
+        let encoded = try JSONEncoder().encode(config)
+        XCTAssertEqual(try JSONDecoder().decode(ModelConfig.self, from: encoded), config)
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        XCTAssertEqual(object["haltingInput"] as? String, "h")
+        object["haltingInput"] = nil
+        let old = try JSONDecoder().decode(ModelConfig.self, from: JSONSerialization.data(withJSONObject: object))
+        XCTAssertEqual(old.haltingInput, .hiddenAndCell)
+        XCTAssertEqual(ParameterLayout(config: config).layers[0].haltingWeights.count, 8)
+        XCTAssertEqual(ParameterLayout(config: old).layers[0].haltingWeights.count, 16)
+    }
+
     func testLimits() throws {
         let limits = TrainingLimits(steps: 10, minutes: 1)
         XCTAssertNil(limits.reached(step: 9, chars: 0, epochs: 0, sessionSeconds: 59))
