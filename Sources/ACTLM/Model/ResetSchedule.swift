@@ -31,6 +31,11 @@ public struct ResetSchedule: Equatable, Sendable {
         })
     }
 
+    /// The schedule of `streams` alone (a data-parallel replica's share), each at its phase here.
+    public func keeping(_ streams: Range<Int>) -> ResetSchedule {
+        ResetSchedule(interval: interval, bytesSinceReset: Array(bytesSinceReset[streams]))
+    }
+
     /// Whether stream `b` is zeroed before reading `length` more bytes.
     public func isDue(stream b: Int, reading length: Int) -> Bool {
         interval > 0 && bytesSinceReset[b] > 0 && bytesSinceReset[b] + length > interval

@@ -52,11 +52,10 @@ public final class TrainingStep {
         self.adam = adam ?? Adam(parameterCount: parameters.count)
         let streams = share.streams.count
         // Training's stagger over all B streams; this replica keeps its own streams' phases.
-        let stagger = ResetSchedule.staggered(interval: options.model.stateReset, streams: options.batch,
-                                              window: options.seq, step: step)
+        let resets = ResetSchedule.staggered(interval: options.model.stateReset, streams: options.batch,
+                                             window: options.seq, step: step).keeping(share.streams)
         network = Network<Float>(config: options.model, batch: streams, seq: options.seq, tau: options.tau,
-                                 resets: ResetSchedule(interval: stagger.interval,
-                                                       bytesSinceReset: Array(stagger.bytesSinceReset[share.streams])))
+                                 resets: resets)
         if let networkState { network.state = share.slice(state: networkState, hidden: options.model.hidden) }
         let starts = share.isWhole ? positions : Array((positions ?? corpus.streamStarts(batch: options.batch))[share.streams])
         batches = try corpus.batches(batch: streams, seq: options.seq, positions: starts)
