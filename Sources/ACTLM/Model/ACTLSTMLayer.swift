@@ -20,6 +20,9 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     let threshold: Scalar             // 1 − ε
     let haltingInput: HaltingInput
     let parameters: ParameterLayout.Layer
+    /// Training keeps every row of the window for backward; forward-only use (scoring) keeps only the
+    /// rows of the time step in hand, so its windows can be long at little memory.
+    let keepsRows: Bool
     var readsBytes: Bool { parameters.inputSize == ModelConfig.vocabulary }
 
     // Carried between windows.
@@ -68,7 +71,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     /// Matrix FLOPs done so far (forward and backward).
     var flops: Double = 0
 
-    init(layout: ParameterLayout.Layer, config: ModelConfig, batch: Int, seq: Int) {
+    init(layout: ParameterLayout.Layer, config: ModelConfig, batch: Int, seq: Int, keepsRows: Bool = true) {
         H = config.hidden
         self.batch = batch
         self.seq = seq
@@ -76,6 +79,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         threshold = Scalar(1 - config.epsilon)
         haltingInput = config.haltingInput
         parameters = layout
+        self.keepsRows = keepsRows
         func make<T>(_ count: Int, _ zero: T) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: count)
             p.initialize(repeating: zero, count: count)
@@ -89,7 +93,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         rho = make(positions, 0)
         steps = make(positions, 0)
         finalRow = make(positions, 0)
-        dXProjection = make(positions * 4 * H, 0)
+        dXProjection = make(keepsRows ? positions * 4 * H : 0, 0)
         dhT = make(batch * H, 0)
         dcT = make(batch * H, 0)
         dhCarry = make(batch * H, 0)
@@ -102,7 +106,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         blocks.reserveCapacity(seq * maxPonder)
         blocksOfTime.reserveCapacity(seq)
         // An untrained layer takes about two steps; the buffers grow if training makes it ponder longer.
-        reserveRows(positions * min(maxPonder, 3))
+        reserveRows(keepsRows ? positions * min(maxPonder, 3) : batch * maxPonder)
     }
 
     deinit {
@@ -163,6 +167,10 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
 
     /// Time step t (the ones before it done, and its input projected). Returns Σρ over the B streams.
     func forward(_ θ: UnsafePointer<Scalar>, t: Int) -> Double {
+        if !keepsRows {
+            rowCount = 0
+            blocks.removeAll(keepingCapacity: true)
+        }
         let firstBlock = blocks.count
         let ponder = timeStep(θ, t: t)
         blocksOfTime.append(firstBlock..<blocks.count)
@@ -285,6 +293,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
 
     /// Starts the window's backward: zeroes the gradients that rows and time steps accumulate into.
     func beginBackward(length: Int) {
+        precondition(keepsRows, "backward needs a layer that keeps its rows")
         let H = self.H, B = batch, G = 4 * H
         dGates.reserve(rowCount * G, keep: 0)
         dH.reserve(rowCount * H, keep: 0)

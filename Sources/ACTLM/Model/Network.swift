@@ -12,6 +12,7 @@ public final class Network<Scalar: NetworkScalar> {
     public let layout: ParameterLayout
     public let batch: Int       // B
     public let seq: Int         // T, the longest window
+    public let forwardOnly: Bool
     public var tau: Double      // τ, the time penalty
     /// Time steps of the last forward window (≤ seq).
     public private(set) var length = 0
@@ -39,7 +40,9 @@ public final class Network<Scalar: NetworkScalar> {
 
     /// `resets` (by default: every stream starts from a zero state now) must have `config.stateReset`'s
     /// interval and `batch` streams.
-    public init(config: ModelConfig, batch: Int, seq: Int, tau: Double = 0, resets: ResetSchedule? = nil) {
+    /// `forwardOnly`: for scoring; keeps none of what backward needs, so long windows take little memory.
+    public init(config: ModelConfig, batch: Int, seq: Int, tau: Double = 0, resets: ResetSchedule? = nil,
+                forwardOnly: Bool = false) {
         precondition(batch >= 1 && seq >= 1, "a network needs a batch and a window of at least 1")
         let resets = resets ?? ResetSchedule(interval: config.stateReset, streams: batch)
         precondition(resets.interval == config.stateReset && resets.bytesSinceReset.count == batch,
@@ -50,7 +53,10 @@ public final class Network<Scalar: NetworkScalar> {
         self.batch = batch
         self.seq = seq
         self.tau = tau
-        layers = layout.layers.map { ACTLSTMLayer(layout: $0, config: config, batch: batch, seq: seq) }
+        self.forwardOnly = forwardOnly
+        layers = layout.layers.map {
+            ACTLSTMLayer(layout: $0, config: config, batch: batch, seq: seq, keepsRows: !forwardOnly)
+        }
         let positions = batch * seq
         inputs = .allocate(capacity: positions)
         inputs.initialize(repeating: 0, count: positions)
@@ -63,8 +69,9 @@ public final class Network<Scalar: NetworkScalar> {
         logSumExp = .allocate(capacity: positions)
         logSumExp.initialize(repeating: 0, count: positions)
         dOutputs = (0..<config.layers).map { _ in
-            let d = UnsafeMutablePointer<Scalar>.allocate(capacity: positions * config.hidden)
-            d.initialize(repeating: 0, count: positions * config.hidden)
+            let count = forwardOnly ? 0 : positions * config.hidden
+            let d = UnsafeMutablePointer<Scalar>.allocate(capacity: count)
+            d.initialize(repeating: 0, count: count)
             return d
         }
         progress = (0..<config.layers).map { _ in LayerProgress() }
@@ -156,6 +163,7 @@ public final class Network<Scalar: NetworkScalar> {
     /// Gradients of the last forward window's objective, written over `gradients` (layout order).
     /// Needs that forward to have had targets. Consumes the window's logits.
     public func backward(parameters: UnsafeBufferPointer<Scalar>, gradients: UnsafeMutableBufferPointer<Scalar>) {
+        precondition(!forwardOnly, "backward needs a network made for training")
         precondition(hasTargets, "backward needs a forward window with targets")
         precondition(gradients.count == layout.count, "\(gradients.count) gradients for a model of \(layout.count)")
         let θ = parameters.baseAddress!, g = gradients.baseAddress!

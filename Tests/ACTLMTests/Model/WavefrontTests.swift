@@ -15,12 +15,12 @@ final class WavefrontTests: XCTestCase {
 
     /// Three windows (the state carried across them, a reset in between) through a network with ACT
     /// active, run on `threads` wavefront threads.
-    private func windows(layers: Int, threads: Int, maxPonder: Int = 3) -> [Window] {
+    private func windows(layers: Int, threads: Int, maxPonder: Int = 3, forwardOnly: Bool = false) -> [Window] {
         let config = ModelConfig(layers: layers, hidden: 24, maxPonder: maxPonder, haltingBias: 0, stateReset: 40)
         var random = RandomSource(seed: 8)
         let θ = ParameterLayout(config: config).initialParameters(random: &random)
         let batch = 5, seq = 11
-        let network = Network<Float>(config: config, batch: batch, seq: seq, tau: 0.01)
+        let network = Network<Float>(config: config, batch: batch, seq: seq, tau: 0.01, forwardOnly: forwardOnly)
         network.wavefrontThreads = threads
         var result: [Window] = []
         for length in [11, 11, 7] {
@@ -30,7 +30,7 @@ final class WavefrontTests: XCTestCase {
             let logits = (0..<batch * length).flatMap { network.logits(at: $0).map(\.bitPattern) }
             let rho = (0..<layers).flatMap { network.rho(layer: $0).map(\.bitPattern) }
             let steps = (0..<layers).flatMap { Array(network.steps(layer: $0)) }
-            let gradient = network.backward(parameters: θ).map(\.bitPattern)
+            let gradient = forwardOnly ? [] : network.backward(parameters: θ).map(\.bitPattern)
             result.append(Window(loss: [loss.taskNats.bitPattern] + loss.ponder.map(\.bitPattern), logits: logits,
                                  rho: rho, steps: steps, state: network.state.map(\.bitPattern), gradient: gradient))
         }
@@ -49,6 +49,16 @@ final class WavefrontTests: XCTestCase {
             for threads in 2...layers {
                 XCTAssertEqual(windows(layers: layers, threads: threads), sequential, "L = \(layers), \(threads) threads")
             }
+        }
+    }
+
+    /// A forward-only network (scoring's) keeps only the time step in hand, and computes the same:
+    /// loss, logits, ρ, N and the carried state agree bit for bit with a training network's forward.
+    func testForwardOnlyEqualsTheTrainingForwardBitForBit() {
+        for threads in [1, 2] {
+            var training = windows(layers: 2, threads: threads)
+            for i in training.indices { training[i].gradient = [] }
+            XCTAssertEqual(windows(layers: 2, threads: threads, forwardOnly: true), training, "\(threads) threads")
         }
     }
 
