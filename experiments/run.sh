@@ -1,32 +1,36 @@
 #!/usr/bin/env bash
-# The comparison behind README "Results": a fixed-computation baseline (M = 1) against ACT models at a
-# few time penalties τ and ponder limits M, each trained for the same wall time on the same corpus, then
-# scored on the same held-out bytes. Writes experiments/out/results.md, a ponder-map figure of a
-# held-out excerpt, report.html (`actlm report` on every run) and learning-curves.svg. With --jobs 2, two runs train at a time on one core each (OpenBLAS threads =
-# cores / jobs), so every run gets the same share of the machine.
+# The comparison behind README "Results": the default ACT model against a fixed-computation baseline
+# (M = 1) of the same size, each trained for the same wall time on the same corpus with a few seeds,
+# then scored on the same held-out bytes and on another kind of English text (the licence texts Debian
+# ships in /usr/share/common-licenses). Writes experiments/out/results.md, a ponder-map figure of a
+# held-out excerpt, report.html (`actlm report` on every run) and learning-curves.svg. By default runs
+# train one at a time on every core, as a plain `actlm train` does; with --jobs 2, two at a time on one
+# core each (OpenBLAS threads = cores / jobs), so every run still gets the same share of the machine.
 #
-#   experiments/run.sh                       # defaults: about an hour on 2 cores
-#   experiments/run.sh --minutes 60 --taus "0.005 0.01" --max-ponders "2 3 4" --corpus enwik8.gz   # more time
+#   experiments/run.sh                       # defaults: 2 models × 30 minutes, one after the other
+#   experiments/run.sh --minutes 60 --seeds "1 2 3" --max-ponders "2 4" --taus "0.005" --corpus enwik8.gz
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-minutes=25
-taus=""                 # ACT runs at the default M with these τ
-max_ponders="2 3 4"     # ACT runs at the default τ with these M
-jobs=2
+minutes=30
+seeds="1"
+taus=""                 # more ACT runs at the default M with these τ
+max_ponders=""          # more ACT runs at the default τ with these M
+jobs=1
 corpus=corpora/wiki.gz
 out=experiments/out
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --minutes) minutes=$2; shift 2 ;;
+    --seeds) seeds=$2; shift 2 ;;
     --taus) taus=$2; shift 2 ;;
     --max-ponders) max_ponders=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --corpus) corpus=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,10p' "$0"; echo "  Arguments after -- go to every 'actlm train'."; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; echo "  Arguments after -- go to every 'actlm train'."; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -52,17 +56,28 @@ start = starts[len(starts) // 3] + 1 if starts else 0
 open(sys.argv[2], 'wb').write(text[start:start + 600])
 PY
 
+# Another kind of English text, never trained on: legal prose from Debian's base-files package.
+other=$out/other.txt
+: > "$other"
+for f in GPL-3 Apache-2.0 GFDL-1.3 MPL-2.0; do
+  [ -f "/usr/share/common-licenses/$f" ] && cat "/usr/share/common-licenses/$f" >> "$other"
+done
+
 # The baseline differs from the defaults only in M = 1 (τ does not matter there: ρ is 2 at every byte).
-# The ACT runs differ from the defaults only in τ or M.
-runs=("baseline:1:default")
-for m in $max_ponders; do runs+=("act-m$m:$m:default"); done
-for tau in $taus; do runs+=("act-tau$tau:default:$tau"); done
+# The ACT runs differ from the defaults only in τ or M. Each runs once per seed.
+settings=("baseline:1:default" "act:default:default")
+for m in $max_ponders; do settings+=("act-m$m:$m:default"); done
+for tau in $taus; do settings+=("act-tau$tau:default:$tau"); done
+runs=()
+for seed in $seeds; do
+  for setting in "${settings[@]}"; do runs+=("${setting%%:*}-s$seed:${setting#*:}:$seed"); done
+done
 
 cores=$(nproc 2>/dev/null || echo 2)
 threads=$(( cores / jobs > 0 ? cores / jobs : 1 ))
 train() {
-  IFS=: read -r name maxponder tau <<<"$1"
-  local flags=()
+  IFS=: read -r name maxponder tau seed <<<"$1"
+  local flags=(--seed "$seed")
   [ "$maxponder" = default ] || flags+=(--max-ponder "$maxponder")
   [ "$tau" = default ] || flags+=(--tau "$tau")
   rm -rf "$out/runs/$name"
@@ -79,8 +94,9 @@ wait
 
 : > "$out/runs.tsv"
 for run in "${runs[@]}"; do
-  IFS=: read -r name maxponder tau <<<"$run"
+  IFS=: read -r name maxponder tau seed <<<"$run"
   "$actlm" eval "$out/runs/$name/latest.ckpt" "$heldout" --json > "$out/$name.eval.json"
+  if [ -s "$other" ]; then "$actlm" eval "$out/runs/$name/latest.ckpt" "$other" --json > "$out/$name.other.json"; fi
   speed=$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print(round(r[-1]["chars_per_s"]))' "$out/runs/$name/metrics.jsonl")
   printf '%s\t%s\t%s\t%s\n' "$name" "$maxponder" "$tau" "$speed" >> "$out/runs.tsv"
 done
@@ -104,22 +120,38 @@ for run in "${runs[@]}"; do run_dirs+=("$out/runs/${run%%:*}"); done
 "$actlm" report "${run_dirs[@]}" -o "$out/report.html" --curves-svg "$out/learning-curves.svg"
 
 python3 - "$out" "$minutes" "$jobs" "$threads" <<'PY'
-import json, re, sys
+import json, os, re, statistics, sys
 out, minutes, jobs, threads = sys.argv[1:5]
 rows = [l.rstrip('\n').split('\t') for l in open(f'{out}/runs.tsv')]
-base = json.load(open(f'{out}/{rows[0][0]}.eval.json'))['bpc']
+def load(name, kind):
+    path = f'{out}/{name}.{kind}.json'
+    return json.load(open(path)) if os.path.exists(path) else None
+def ratios(e):
+    return ' / '.join('–' if x is None else f'{x:.2f}' for x in e['boundary_inside_ratio']) if e else '–'
 share = 'alone on the machine' if jobs == '1' else f'{jobs} at a time'
 lines = [f'Each model trained for {minutes} minutes of wall time ({share}, {threads} OpenBLAS thread(s) each); '
-         'scored by `actlm eval` on the held-out part of the corpus.', '',
-         '| run | M | τ | held-out bpc | Δ bpc vs M=1 | mean ρ per layer | boundary/inside ρ per layer | training chars/s |',
-         '|---|---|---|---|---|---|---|---|']
-for name, _, tau, speed in rows:
-    e = json.load(open(f'{out}/{name}.eval.json'))
+         'scored by `actlm eval` on the held-out part of the corpus and on other English text (Debian\'s licence texts).', '',
+         '| run | M | τ | held-out bpc | mean ρ per layer | boundary/inside ρ per layer | other text: bpc | other text: boundary/inside | training chars/s |',
+         '|---|---|---|---|---|---|---|---|---|']
+by_setting = {}
+for name, _, _, speed in rows:
+    e, o = load(name, 'eval'), load(name, 'other')
     m = e['config'].get('max_ponder', e['config'].get('maxPonder'))
     tau = re.search(r'τ ([0-9.e-]+)', open(f'{out}/{name}.log').read()).group(1)
     rho = ' / '.join(f'{x:.2f}' for x in e['mean_ponder'])
-    ratio = ' / '.join('–' if x is None else f'{x:.2f}' for x in e['boundary_inside_ratio'])
-    lines.append(f"| {name} | {m} | {tau} | {e['bpc']:.3f} | {e['bpc'] - base:+.3f} | {rho} | {ratio} | {speed} |")
+    other_bpc = f"{o['bpc']:.3f}" if o else '–'
+    lines.append(f"| {name} | {m} | {tau} | {e['bpc']:.3f} | {rho} | {ratios(e)} | {other_bpc} | {ratios(o)} | {speed} |")
+    by_setting.setdefault(name.rsplit('-s', 1)[0], []).append((e['bpc'], o['bpc'] if o else None))
+base = by_setting.get('baseline')
+lines += ['', '| setting | seeds | held-out bpc, mean (min–max) | Δ vs M = 1 | other text bpc, mean | Δ vs M = 1 |', '|---|---|---|---|---|---|']
+for setting, results in by_setting.items():
+    held = [r[0] for r in results]; other = [r[1] for r in results if r[1] is not None]
+    mean = statistics.mean(held); omean = statistics.mean(other) if other else None
+    bmean = statistics.mean(r[0] for r in base) if base else mean
+    bother = [r[1] for r in base if r[1] is not None] if base else []
+    delta_other = f'{omean - statistics.mean(bother):+.3f}' if other and bother else '–'
+    lines.append(f"| {setting} | {len(held)} | {mean:.3f} ({min(held):.3f}–{max(held):.3f}) | {mean - bmean:+.3f} | "
+                 f"{'–' if omean is None else f'{omean:.3f}'} | {delta_other} |")
 open(f'{out}/results.md', 'w').write('\n'.join(lines) + '\n')
 print('\n'.join(lines))
 PY
