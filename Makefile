@@ -57,7 +57,8 @@ test: deps build
 bench: deps corpus build
 	$(BIN) bench $(CORPUS)
 
-# M = 1 against ACT at a few τ for the same wall time (about an hour); EXPERIMENT_ARGS="--minutes 30" etc.
+# The default ACT model against M = 1, 30 minutes each on every core (about an hour); more with
+# EXPERIMENT_ARGS="--seeds \"1 2\" --max-ponders 2" etc. (experiments/run.sh --help).
 experiment: deps corpus build
 	experiments/run.sh $(EXPERIMENT_ARGS)
 

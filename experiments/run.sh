@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The comparison behind README "Results": the default ACT model against a fixed-computation baseline
-# (M = 1) of the same size, each trained for the same wall time on the same corpus with a few seeds,
-# then scored on the same held-out bytes and on another kind of English text (the licence texts Debian
-# ships in /usr/share/common-licenses). Writes experiments/out/results.md, a ponder-map figure of a
-# held-out excerpt, report.html (`actlm report` on every run) and learning-curves.svg. By default runs
+# (M = 1) of the same size, each trained for the same wall time on the same corpus (one seed each, more
+# with --seeds), then scored on the same held-out bytes and on another kind of English text (the licence
+# texts Debian ships in /usr/share/common-licenses). Writes experiments/out/results.md, a ponder-map
+# figure of a held-out excerpt, report.html (`actlm report` on every run) and learning-curves.svg. Runs
 # train one at a time on every core, as a plain `actlm train` does; with --jobs 2, two at a time on one
 # core each (OpenBLAS threads = cores / jobs), so every run still gets the same share of the machine.
 #
