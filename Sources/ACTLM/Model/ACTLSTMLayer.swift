@@ -167,9 +167,11 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
 
     /// Time step t (the ones before it done, and its input projected). Returns Σρ over the B streams.
     func forward(_ θ: UnsafePointer<Scalar>, t: Int) -> Double {
-        if !keepsRows {
+        guard keepsRows else {
+            // No backward follows: the rows of earlier time steps are not needed again.
             rowCount = 0
             blocks.removeAll(keepingCapacity: true)
+            return timeStep(θ, t: t)
         }
         let firstBlock = blocks.count
         let ponder = timeStep(θ, t: t)
