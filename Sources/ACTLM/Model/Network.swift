@@ -140,24 +140,31 @@ public final class Network<Scalar: NetworkScalar> {
 
         var loss = WindowLoss(layers: layers.count)
         loss.ponder = forwardLayers(θ)
-
-        // logits = h_t W_y + b_y
-        let outputBias = θ + layout.outputBias.lowerBound
-        for i in 0..<positions { (logitBuffer + i * V).update(from: outputBias, count: V) }
-        Scalar.gemm(transposeA: false, transposeB: false, m: positions, n: V, k: H, alpha: 1, a: layers.last!.output,
-                    lda: H, b: θ + layout.outputWeights.lowerBound, ldb: V, beta: 1, c: logitBuffer, ldc: V)
         outputFlops += 2 * Double(positions * V * H)
-
         loss.count = positions
         guard y != nil else { return loss }
-        for i in 0..<positions {
+        for i in 0..<positions { loss.taskNats += natsBuffer[i] }
+        return loss
+    }
+
+    /// The softmax layer over the positions of `times`, as soon as the top layer has them: logits =
+    /// h_t W_y + b_y, and with targets log Σ exp(logits) and −ln p(target). On the top layer's thread,
+    /// which has time to spare while the layers below (pondering more) finish theirs.
+    private func outputForward(_ θ: UnsafePointer<Scalar>, times: Range<Int>) {
+        let H = config.hidden, V = Self.vocabulary
+        let first = times.lowerBound * batch, count = times.count * batch
+        let logits = logitBuffer + first * V
+        let outputBias = θ + layout.outputBias.lowerBound
+        for i in 0..<count { (logits + i * V).update(from: outputBias, count: V) }
+        Scalar.gemm(transposeA: false, transposeB: false, m: count, n: V, k: H, alpha: 1,
+                    a: layers.last!.output + first * H, lda: H, b: θ + layout.outputWeights.lowerBound, ldb: V,
+                    beta: 1, c: logits, ldc: V)
+        guard hasTargets else { return }
+        for i in first..<first + count {
             let z = logitBuffer + i * V
             logSumExp[i] = Reductions.logSumExp(z, count: V)
-            let nats = (logSumExp[i] - z[Int(targets[i])]).double
-            natsBuffer[i] = nats
-            loss.taskNats += nats
+            natsBuffer[i] = (logSumExp[i] - z[Int(targets[i])]).double
         }
-        return loss
     }
 
     /// Gradients of the last forward window's objective, written over `gradients` (layout order).
@@ -191,7 +198,8 @@ public final class Network<Scalar: NetworkScalar> {
     // MARK: The layers as a wavefront
 
     /// The layers' time steps, chunk by chunk, each thread running its group of layers in order and
-    /// waiting for the group below to finish a chunk before projecting it. Returns Σρ per layer.
+    /// waiting for the group below to finish a chunk before projecting it; the top layer's thread runs the
+    /// softmax layer on each chunk it finishes. Returns Σρ per layer.
     private func forwardLayers(_ θ: UnsafePointer<Scalar>) -> [Double] {
         let layers = self.layers, progress = self.progress, length = self.length, inputs = self.inputs
         let chunks = Wavefront.chunks(length: length)
@@ -211,6 +219,7 @@ public final class Network<Scalar: NetworkScalar> {
                     }
                     for t in times { ponder[l] += layers[l].forward(θ, t: t) }
                     progress[l].advance(to: times.upperBound)
+                    if l == layers.count - 1 { self.outputForward(θ, times: times) }
                 }
             }
         }
