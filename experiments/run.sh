@@ -9,6 +9,7 @@
 #
 #   experiments/run.sh                       # defaults: 2 models × 30 minutes, one after the other
 #   experiments/run.sh --minutes 60 --seeds "1 2 3" --max-ponders "2 4" --taus "0.005" --corpus enwik8.gz
+#   experiments/run.sh --seeds "1 2" --keep  # trains only the runs OUT does not have yet (seed 2 here)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ seeds="1"
 taus=""                 # more ACT runs at the default M with these τ
 max_ponders=""          # more ACT runs at the default τ with these M
 jobs=1
+keep=0                  # 1: a run already finished in $out is scored again, not trained again
 corpus=corpora/wiki.gz
 out=experiments/out
 extra=()
@@ -27,10 +29,11 @@ while [ $# -gt 0 ]; do
     --taus) taus=$2; shift 2 ;;
     --max-ponders) max_ponders=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
     --corpus) corpus=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,11p' "$0"; echo "  Arguments after -- go to every 'actlm train'."; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; echo "  Arguments after -- go to every 'actlm train'."; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -80,6 +83,10 @@ train() {
   local flags=(--seed "$seed")
   [ "$maxponder" = default ] || flags+=(--max-ponder "$maxponder")
   [ "$tau" = default ] || flags+=(--tau "$tau")
+  if [ "$keep" = 1 ] && [ -f "$out/runs/$name/latest.ckpt" ] && grep -q '^reached' "$out/$name.log" 2>/dev/null; then
+    echo "== $name: kept from an earlier call"
+    return
+  fi
   rm -rf "$out/runs/$name"
   OPENBLAS_NUM_THREADS=$threads "$actlm" train "$corpus" "${flags[@]}" --minutes "$minutes" \
     --checkpoint-dir "$out/runs" --run-name "$name" --eval-every 500 "${extra[@]}" > "$out/$name.log"
