@@ -7,7 +7,8 @@ import Foundation
 /// one core, where two cores splitting every 32-row product mostly wait for each other.
 ///
 /// The time steps go in chunks of `chunk`: a layer above the first projects its input for a chunk in one
-/// GEMM once the layer below has finished it (backward: passes dL/du down for a chunk in one GEMM).
+/// GEMM once the layer below has finished it (backward: passes dL/du down for a chunk in one GEMM), and
+/// forward, the top layer's thread runs the softmax layer on each chunk it finishes.
 /// Every layer computes the same sums in the same order whatever the thread count, so the results do
 /// not depend on it.
 public enum Wavefront {

@@ -17,7 +17,7 @@ import Foundation
 /// batch of segments and one byte more, and buffers the rows of one batch to emit them in order.
 public final class TextScorer {
     /// Segments run side by side by default: the fastest of 32, 64 and 128 on the 2-core machine this
-    /// was measured on with windows of 10 steps; at 50 steps the three were level within the noise
+    /// was measured on with windows of 10 steps; at 50 steps 128 is level with 64 and 32 slower
     /// (README, Performance).
     public static let defaultBatch = 64
     /// Time steps × streams of one forward pass at most: enough time steps for the layer wavefront to
