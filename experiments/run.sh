@@ -80,13 +80,13 @@ cores=$(nproc 2>/dev/null || echo 2)
 threads=$(( cores / jobs > 0 ? cores / jobs : 1 ))
 train() {
   IFS=: read -r name maxponder tau seed <<<"$1"
-  local flags=(--seed "$seed")
-  [ "$maxponder" = default ] || flags+=(--max-ponder "$maxponder")
-  [ "$tau" = default ] || flags+=(--tau "$tau")
   if [ "$keep" = 1 ] && [ -f "$out/runs/$name/latest.ckpt" ] && grep -q '^reached' "$out/$name.log" 2>/dev/null; then
     echo "== $name: kept from an earlier call"
     return
   fi
+  local flags=(--seed "$seed")
+  [ "$maxponder" = default ] || flags+=(--max-ponder "$maxponder")
+  [ "$tau" = default ] || flags+=(--tau "$tau")
   rm -rf "$out/runs/$name"
   OPENBLAS_NUM_THREADS=$threads "$actlm" train "$corpus" "${flags[@]}" --minutes "$minutes" \
     --checkpoint-dir "$out/runs" --run-name "$name" --eval-every 500 "${extra[@]}" > "$out/$name.log"
