@@ -124,9 +124,13 @@ struct TrainCommand: ParsableCommand {
 
     private func resumeRun(_ resume: String, _ communicator: Communicator) throws -> Trainer {
         var path = resume
-        if resume == "latest" {
+        var isDirectory: ObjCBool = false
+        let folder = resume == "latest" ? output.checkpointDir
+            : FileManager.default.fileExists(atPath: resume, isDirectory: &isDirectory) && isDirectory.boolValue ? resume
+            : nil
+        if let folder {
             // Found by the root, so every rank resumes the same file.
-            path = communicator.isRoot ? try CheckpointFinder.newest(under: output.checkpointDir, for: .resume) : ""
+            path = communicator.isRoot ? try CheckpointFinder.newest(under: folder, for: .resume) : ""
             if communicator.size > 1 { path = communicator.broadcast(path) }
         }
         let checkpoint = try TrainingCheckpoint.read(from: path)
@@ -337,8 +341,9 @@ struct OutputFlags: ParsableArguments {
     @Option(name: .customLong("run-name"), help: "The run folder's name (default: run-<UTC date>-<time>).")
     var runName: String?
 
-    @Option(help: ArgumentHelp("Continue a run from a checkpoint, or from the newest latest.ckpt under "
-                               + "--checkpoint-dir with 'latest'.", valueName: "checkpoint|latest"))
+    @Option(help: ArgumentHelp("Continue a run from a checkpoint, from a run folder's latest.ckpt, or from "
+                               + "the newest latest.ckpt under --checkpoint-dir with 'latest'.",
+                               valueName: "checkpoint|folder|latest"))
     var resume: String?
 }
 

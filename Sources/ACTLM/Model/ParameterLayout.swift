@@ -46,7 +46,8 @@ public struct ParameterLayout: Equatable, Sendable {
 
     /// Fresh weights: uniform in ±1/√fan-in for the LSTM and output matrices, forget-gate bias 1, halting
     /// weights 0 and halting bias `config.haltingBias`, so an untrained layer halts after 2 steps
-    /// (η = σ(1) ≈ 0.73 per step) as in the paper.
+    /// (η = σ(1) ≈ 0.73 per step) as in the paper. Layer 1's input rows are a lookup table of bytes, each
+    /// row read alone, so their fan-in is 1.
     public func initialParameters(random: inout RandomSource) -> [Float] {
         var θ = [Float](repeating: 0, count: count)
         let H = config.hidden
@@ -55,9 +56,12 @@ public struct ParameterLayout: Equatable, Sendable {
             for i in range { θ[i] = (2 * random.nextUnitFloat() - 1) * bound }
         }
         for layer in layers {
-            // Layer 1's rows are one-hot lookups, so its fan-in is one byte plus the recurrent input.
-            let fanIn = (layer.inputSize == ModelConfig.vocabulary ? 1 : layer.inputSize) + H
-            uniform(layer.inputWeights, fanIn: fanIn)
+            let readsBytes = layer.inputSize == ModelConfig.vocabulary
+            // [x ; h] with x one-hot has 1 + H inputs that are not zero.
+            let fanIn = (readsBytes ? 1 : layer.inputSize) + H
+            // Bounded like the recurrent rows, a byte's row would reach the gates 16× weaker than the state
+            // does, and training would idle at the byte frequencies for its first few hundred steps.
+            uniform(layer.inputWeights, fanIn: readsBytes ? 1 : fanIn)
             uniform(layer.flagWeights, fanIn: fanIn)
             uniform(layer.recurrentWeights, fanIn: fanIn)
             for i in layer.bias.lowerBound + H..<layer.bias.lowerBound + 2 * H { θ[i] = 1 }  // forget gate

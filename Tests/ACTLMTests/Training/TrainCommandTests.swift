@@ -85,6 +85,11 @@ final class TrainCommandTests: XCTestCase {
         let again = try actlm(["train", "--resume", "latest", "--steps", "18"])
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.text.contains("resuming checkpoints/halves/latest.ckpt at step 16"), again.text)
+
+        // A run folder stands for its latest.ckpt.
+        let byFolder = try actlm(["train", "--resume", "checkpoints/halves", "--steps", "19"])
+        XCTAssertEqual(byFolder.status, 0, byFolder.stderr)
+        XCTAssertTrue(byFolder.text.contains("resuming checkpoints/halves/latest.ckpt at step 18"), byFolder.text)
     }
 
     func testResumeRefusesOtherSettingsAndChangesNothing() throws {
