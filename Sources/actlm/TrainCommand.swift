@@ -123,16 +123,10 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func resumeRun(_ resume: String, _ communicator: Communicator) throws -> Trainer {
-        var path = resume
-        var isDirectory: ObjCBool = false
-        let folder = resume == "latest" ? output.checkpointDir
-            : FileManager.default.fileExists(atPath: resume, isDirectory: &isDirectory) && isDirectory.boolValue ? resume
-            : nil
-        if let folder {
-            // Found by the root, so every rank resumes the same file.
-            path = communicator.isRoot ? try CheckpointFinder.newest(under: folder, for: .resume) : ""
-            if communicator.size > 1 { path = communicator.broadcast(path) }
-        }
+        // Found by the root, so every rank resumes the same file.
+        var path = communicator.isRoot ? try CheckpointFinder.locate(resume == "latest" ? nil : resume,
+                                                                     directory: output.checkpointDir, for: .resume) : ""
+        if communicator.size > 1 { path = communicator.broadcast(path) }
         let checkpoint = try TrainingCheckpoint.read(from: path)
         let conflicts = self.conflicts(with: checkpoint)
         if !conflicts.isEmpty { throw TrainingError.resumeConflict(conflicts) }

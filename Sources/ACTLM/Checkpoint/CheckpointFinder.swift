@@ -18,11 +18,12 @@ public enum CheckpointFinder {
 
     /// The checkpoint to load: `explicit` when given (a file, or a folder to search), otherwise the
     /// newest under `directory`.
-    public static func locate(_ explicit: String?, directory: String = defaultDirectory) throws -> String {
-        guard let explicit else { return try newest(under: directory) }
+    public static func locate(_ explicit: String?, directory: String = defaultDirectory,
+                              for purpose: Purpose = .use) throws -> String {
+        guard let explicit else { return try newest(under: directory, for: purpose) }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: explicit, isDirectory: &isDirectory), isDirectory.boolValue {
-            return try newest(under: explicit)
+            return try newest(under: explicit, for: purpose)
         }
         return explicit   // reading it says clearly what is wrong with it, if anything
     }
