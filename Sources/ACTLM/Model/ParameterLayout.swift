@@ -8,6 +8,9 @@ public struct ParameterLayout: Equatable, Sendable {
     public struct Layer: Equatable, Sendable {
         /// 256 for the first layer (one row per byte value, read by lookup), H above it.
         public let inputSize: Int
+        /// The first layer: its input is a byte, its input rows a lookup table. (Not `inputSize == 256`:
+        /// with H = 256 the layers above have that input size too.)
+        public let readsBytes: Bool
         public let inputWeights: Range<Int>      // [inputSize, 4H]
         public let flagWeights: Range<Int>       // [4H]   the column of the first-step flag δ(n = 1)
         public let recurrentWeights: Range<Int>  // [H, 4H]
@@ -34,7 +37,7 @@ public struct ParameterLayout: Equatable, Sendable {
         var layers: [Layer] = []
         for l in 0..<config.layers {
             let inputSize = l == 0 ? ModelConfig.vocabulary : H
-            layers.append(Layer(inputSize: inputSize, inputWeights: take(inputSize * gates), flagWeights: take(gates),
+            layers.append(Layer(inputSize: inputSize, readsBytes: l == 0, inputWeights: take(inputSize * gates), flagWeights: take(gates),
                                 recurrentWeights: take(H * gates), bias: take(gates), haltingWeights: take(config.haltingInput.weightCount(hidden: H)),
                                 haltingBiasIndex: take(1).lowerBound))
         }
@@ -56,12 +59,11 @@ public struct ParameterLayout: Equatable, Sendable {
             for i in range { θ[i] = (2 * random.nextUnitFloat() - 1) * bound }
         }
         for layer in layers {
-            let readsBytes = layer.inputSize == ModelConfig.vocabulary
             // [x ; h] with x one-hot has 1 + H inputs that are not zero.
-            let fanIn = (readsBytes ? 1 : layer.inputSize) + H
+            let fanIn = (layer.readsBytes ? 1 : layer.inputSize) + H
             // Bounded like the recurrent rows, a byte's row would reach the gates 16× weaker than the state
             // does, and training would idle at the byte frequencies for its first few hundred steps.
-            uniform(layer.inputWeights, fanIn: readsBytes ? 1 : fanIn)
+            uniform(layer.inputWeights, fanIn: layer.readsBytes ? 1 : fanIn)
             uniform(layer.flagWeights, fanIn: fanIn)
             uniform(layer.recurrentWeights, fanIn: fanIn)
             for i in layer.bias.lowerBound + H..<layer.bias.lowerBound + 2 * H { θ[i] = 1 }  // forget gate

@@ -3,9 +3,13 @@ import ACTLM
 
 final class ParameterLayoutTests: XCTestCase {
     /// Each matrix is uniform within ±1/√fan-in and fills that range, with layer 1's byte rows read one at a
-    /// time (fan-in 1); the biases start as the paper has them.
+    /// time (fan-in 1); the biases start as the paper has them. At H = 256 (the default) layer 2's input
+    /// has the size of the byte alphabet, and must still be bounded as [x ; h].
     func testFreshWeightsAreBoundedByTheirOwnFanIn() {
-        let H = 32
+        for H in [32, ModelConfig.vocabulary] { assertFreshWeights(hidden: H) }
+    }
+
+    private func assertFreshWeights(hidden H: Int) {
         let config = ModelConfig(layers: 2, hidden: H, maxPonder: 3, haltingBias: 1)
         let layout = ParameterLayout(config: config)
         var random = RandomSource(seed: 3)
@@ -13,8 +17,8 @@ final class ParameterLayoutTests: XCTestCase {
 
         func assertUniform(_ range: Range<Int>, bound: Float, _ what: String) {
             let largest = θ[range].map(abs).max()!
-            XCTAssertLessThanOrEqual(largest, bound, what)
-            XCTAssertGreaterThan(largest, 0.95 * bound, what)
+            XCTAssertLessThanOrEqual(largest, bound, "\(what), H = \(H)")
+            XCTAssertGreaterThan(largest, 0.95 * bound, "\(what), H = \(H)")
             // Centred: the mean of n uniform draws on ±b has standard deviation b/√(3n).
             let spread = Double(bound) / (3 * Double(range.count)).squareRoot()
             XCTAssertEqual(Double(θ[range].reduce(0, +)) / Double(range.count), 0, accuracy: 5 * spread, what)
