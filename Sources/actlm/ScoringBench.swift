@@ -6,7 +6,7 @@ import Foundation
 struct ScoringBenchOptions: ParsableArguments {
     @Flag(name: .customLong("scoring"), help: ArgumentHelp(
         "Measure scoring instead of training (eval, ponder-map, validation): KB/s over the corpus's held-out "
-        + "part (the last 5%) and achieved FLOP/s against the sgemm rate on the same shapes. Uses --layers, "
+        + "part (the last 5%) and achieved FLOP/s against the matrix products alone on the same shapes. Uses --layers, "
         + "--hidden and --max-ponder for a fresh model, or the trained model of --checkpoint (how long it ponders "
         + "sets the work)."))
     var enabled = false
@@ -51,8 +51,8 @@ extension BenchCommand {
             speed        \(String(format: "%.1f", result.kilobytesPerSecond)) KB/s
             mean ponder  \(ponder) (ρ per layer)
             achieved     \(String(format: "%.1f", result.achievedGFLOPs)) GFLOP/s (matrix work, forward)
-            sgemm        \(String(format: "%.1f", result.sgemmGFLOPs)) GFLOP/s on the same shapes
-            ratio        \(String(format: "%.0f", 100 * result.ratio))% of the sgemm rate
+            products     \(String(format: "%.1f", result.sgemmGFLOPs)) GFLOP/s alone on the same shapes
+            ratio        \(String(format: "%.0f", 100 * result.ratio))% of the products' rate alone
             """)
     }
 }

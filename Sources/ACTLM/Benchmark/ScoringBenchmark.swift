@@ -2,7 +2,7 @@ import Foundation
 
 /// `actlm bench --scoring`: scores a text with a model (fresh, or a trained checkpoint's: how long the
 /// model ponders sets the work) through the `TextScorer` that eval, ponder-map and validation use, and
-/// sets the FLOP rate it achieves against `cblas_sgemm` alone on the very matrix shapes scoring used.
+/// sets the FLOP rate it achieves against the matrix products alone on the very shapes scoring used.
 public enum ScoringBenchmark {
     public struct Result: Encodable, Sendable {
         public let layers: Int
@@ -18,7 +18,8 @@ public enum ScoringBenchmark {
         public let meanPonder: [Double]
         /// Matrix FLOPs of the forward passes per second.
         public let achievedGFLOPs: Double
-        /// `cblas_sgemm` alone on the same shapes, in the same proportions, in the same run.
+        /// The products alone on the same shapes, in the same proportions, in the same run, by the engine
+        /// scoring used on as many threads as its wavefront ran.
         public let sgemmGFLOPs: Double
         public let ratio: Double
         public let cpu: String
@@ -36,7 +37,7 @@ public enum ScoringBenchmark {
     }
 
     /// Scores the held-out part of `corpus` (what `actlm train` validates on) with `model`, `batch`
-    /// segments side by side, then times sgemm on the recorded shapes. `progress` receives one line per phase.
+    /// segments side by side, then times the products alone on the recorded shapes. `progress` receives one line per phase.
     public static func run(model: TrainedModel, corpus: Corpus, batch: Int,
                            progress: (String) -> Void = { _ in }) throws -> Result {
         let config = model.config
@@ -52,8 +53,9 @@ public enum ScoringBenchmark {
         let shapes = GEMMShapes.stopRecording()
         let achieved = scorer.flops / seconds
 
-        progress("timing cblas_sgemm alone on the \(shapes.count) shapes scoring used")
-        let sgemm = GEMMShapes.measureRate(shapes, seconds: max(2, seconds / 4))
+        progress("timing the matrix products alone on the \(shapes.count) shapes scoring used")
+        let sgemm = GEMMShapes.measureRate(shapes, seconds: max(2, seconds / 4),
+                                           threads: Wavefront.threads(layers: config.layers, limit: nil))
         return Result(layers: config.layers, hidden: config.hidden, maxPonder: config.maxPonder,
                       stateReset: config.stateReset, batch: scorer.batch, bytes: evaluation.bytes, seconds: seconds,
                       kilobytesPerSecond: Double(evaluation.bytes) / seconds / 1e3,

@@ -1,5 +1,6 @@
 import ACTLMKernels
 import CBLAS
+import CGEMM
 
 /// The scalars the network computes in: Float for training, Double for gradient checks. Each brings its
 /// BLAS routines and its kernels (`ScalarKernels`); everything else is written once, generically, and specialised.
@@ -13,6 +14,15 @@ public protocol NetworkScalar: BinaryFloatingPoint, ScalarKernels, Sendable {
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
                      a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
                      beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// How many scalars op(B) [k, n] takes once packed for many products (`PackedMatrix`), or nil when
+    /// products read B where it is.
+    static func packedCount(k: Int, n: Int) -> Int?
+    /// Packs op(B) [k, n] into `packed` (`packedCount` scalars).
+    static func pack(transposeB: Bool, k: Int, n: Int, b: UnsafePointer<Self>, ldb: Int,
+                     into packed: UnsafeMutablePointer<Self>)
+    /// C ← op(A)·B + β·C with B packed by `pack`.
+    static func gemm(transposeA: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
+                     packedB: UnsafePointer<Self>, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
     /// y ← α·A·x + β·y, A row-major [m, n].
     static func gemv(m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
                      x: UnsafePointer<Self>, beta: Self, y: UnsafeMutablePointer<Self>)
@@ -33,8 +43,28 @@ extension Float: NetworkScalar {
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         GEMMShapes.record(transposeA, transposeB, m, n, k)
+        if alpha == 1 && MatrixEngine.current == .avx512 {
+            actlm_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, b, ldb,
+                        beta, c, ldc)
+            return
+        }
         cblas_sgemm(CblasRowMajor, transposeFlag(transposeA), transposeFlag(transposeB), Int32(m), Int32(n),
                     Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    public static func packedCount(k: Int, n: Int) -> Int? {
+        MatrixEngine.current == .avx512 ? actlm_packed_count(Int32(k), Int32(n)) : nil
+    }
+
+    public static func pack(transposeB: Bool, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int,
+                            into packed: UnsafeMutablePointer<Float>) {
+        actlm_pack(transposeB ? 1 : 0, Int32(k), Int32(n), b, ldb, packed)
+    }
+
+    @inline(__always)
+    public static func gemm(transposeA: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                            packedB: UnsafePointer<Float>, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        actlm_sgemm_packed(transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, packedB, beta, c, ldc)
     }
 
     @inline(__always)
@@ -55,6 +85,19 @@ extension Double: NetworkScalar {
                             beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
         cblas_dgemm(CblasRowMajor, transposeFlag(transposeA), transposeFlag(transposeB), Int32(m), Int32(n),
                     Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    public static func packedCount(k: Int, n: Int) -> Int? { nil }
+
+    public static func pack(transposeB: Bool, k: Int, n: Int, b: UnsafePointer<Double>, ldb: Int,
+                            into packed: UnsafeMutablePointer<Double>) {
+        preconditionFailure("Double products read B in place")
+    }
+
+    public static func gemm(transposeA: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
+                            packedB: UnsafePointer<Double>, beta: Double, c: UnsafeMutablePointer<Double>,
+                            ldc: Int) {
+        preconditionFailure("Double products read B in place")
     }
 
     @inline(__always)

@@ -23,7 +23,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     /// Training keeps every row of the window for backward; forward-only use (scoring) keeps only the
     /// rows of the time step in hand, so its windows can be long at little memory.
     let keepsRows: Bool
-    var readsBytes: Bool { parameters.inputSize == ModelConfig.vocabulary }
+    var readsBytes: Bool { parameters.readsBytes }
 
     // Carried between windows.
     let hState: UnsafeMutablePointer<Scalar>      // [B, H]
@@ -64,12 +64,21 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     private let dcPrevStep: UnsafeMutablePointer<Scalar>       // [B, H]
     private let dEta: UnsafeMutablePointer<Scalar>             // [B] dL/dη of one block
 
+    // The weights, made ready once per window for the products of every time and ponder step.
+    private let recurrentWeights: PackedMatrix<Scalar>          // W_h [H, 4H]
+    private let inputWeights: PackedMatrix<Scalar>              // W_x [H, 4H] (layers above the first)
+    private lazy var recurrentWeightsTransposed = PackedMatrix<Scalar>(k: 4 * H, n: H, transposed: true, ld: 4 * H)
+    private lazy var inputWeightsTransposed = PackedMatrix<Scalar>(k: 4 * H, n: H, transposed: true, ld: 4 * H)
+
     // Forward scratch.
     private let cumulative: UnsafeMutablePointer<Scalar>       // [B] Σ η so far
     private let running: UnsafeMutablePointer<Int32>           // [B] rows that go on to the next step
 
-    /// Matrix FLOPs done so far (forward and backward).
-    var flops: Double = 0
+    /// Matrix FLOPs done so far (forward and backward). The products the layer below's thread runs for
+    /// this one (`project`, `passDown`) count apart, so that no two threads add to one count.
+    var flops: Double { ownFlops + inputFlops }
+    private var ownFlops = 0.0
+    private var inputFlops = 0.0
 
     init(layout: ParameterLayout.Layer, config: ModelConfig, batch: Int, seq: Int, keepsRows: Bool = true) {
         H = config.hidden
@@ -103,6 +112,8 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         dEta = make(batch, 0)
         cumulative = make(batch, 0)
         running = make(batch, 0)
+        recurrentWeights = PackedMatrix(k: H, n: 4 * H, transposed: false, ld: 4 * H)
+        inputWeights = PackedMatrix(k: H, n: 4 * H, transposed: false, ld: 4 * H)
         blocks.reserveCapacity(seq * maxPonder)
         blocksOfTime.reserveCapacity(seq)
         // An untrained layer takes about two steps; the buffers grow if training makes it ponder longer.
@@ -140,12 +151,13 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     // A window: `beginForward`, then chunk by chunk (`Wavefront`) `project` (layers above the first) and
     // `forward(t:)` for each time step.
 
-    /// Starts a window: forgets the last one's rows; for the byte layer, the input projection of the
-    /// whole window (b plus W_x's row for each byte).
+    /// Starts a window: forgets the last one's rows, makes the weights ready; for the byte layer, the
+    /// input projection of the whole window (b plus W_x's row for each byte).
     func beginForward(_ θ: UnsafePointer<Scalar>, length: Int, bytes: UnsafePointer<UInt8>?) {
         rowCount = 0
         blocks.removeAll(keepingCapacity: true)
         blocksOfTime.removeAll(keepingCapacity: true)
+        recurrentWeights.prepare(θ + parameters.recurrentWeights.lowerBound, rows: length * batch)
         guard let bytes else { return }
         let G = 4 * H
         let Wx = θ + parameters.inputWeights.lowerBound, bias = θ + parameters.bias.lowerBound
@@ -155,14 +167,18 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         }
     }
 
+    /// Makes W_x ready for a window's `project` calls (layers above the first).
+    func beginProjecting(_ θ: UnsafePointer<Scalar>, length: Int) {
+        inputWeights.prepare(θ + parameters.inputWeights.lowerBound, rows: length * batch)
+    }
+
     /// The input projection W_x·u_t + b of the time steps `times`, in one GEMM, from `below` [T·B, H].
     func project(_ θ: UnsafePointer<Scalar>, times: Range<Int>, below: UnsafePointer<Scalar>) {
         let H = self.H, G = 4 * H, first = times.lowerBound * batch, rows = times.count * batch
         let bias = θ + parameters.bias.lowerBound
         for i in first..<(first + rows) { (xProjection + i * G).update(from: bias, count: G) }
-        Scalar.gemm(transposeA: false, transposeB: false, m: rows, n: G, k: H, alpha: 1, a: below + first * H, lda: H,
-                    b: θ + parameters.inputWeights.lowerBound, ldb: G, beta: 1, c: xProjection + first * G, ldc: G)
-        flops += 2 * Double(rows * G * H)
+        inputWeights.multiply(m: rows, a: below + first * H, lda: H, beta: 1, c: xProjection + first * G, ldc: G)
+        inputFlops += 2 * Double(rows * G * H)
     }
 
     /// Time step t (the ones before it done, and its input projected). Returns Σρ over the B streams.
@@ -196,7 +212,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
                 cState.update(repeating: 0, count: B * H)
                 cumulative.update(repeating: 0, count: B)
             }
-            cellForward(block, θ)
+            cellForward(block)
             haltingForward(block, θ)
             k = mix(block, t: t, into: hOut, ponder: &ponder)
             blocks.append(block)
@@ -240,14 +256,13 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     }
 
     /// The LSTM step of the block's rows: a += h^{n−1}·W_h, then the gates, c^n and h^n.
-    private func cellForward(_ block: Block, _ θ: UnsafePointer<Scalar>) {
+    private func cellForward(_ block: Block) {
         let H = self.H, G = 4 * H, s = block.start, k = block.count
         let a = gates.pointer + s * G
-        Scalar.gemm(transposeA: false, transposeB: false, m: k, n: G, k: H, alpha: 1, a: hPrev.pointer + s * H,
-                    lda: H, b: θ + parameters.recurrentWeights.lowerBound, ldb: G, beta: 1, c: a, ldc: G)
+        recurrentWeights.multiply(m: k, a: hPrev.pointer + s * H, lda: H, beta: 1, c: a, ldc: G)
         LSTMCell.forward(rows: k, hidden: H, gates: a, cPrev: cPrev.pointer + s * H, c: c.pointer + s * H,
                          tanhC: tanhC.pointer + s * H, h: h.pointer + s * H)
-        flops += 2 * Double(k * G * H)
+        ownFlops += 2 * Double(k * G * H)
     }
 
     /// η^n of the block's rows.
@@ -256,7 +271,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         HaltingUnit.forward(rows: block.count, hidden: H, h: h.pointer + s * H, c: c.pointer + s * H,
                             tanhC: tanhC.pointer + s * H, weights: θ + parameters.haltingWeights.lowerBound,
                             bias: θ[parameters.haltingBiasIndex], eta: eta.pointer + s, input: haltingInput)
-        flops += 2 * Double(block.count * parameters.haltingWeights.count)
+        ownFlops += 2 * Double(block.count * parameters.haltingWeights.count)
     }
 
     /// Halts the rows whose Σ η reaches 1 − ε (all of them at n = M) and adds each row into the
@@ -293,8 +308,9 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     // step and `passDown` (layers above the first), then `weightGradients`. Parameter gradients are added
     // into `g`; ∂L/∂ρ is `ponderWeight`, i.e. τ/(B·T).
 
-    /// Starts the window's backward: zeroes the gradients that rows and time steps accumulate into.
-    func beginBackward(length: Int) {
+    /// Starts the window's backward: zeroes the gradients that rows and time steps accumulate into, and
+    /// makes the transposed weights ready.
+    func beginBackward(_ θ: UnsafePointer<Scalar>, length: Int) {
         precondition(keepsRows, "backward needs a layer that keeps its rows")
         let H = self.H, B = batch, G = 4 * H
         dGates.reserve(rowCount * G, keep: 0)
@@ -305,6 +321,8 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         dXProjection.update(repeating: 0, count: length * B * G)
         dhCarry.update(repeating: 0, count: B * H)   // the state leaving the window gets no gradient
         dcCarry.update(repeating: 0, count: B * H)
+        recurrentWeightsTransposed.prepare(θ + parameters.recurrentWeights.lowerBound, rows: rowCount)
+        if !readsBytes { inputWeightsTransposed.prepare(θ + parameters.inputWeights.lowerBound, rows: length * B) }
     }
 
     /// Time step t backward (the ones after it done): its blocks in reverse, from dL/dh_t in `dOutput`.
@@ -321,17 +339,17 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
             let block = blocks[blockIndex]
             mixBackward(block, t: t, ponderWeight: ponderWeight)
             haltingBackward(block, θ, g)
-            cellBackward(block, θ)
+            cellBackward(block)
             scatterBackward(block, g, t: t)
         }
     }
 
     /// dL/du = dL/d(W_x·u)·W_xᵀ of the time steps `times` (all done), in one GEMM, into `dInput` [T·B, H].
-    func passDown(_ θ: UnsafePointer<Scalar>, times: Range<Int>, dInput: UnsafeMutablePointer<Scalar>) {
+    func passDown(times: Range<Int>, dInput: UnsafeMutablePointer<Scalar>) {
         let H = self.H, G = 4 * H, first = times.lowerBound * batch, rows = times.count * batch
-        Scalar.gemm(transposeA: false, transposeB: true, m: rows, n: H, k: G, alpha: 1, a: dXProjection + first * G,
-                    lda: G, b: θ + parameters.inputWeights.lowerBound, ldb: G, beta: 0, c: dInput + first * H, ldc: H)
-        flops += 2 * Double(rows * G * H)
+        inputWeightsTransposed.multiply(m: rows, a: dXProjection + first * G, lda: G, beta: 0, c: dInput + first * H,
+                                        ldc: H)
+        inputFlops += 2 * Double(rows * G * H)
     }
 
     /// The mean-field mix backward: dL/dh^n += p^n·dh_t and dL/dc^n += p^n·dc_t for each row, and into
@@ -368,15 +386,14 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
 
     /// The LSTM step backward: dL/da of the block's rows into `dGates`, dL/dc^{n−1} into `dcPrevStep`
     /// and dL/dh^{n−1} = da · W_hᵀ into `dhPrevStep`.
-    private func cellBackward(_ block: Block, _ θ: UnsafePointer<Scalar>) {
+    private func cellBackward(_ block: Block) {
         let H = self.H, G = 4 * H, s = block.start, k = block.count
         let da = dGates.pointer + s * G
         LSTMCell.backward(rows: k, hidden: H, gates: gates.pointer + s * G, cPrev: cPrev.pointer + s * H,
                           tanhC: tanhC.pointer + s * H, dh: dH.pointer + s * H, dc: dC.pointer + s * H,
                           da: da, dcPrev: dcPrevStep)
-        Scalar.gemm(transposeA: false, transposeB: true, m: k, n: H, k: G, alpha: 1, a: da, lda: G,
-                    b: θ + parameters.recurrentWeights.lowerBound, ldb: G, beta: 0, c: dhPrevStep, ldc: H)
-        flops += 2 * Double(k * G * H)
+        recurrentWeightsTransposed.multiply(m: k, a: da, lda: G, beta: 0, c: dhPrevStep, ldc: H)
+        ownFlops += 2 * Double(k * G * H)
     }
 
     /// The gather backward: dL/dh^{n−1}, dL/dc^{n−1} to the row's step n − 1 (to the carry into t − 1 at
@@ -414,7 +431,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         let H = self.H, G = 4 * H, positions = length * batch
         Scalar.gemm(transposeA: true, transposeB: false, m: H, n: G, k: rowCount, alpha: 1, a: hPrev.pointer, lda: H,
                     b: dGates.pointer, ldb: G, beta: 1, c: g + parameters.recurrentWeights.lowerBound, ldc: G)
-        flops += 2 * Double(rowCount * G * H)
+        ownFlops += 2 * Double(rowCount * G * H)
         let gBias = g + parameters.bias.lowerBound
         let gWx = g + parameters.inputWeights.lowerBound
         for i in 0..<positions {
@@ -428,7 +445,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         if let below {
             Scalar.gemm(transposeA: true, transposeB: false, m: H, n: G, k: positions, alpha: 1, a: below, lda: H,
                         b: dXProjection, ldb: G, beta: 1, c: gWx, ldc: G)
-            flops += 2 * Double(positions * G * H)
+            ownFlops += 2 * Double(positions * G * H)
         }
     }
 }

@@ -28,6 +28,7 @@ public final class Network<Scalar: NetworkScalar> {
     private let logitBuffer: UnsafeMutablePointer<Scalar>   // [T·B, 256]; backward turns it into dL/dlogits
     private let natsBuffer: UnsafeMutablePointer<Double>     // [T·B]
     private let logSumExp: UnsafeMutablePointer<Scalar>      // [T·B] log Σ exp(logits), kept for backward
+    private let outputWeights: PackedMatrix<Scalar>          // W_y [H, 256], ready for each chunk's logits
     /// dL/dh_t of each layer's output [T·B, H]: the top one's from the logits, the others' passed down.
     private let dOutputs: [UnsafeMutablePointer<Scalar>]
     /// How far each layer has got through the window, for the layer that waits on it.
@@ -68,6 +69,7 @@ public final class Network<Scalar: NetworkScalar> {
         natsBuffer.initialize(repeating: 0, count: positions)
         logSumExp = .allocate(capacity: positions)
         logSumExp.initialize(repeating: 0, count: positions)
+        outputWeights = PackedMatrix(k: config.hidden, n: Self.vocabulary, transposed: false, ld: Self.vocabulary)
         dOutputs = (0..<config.layers).map { _ in
             let count = forwardOnly ? 0 : positions * config.hidden
             let d = UnsafeMutablePointer<Scalar>.allocate(capacity: count)
@@ -156,9 +158,7 @@ public final class Network<Scalar: NetworkScalar> {
         let logits = logitBuffer + first * V
         let outputBias = θ + layout.outputBias.lowerBound
         for i in 0..<count { (logits + i * V).update(from: outputBias, count: V) }
-        Scalar.gemm(transposeA: false, transposeB: false, m: count, n: V, k: H, alpha: 1,
-                    a: layers.last!.output + first * H, lda: H, b: θ + layout.outputWeights.lowerBound, ldb: V,
-                    beta: 1, c: logits, ldc: V)
+        outputWeights.multiply(m: count, a: layers.last!.output + first * H, lda: H, beta: 1, c: logits, ldc: V)
         guard hasTargets else { return }
         for i in first..<first + count {
             let z = logitBuffer + i * V
@@ -185,14 +185,19 @@ public final class Network<Scalar: NetworkScalar> {
                                    scale: scale, biasGradient: gOutputBias)
         }
         hasTargets = false
-        let top = layers.last!.output
-        Scalar.gemm(transposeA: true, transposeB: false, m: H, n: V, k: positions, alpha: 1, a: top, lda: H,
-                    b: logitBuffer, ldb: V, beta: 1, c: g + layout.outputWeights.lowerBound, ldc: V)
         Scalar.gemm(transposeA: false, transposeB: true, m: positions, n: H, k: V, alpha: 1, a: logitBuffer, lda: V,
                     b: θ + layout.outputWeights.lowerBound, ldb: V, beta: 0, c: dOutputs.last!, ldc: H)
         outputFlops += 4 * Double(positions * V * H)
 
         backwardLayers(θ, g, ponderWeight: Scalar(tau) * scale)
+    }
+
+    /// dL/dW_y = Σ h_tᵀ dL/dlogits over the window (backward has turned the logits into their gradient).
+    private func outputWeightGradient(_ g: UnsafeMutablePointer<Scalar>) {
+        let H = config.hidden, V = Self.vocabulary
+        Scalar.gemm(transposeA: true, transposeB: false, m: H, n: V, k: length * batch, alpha: 1,
+                    a: layers.last!.output, lda: H, b: logitBuffer, ldb: V, beta: 1,
+                    c: g + layout.outputWeights.lowerBound, ldc: V)
     }
 
     // MARK: The layers as a wavefront
@@ -209,15 +214,19 @@ public final class Network<Scalar: NetworkScalar> {
         defer { ponder.deallocate() }
         ponder.initialize(repeating: 0)
         for p in progress { p.reset() }
+        outputWeights.prepare(θ + layout.outputWeights.lowerBound, rows: length * batch)
         Wavefront.run(groups) { group in
-            for l in group { layers[l].beginForward(θ, length: length, bytes: l == 0 ? inputs : nil) }
+            for l in group {
+                layers[l].beginForward(θ, length: length, bytes: l == 0 ? inputs : nil)
+                if l + 1 < layers.count { layers[l + 1].beginProjecting(θ, length: length) }
+            }
             for times in chunks {
                 for l in group {
-                    if l > 0 {
-                        if l == group.lowerBound { progress[l - 1].wait(until: times.upperBound) }
-                        layers[l].project(θ, times: times, below: layers[l - 1].output)
-                    }
+                    if l > 0 && l == group.lowerBound { progress[l - 1].wait(until: times.upperBound) }
                     for t in times { ponder[l] += layers[l].forward(θ, t: t) }
+                    // Layer l's thread projects layer l + 1's input: the upper layers have the softmax
+                    // and their own input's weight gradients to do, so this evens the threads out.
+                    if l + 1 < layers.count { layers[l + 1].project(θ, times: times, below: layers[l].output) }
                     progress[l].advance(to: times.upperBound)
                     if l == layers.count - 1 { self.outputForward(θ, times: times) }
                 }
@@ -237,15 +246,18 @@ public final class Network<Scalar: NetworkScalar> {
                                                                                         limit: wavefrontThreads))
         for p in progress { p.reset() }
         Wavefront.run(groups.reversed()) { group in
-            for l in group { layers[l].beginBackward(length: length) }
+            for l in group { layers[l].beginBackward(θ, length: length) }
             for times in chunks {
                 let done = length - times.lowerBound
                 for l in group.reversed() {
-                    if l == group.upperBound - 1 && l < layers.count - 1 { progress[l + 1].wait(until: done) }
+                    if l + 1 < layers.count {
+                        if l == group.upperBound - 1 { progress[l + 1].wait(until: done) }
+                        // As forward projected it, layer l's thread passes layer l + 1's gradient down.
+                        layers[l + 1].passDown(times: times, dInput: dOutputs[l])
+                    }
                     for t in times.reversed() {
                         layers[l].backward(θ, g, t: t, dOutput: dOutputs[l], ponderWeight: ponderWeight)
                     }
-                    if l > 0 { layers[l].passDown(θ, times: times, dInput: dOutputs[l - 1]) }
                     progress[l].advance(to: done)
                 }
             }
@@ -253,6 +265,7 @@ public final class Network<Scalar: NetworkScalar> {
                 layers[l].weightGradients(θ, g, length: length, bytes: l == 0 ? inputs : nil,
                                           below: l == 0 ? nil : layers[l - 1].output)
             }
+            if group.contains(layers.count - 1) { self.outputWeightGradient(g) }
         }
     }
 

@@ -19,7 +19,7 @@ final class WavefrontTests: XCTestCase {
         let config = ModelConfig(layers: layers, hidden: 24, maxPonder: maxPonder, haltingBias: 0, stateReset: 40)
         var random = RandomSource(seed: 8)
         let θ = ParameterLayout(config: config).initialParameters(random: &random)
-        let batch = 5, seq = 11
+        let batch = 6, seq = 11  // 66 rows: windows of 11 steps pack the weights, the one of 7 does not
         let network = Network<Float>(config: config, batch: batch, seq: seq, tau: 0.01, forwardOnly: forwardOnly)
         network.wavefrontThreads = threads
         var result: [Window] = []
