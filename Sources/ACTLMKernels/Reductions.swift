@@ -36,6 +36,24 @@ enum Reductions<Scalar: KernelScalar> {
         return maximum + Scalar.logarithm(sum)
     }
 
+    /// ⟨a, x⟩ over `count` entries.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, count: Int) -> Scalar {
+        var s0 = Scalar(0), s1 = Scalar(0), s2 = Scalar(0), s3 = Scalar(0)
+        var s4 = Scalar(0), s5 = Scalar(0), s6 = Scalar(0), s7 = Scalar(0)
+        var i = 0
+        while i + 8 <= count {
+            s0 += a[i] * x[i]; s1 += a[i + 1] * x[i + 1]; s2 += a[i + 2] * x[i + 2]; s3 += a[i + 3] * x[i + 3]
+            s4 += a[i + 4] * x[i + 4]; s5 += a[i + 5] * x[i + 5]; s6 += a[i + 6] * x[i + 6]; s7 += a[i + 7] * x[i + 7]
+            i += 8
+        }
+        while i < count {
+            s0 += a[i] * x[i]
+            i += 1
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+    }
+
     /// ⟨a, x − y⟩ + ⟨b, u − v⟩ over `count` entries each.
     @inline(__always)
     static func dotOfDifferences(
@@ -60,6 +78,21 @@ enum Reductions<Scalar: KernelScalar> {
 }
 
 extension Kernels {
+    /// y_i += ⟨a_i, x⟩ for the `rows` rows of a (`count` entries each, `lda` apart). Each row is summed
+    /// on its own, so its result does not depend on how many rows are beside it (the halting unit's
+    /// logits agree bit for bit between one stream and many).
+    @inline(never)
+    public static func addRowDots(rows: Int, count: Int, a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
+                                  into y: UnsafeMutablePointer<Float>) {
+        for i in 0..<rows { y[i] += Reductions.dot(a + i * lda, x, count: count) }
+    }
+
+    @inline(never)
+    public static func addRowDots(rows: Int, count: Int, a: UnsafePointer<Double>, lda: Int,
+                                  x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+        for i in 0..<rows { y[i] += Reductions.dot(a + i * lda, x, count: count) }
+    }
+
     /// log Σ_v exp(z_v) over `count` entries, without overflow.
     @inline(never)
     public static func logSumExp(_ z: UnsafePointer<Float>, count: Int) -> Float {

@@ -23,9 +23,6 @@ public protocol NetworkScalar: BinaryFloatingPoint, ScalarKernels, Sendable {
     /// C ← op(A)·B + β·C with B packed by `pack`.
     static func gemm(transposeA: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
                      packedB: UnsafePointer<Self>, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
-    /// y ← α·A·x + β·y, A row-major [m, n].
-    static func gemv(m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
-                     x: UnsafePointer<Self>, beta: Self, y: UnsafeMutablePointer<Self>)
 }
 
 @inline(__always)
@@ -67,11 +64,6 @@ extension Float: NetworkScalar {
         actlm_sgemm_packed(transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, packedB, beta, c, ldc)
     }
 
-    @inline(__always)
-    public static func gemv(m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
-                            x: UnsafePointer<Float>, beta: Float, y: UnsafeMutablePointer<Float>) {
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
-    }
 }
 
 extension Double: NetworkScalar {
@@ -98,11 +90,5 @@ extension Double: NetworkScalar {
                             packedB: UnsafePointer<Double>, beta: Double, c: UnsafeMutablePointer<Double>,
                             ldc: Int) {
         preconditionFailure("Double products read B in place")
-    }
-
-    @inline(__always)
-    public static func gemv(m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
-                            x: UnsafePointer<Double>, beta: Double, y: UnsafeMutablePointer<Double>) {
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
     }
 }

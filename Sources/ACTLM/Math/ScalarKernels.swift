@@ -14,6 +14,8 @@ public protocol ScalarKernels {
                               _ x2: UnsafePointer<Self>, into y2: UnsafeMutablePointer<Self>, count: Int)
     static func addScaledThroughTanh(_ a: Self, w: UnsafePointer<Self>, tanhC: UnsafePointer<Self>,
                                      dc: UnsafeMutablePointer<Self>, dw: UnsafeMutablePointer<Self>, count: Int)
+    static func addRowDots(rows: Int, count: Int, a: UnsafePointer<Self>, lda: Int, x: UnsafePointer<Self>,
+                           into y: UnsafeMutablePointer<Self>)
     static func logSumExp(_ z: UnsafePointer<Self>, count: Int) -> Self
     static func dotOfDifferences(_ a: UnsafePointer<Self>, _ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>,
                                  _ b: UnsafePointer<Self>, _ u: UnsafePointer<Self>, _ v: UnsafePointer<Self>,
@@ -53,6 +55,12 @@ extension Float: ScalarKernels {
                                             dc: UnsafeMutablePointer<Float>, dw: UnsafeMutablePointer<Float>,
                                             count: Int) {
         Kernels.addScaledThroughTanh(a, w: w, tanhC: tanhC, dc: dc, dw: dw, count: count)
+    }
+
+    @inline(__always)
+    public static func addRowDots(rows: Int, count: Int, a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
+                                  into y: UnsafeMutablePointer<Float>) {
+        Kernels.addRowDots(rows: rows, count: count, a: a, lda: lda, x: x, into: y)
     }
 
     @inline(__always)
@@ -106,6 +114,12 @@ extension Double: ScalarKernels {
                                             dc: UnsafeMutablePointer<Double>, dw: UnsafeMutablePointer<Double>,
                                             count: Int) {
         Kernels.addScaledThroughTanh(a, w: w, tanhC: tanhC, dc: dc, dw: dw, count: count)
+    }
+
+    @inline(__always)
+    public static func addRowDots(rows: Int, count: Int, a: UnsafePointer<Double>, lda: Int, x: UnsafePointer<Double>,
+                                  into y: UnsafeMutablePointer<Double>) {
+        Kernels.addRowDots(rows: rows, count: count, a: a, lda: lda, x: x, into: y)
     }
 
     @inline(__always)

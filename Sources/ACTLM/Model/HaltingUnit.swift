@@ -27,10 +27,10 @@ public enum HaltingUnit<Scalar: NetworkScalar> {
                         tanhC: UnsafePointer<Scalar>, weights w: UnsafePointer<Scalar>, bias: Scalar,
                         eta: UnsafeMutablePointer<Scalar>, input: HaltingInput) {
         for j in 0..<k { eta[j] = bias }
-        Scalar.gemv(m: k, n: H, alpha: 1, a: h, lda: H, x: w, beta: 1, y: eta)
+        Scalar.addRowDots(rows: k, count: H, a: h, lda: H, x: w, into: eta)
         switch input {
-        case .hiddenAndCell: Scalar.gemv(m: k, n: H, alpha: 1, a: c, lda: H, x: w + H, beta: 1, y: eta)
-        case .hiddenAndTanhCell: Scalar.gemv(m: k, n: H, alpha: 1, a: tanhC, lda: H, x: w + H, beta: 1, y: eta)
+        case .hiddenAndCell: Scalar.addRowDots(rows: k, count: H, a: c, lda: H, x: w + H, into: eta)
+        case .hiddenAndTanhCell: Scalar.addRowDots(rows: k, count: H, a: tanhC, lda: H, x: w + H, into: eta)
         case .hidden: break
         }
         Scalar.sigmoid(eta, count: k)

@@ -203,7 +203,7 @@ public final class Network<Scalar: NetworkScalar> {
     // MARK: The layers as a wavefront
 
     /// The layers' time steps, chunk by chunk, each thread running its group of layers in order and
-    /// waiting for the group below to finish a chunk before projecting it; the top layer's thread runs the
+    /// waiting for the group below to finish (and project) a chunk; the top layer's thread runs the
     /// softmax layer on each chunk it finishes. Returns Σρ per layer.
     private func forwardLayers(_ θ: UnsafePointer<Scalar>) -> [Double] {
         let layers = self.layers, progress = self.progress, length = self.length, inputs = self.inputs
@@ -235,7 +235,8 @@ public final class Network<Scalar: NetworkScalar> {
         return Array(ponder)
     }
 
-    /// The same backward, from the last chunk: a layer waits for the one above to pass its chunk down.
+    /// The same backward, from the last chunk: a thread waits for the layer above its group to finish a
+    /// chunk, then passes that layer's gradient down to its own top layer.
     /// A thread done with its layers' time steps multiplies out their weight gradients (into their own
     /// parts of `g`) while the threads below are still at work.
     private func backwardLayers(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, ponderWeight: Scalar) {

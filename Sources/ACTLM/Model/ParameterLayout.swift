@@ -47,23 +47,23 @@ public struct ParameterLayout: Equatable, Sendable {
         count = next
     }
 
-    /// Fresh weights: uniform in ±1/√fan-in for the LSTM and output matrices, forget-gate bias 1, halting
-    /// weights 0 and halting bias `config.haltingBias`, so an untrained layer halts after 2 steps
-    /// (η = σ(1) ≈ 0.73 per step) as in the paper. Layer 1's input rows are a lookup table of bytes, each
-    /// row read alone, so their fan-in is 1.
+    /// Fresh weights: uniform in ±1/√fan-in for the recurrent and output matrices, forget-gate bias 1,
+    /// halting weights 0 and halting bias `config.haltingBias`, so an untrained layer halts after 2 steps
+    /// (η = σ(1) ≈ 0.73 per step) as in the paper. The input rows of every layer are uniform in ±1: layer
+    /// 1's are a lookup table of bytes, each row read alone (a fan-in of 1); the layers above read the
+    /// layer below's h, whose entries are far below the unit size that ±1/√fan-in assumes (README "How it
+    /// works" has the measurements).
     public func initialParameters(random: inout RandomSource) -> [Float] {
         var θ = [Float](repeating: 0, count: count)
         let H = config.hidden
-        func uniform(_ range: Range<Int>, fanIn: Int) {
-            let bound = 1 / Float(fanIn).squareRoot()
+        func uniform(_ range: Range<Int>, bound: Float) {
             for i in range { θ[i] = (2 * random.nextUnitFloat() - 1) * bound }
         }
+        func uniform(_ range: Range<Int>, fanIn: Int) { uniform(range, bound: 1 / Float(fanIn).squareRoot()) }
         for layer in layers {
             // [x ; h] with x one-hot has 1 + H inputs that are not zero.
             let fanIn = (layer.readsBytes ? 1 : layer.inputSize) + H
-            // Bounded like the recurrent rows, a byte's row would reach the gates 16× weaker than the state
-            // does, and training would idle at the byte frequencies for its first few hundred steps.
-            uniform(layer.inputWeights, fanIn: layer.readsBytes ? 1 : fanIn)
+            uniform(layer.inputWeights, bound: 1)
             uniform(layer.flagWeights, fanIn: fanIn)
             uniform(layer.recurrentWeights, fanIn: fanIn)
             for i in layer.bias.lowerBound + H..<layer.bias.lowerBound + 2 * H { θ[i] = 1 }  // forget gate

@@ -6,8 +6,8 @@ import Foundation
 /// layer 1 at time t + 1 another can work on layer 2 at t, each multiplying its small recurrent GEMMs on
 /// one core, where two cores splitting every 32-row product mostly wait for each other.
 ///
-/// The time steps go in chunks of `chunk`: a layer above the first projects its input for a chunk in one
-/// GEMM once the layer below has finished it (backward: passes dL/du down for a chunk in one GEMM), and
+/// The time steps go in chunks of `chunk`: the thread of layer l projects layer l + 1's input for each
+/// chunk it finishes, in one GEMM (backward: passes layer l + 1's dL/du down to itself the same way), and
 /// forward, the top layer's thread runs the softmax layer on each chunk it finishes.
 /// Every layer computes the same sums in the same order whatever the thread count, so the results do
 /// not depend on it.

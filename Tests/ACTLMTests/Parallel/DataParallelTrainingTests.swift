@@ -8,10 +8,10 @@ final class DataParallelTrainingTests: XCTestCase {
     private var directory: URL!
     private var corpus = ""
     private var mpirun = ""
-    /// A tiny model with ACT really at work: no halting warm-up and a small τ, so rows halt after
-    /// different numbers of steps.
+    /// A tiny model with ACT really at work: no halting warm-up, so rows halt after different numbers of
+    /// steps from the first window.
     private let tiny = ["--layers", "2", "--hidden", "16", "--max-ponder", "4", "--batch", "4", "--seq", "16",
-                        "--tau", "0.002", "--halting-warmup", "0", "--halting-bias", "0.5", "--valid-chars", "2000",
+                        "--tau", "0.01", "--halting-warmup", "0", "--halting-bias", "0.3", "--valid-chars", "2000",
                         "--valid-fraction", "0.1", "--trace-chars", "80", "--lr", "0.01", "--warmup", "2",
                         "--reset-every", "64"]
 

@@ -62,11 +62,11 @@ final class TextScorerTests: XCTestCase {
             XCTAssertEqual(row.byte, want.byte, label, file: file, line: line)
             XCTAssertEqual(row.bits == nil, want.bits == nil, "\(label): bits at \(row.offset)", file: file, line: line)
             if let bits = row.bits, let expected = want.bits {
-                XCTAssertEqual(bits, expected, accuracy: 1e-5, "\(label): bits at \(row.offset)", file: file, line: line)
+                XCTAssertEqual(bits, expected, "\(label): bits at \(row.offset)", file: file, line: line)
             }
             XCTAssertEqual(row.steps, want.steps, "\(label): N at \(row.offset)", file: file, line: line)
             for l in 0..<row.layers {
-                XCTAssertEqual(row.rho[l], want.rho[l], accuracy: 1e-5, "\(label): ρ at \(row.offset)", file: file, line: line)
+                XCTAssertEqual(row.rho[l], want.rho[l], "\(label): ρ at \(row.offset)", file: file, line: line)
             }
         }
 
