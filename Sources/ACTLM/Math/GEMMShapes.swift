@@ -54,16 +54,12 @@ public enum GEMMShapes {
         let workers = engine == .openBLAS ? 1 : max(1, threads)
         let operands = (0..<workers).map { _ in Operands(shapes.keys) }
         func runAll(repeats: Double) -> (flops: Double, seconds: Double) {
+            let perWorker = shapes.mapValues { max(1, Int((Double($0) * repeats / Double(workers)).rounded())) }
             let start = DispatchTime.now().uptimeNanoseconds
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for (shape, count) in shapes {
-                    multiply(shape, times: max(1, Int((Double(count) * repeats / Double(workers)).rounded())),
-                             engine: engine, operands: operands[worker])
-                }
+                for (shape, times) in perWorker { multiply(shape, times: times, engine: engine, operands: operands[worker]) }
             }
-            let flops = shapes.reduce(0.0) {
-                $0 + $1.key.flops * Double(workers * max(1, Int((Double($1.value) * repeats / Double(workers)).rounded())))
-            }
+            let flops = perWorker.reduce(0.0) { $0 + $1.key.flops * Double(workers * $1.value) }
             return (flops, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         // A short calibration run sets how many repeats fill the time asked for.
