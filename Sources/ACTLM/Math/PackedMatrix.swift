@@ -44,4 +44,3 @@ final class PackedMatrix<Scalar: NetworkScalar> {
         }
     }
 }
-

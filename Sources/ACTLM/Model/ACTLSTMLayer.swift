@@ -66,7 +66,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
 
     // The weights, made ready once per window for the products of every time and ponder step.
     private let recurrentWeights: PackedMatrix<Scalar>          // W_h [H, 4H]
-    private let inputWeights: PackedMatrix<Scalar>              // W_x [H, 4H] (layers above the first)
+    private lazy var inputWeights = PackedMatrix<Scalar>(k: H, n: 4 * H, transposed: false, ld: 4 * H)  // above layer 1
     private lazy var recurrentWeightsTransposed = PackedMatrix<Scalar>(k: 4 * H, n: H, transposed: true, ld: 4 * H)
     private lazy var inputWeightsTransposed = PackedMatrix<Scalar>(k: 4 * H, n: H, transposed: true, ld: 4 * H)
 
@@ -113,7 +113,6 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         cumulative = make(batch, 0)
         running = make(batch, 0)
         recurrentWeights = PackedMatrix(k: H, n: 4 * H, transposed: false, ld: 4 * H)
-        inputWeights = PackedMatrix(k: H, n: 4 * H, transposed: false, ld: 4 * H)
         blocks.reserveCapacity(seq * maxPonder)
         blocksOfTime.reserveCapacity(seq)
         // An untrained layer takes about two steps; the buffers grow if training makes it ponder longer.
