@@ -10,6 +10,7 @@
 #   experiments/run.sh                       # defaults: 2 models × 30 minutes, one after the other
 #   experiments/run.sh --minutes 60 --seeds "1 2 3" --max-ponders "2 4" --taus "0.005" --corpus enwik8.gz
 #   experiments/run.sh --seeds "1 2" --keep  # trains only the runs OUT does not have yet (seed 2 here)
+#   experiments/run.sh --jobs 2 --stack-taus "0.01 0.005"  # and ACT with layer 1 halting for the stack
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ minutes=30
 seeds="1"
 taus=""                 # more ACT runs at the default M with these τ
 max_ponders=""          # more ACT runs at the default τ with these M
+stack_taus=""           # more ACT runs with --halting-scope stack, at these τ
 jobs=1
 keep=0                  # 1: a run already finished in $out is scored again, not trained again
 corpus=corpora/wiki.gz
@@ -28,12 +30,13 @@ while [ $# -gt 0 ]; do
     --seeds) seeds=$2; shift 2 ;;
     --taus) taus=$2; shift 2 ;;
     --max-ponders) max_ponders=$2; shift 2 ;;
+    --stack-taus) stack_taus=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --corpus) corpus=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,12p' "$0"; echo "  Arguments after -- go to every 'actlm train'."; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; echo "  Arguments after -- go to every 'actlm train'."; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -67,10 +70,11 @@ for f in GPL-3 Apache-2.0 GFDL-1.3 MPL-2.0; do
 done
 
 # The baseline differs from the defaults only in M = 1 (τ does not matter there: ρ is 2 at every byte).
-# The ACT runs differ from the defaults only in τ or M. Each runs once per seed.
-settings=("baseline:1:default" "act:default:default")
-for m in $max_ponders; do settings+=("act-m$m:$m:default"); done
-for tau in $taus; do settings+=("act-tau$tau:default:$tau"); done
+# The ACT runs differ from the defaults only in τ, M or the halting scope. Each runs once per seed.
+settings=("baseline:1:default:default" "act:default:default:default")
+for m in $max_ponders; do settings+=("act-m$m:$m:default:default"); done
+for tau in $taus; do settings+=("act-tau$tau:default:$tau:default"); done
+for tau in $stack_taus; do settings+=("act-stack-tau$tau:default:$tau:stack"); done
 runs=()
 for seed in $seeds; do
   for setting in "${settings[@]}"; do runs+=("${setting%%:*}-s$seed:${setting#*:}:$seed"); done
@@ -79,7 +83,7 @@ done
 cores=$(nproc 2>/dev/null || echo 2)
 threads=$(( cores / jobs > 0 ? cores / jobs : 1 ))
 train() {
-  IFS=: read -r name maxponder tau seed <<<"$1"
+  IFS=: read -r name maxponder tau scope seed <<<"$1"
   if [ "$keep" = 1 ] && [ -f "$out/runs/$name/latest.ckpt" ] && grep -q '^reached' "$out/$name.log" 2>/dev/null; then
     echo "== $name: kept from an earlier call"
     return
@@ -87,6 +91,7 @@ train() {
   local flags=(--seed "$seed")
   [ "$maxponder" = default ] || flags+=(--max-ponder "$maxponder")
   [ "$tau" = default ] || flags+=(--tau "$tau")
+  [ "$scope" = default ] || flags+=(--halting-scope "$scope")
   rm -rf "$out/runs/$name"
   OPENBLAS_NUM_THREADS=$threads "$actlm" train "$corpus" "${flags[@]}" --minutes "$minutes" \
     --checkpoint-dir "$out/runs" --run-name "$name" --eval-every 500 "${extra[@]}" > "$out/$name.log"
@@ -101,7 +106,7 @@ wait
 
 : > "$out/runs.tsv"
 for run in "${runs[@]}"; do
-  IFS=: read -r name maxponder tau seed <<<"$run"
+  IFS=: read -r name maxponder tau scope seed <<<"$run"
   "$actlm" eval "$out/runs/$name/latest.ckpt" "$heldout" --json > "$out/$name.eval.json"
   if [ -s "$other" ]; then "$actlm" eval "$out/runs/$name/latest.ckpt" "$other" --json > "$out/$name.other.json"; fi
   speed=$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print(round(r[-1]["chars_per_s"]))' "$out/runs/$name/metrics.jsonl")

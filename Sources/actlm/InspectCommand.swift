@@ -44,7 +44,9 @@ struct InspectCommand: ParsableCommand {
         var lines = [
             "checkpoint  \(self.checkpoint) (written by actlm \(c.writtenBy))",
             "model       L=\(model.layers) H=\(model.hidden) M=\(model.maxPonder) ε=\(model.epsilon) "
-                + "halting bias \(model.haltingBias) reading \(model.haltingInput), \(model.resetDescription), "
+                + "halting bias \(model.haltingBias) reading \(model.haltingInput)"
+                + (model.haltingScope == .stack ? " (layer 1's unit, for the stack)" : "")
+                + ", \(model.resetDescription), "
                 + "\(grouped(c.parameters.count)) parameters",
             "training    batch \(options.batch) × \(options.seq) bytes, τ \(options.tau), lr \(options.schedule.peak) "
                 + "(warm-up \(options.schedule.warmupSteps), decay \(options.schedule.decay.rawValue)), "

@@ -189,7 +189,8 @@ struct ModelFlags: ParsableArguments {
          OptionSetting("--halting-warmup", haltingWarmup, \.haltingWarmup),
          OptionSetting("--halting-lr-scale", haltingLearningRateScale, \.haltingLearningRateScale),
          OptionSetting("--reset-every", resetEvery, \.model.stateReset),
-         OptionSetting("--halting-input", haltingInput, \.model.haltingInput)].compactMap { $0 }
+         OptionSetting("--halting-input", haltingInput, \.model.haltingInput),
+         OptionSetting("--halting-scope", haltingScope, \.model.haltingScope)].compactMap { $0 }
     }
 
     @Option(help: "Stacked ACT-LSTM layers L (default \(defaults.model.layers)).")
@@ -227,9 +228,16 @@ struct ModelFlags: ParsableArguments {
                                + "(h only) or h-tanh-c ([h ; tanh c], the cell bounded) (default "
                                + "\(defaults.model.haltingInput.rawValue)).", valueName: "input"))
     var haltingInput: HaltingInput?
+
+    @Option(name: .customLong("halting-scope"),
+            help: ArgumentHelp("Which halting unit decides the ponder steps: layer (each layer its own) or stack "
+                               + "(layer 1's for every layer, which then all take the same steps) (default "
+                               + "\(defaults.model.haltingScope.rawValue)).", valueName: "scope"))
+    var haltingScope: HaltingScope?
 }
 
 extension HaltingInput: ExpressibleByArgument {}
+extension HaltingScope: ExpressibleByArgument {}
 
 struct OptimisationFlags: ParsableArguments {
     var settings: [OptionSetting] {

@@ -20,6 +20,11 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     let threshold: Scalar             // 1 − ε
     let haltingInput: HaltingInput
     let parameters: ParameterLayout.Layer
+    /// l − 1 for layer l: 0 is the layer that reads bytes.
+    let depth: Int
+    /// Layer 1's halting shared with the stack (`HaltingScope.stack`): layer 1 writes to it, the layers
+    /// above, which have no halting unit, read from it. nil when every layer halts on its own.
+    let stackHalting: StackHalting<Scalar>?
     /// Training keeps every row of the window for backward; forward-only use (scoring) keeps only the
     /// rows of the time step in hand, so its windows can be long at little memory.
     let keepsRows: Bool
@@ -80,7 +85,8 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     private var ownFlops = 0.0
     private var inputFlops = 0.0
 
-    init(layout: ParameterLayout.Layer, config: ModelConfig, batch: Int, seq: Int, keepsRows: Bool = true) {
+    init(layout: ParameterLayout.Layer, depth: Int, config: ModelConfig, batch: Int, seq: Int, keepsRows: Bool = true,
+         stackHalting: StackHalting<Scalar>? = nil) {
         H = config.hidden
         self.batch = batch
         self.seq = seq
@@ -88,6 +94,8 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         threshold = Scalar(1 - config.epsilon)
         haltingInput = config.haltingInput
         parameters = layout
+        self.depth = depth
+        self.stackHalting = stackHalting
         self.keepsRows = keepsRows
         func make<T>(_ count: Int, _ zero: T) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: count)
@@ -212,7 +220,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
                 cumulative.update(repeating: 0, count: B)
             }
             cellForward(block)
-            haltingForward(block, θ)
+            haltingForward(block, θ, t: t)
             k = mix(block, t: t, into: hOut, ponder: &ponder)
             blocks.append(block)
             rowCount += block.count
@@ -264,13 +272,26 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         ownFlops += 2 * Double(k * G * H)
     }
 
-    /// η^n of the block's rows.
-    private func haltingForward(_ block: Block, _ θ: UnsafePointer<Scalar>) {
+    /// η^n of the block's rows: from the layer's halting unit, or layer 1's for a layer without one.
+    private func haltingForward(_ block: Block, _ θ: UnsafePointer<Scalar>, t: Int) {
         let H = self.H, s = block.start
+        guard parameters.hasHaltingUnit else {
+            // Layer 1 ran the same streams through step n at t, so each row has its η there.
+            let shared = stackHalting!
+            for r in s..<(s + block.count) {
+                eta[r] = shared.eta[shared.index(position: t * batch + Int(rowStream[r]), step: block.step)]
+            }
+            return
+        }
         HaltingUnit.forward(rows: block.count, hidden: H, h: h.pointer + s * H, c: c.pointer + s * H,
                             tanhC: tanhC.pointer + s * H, weights: θ + parameters.haltingWeights.lowerBound,
-                            bias: θ[parameters.haltingBiasIndex], eta: eta.pointer + s, input: haltingInput)
+                            bias: θ[parameters.haltingBias.lowerBound], eta: eta.pointer + s, input: haltingInput)
         ownFlops += 2 * Double(block.count * parameters.haltingWeights.count)
+        if let shared = stackHalting {
+            for r in s..<(s + block.count) {
+                shared.eta[shared.index(position: t * batch + Int(rowStream[r]), step: block.step)] = eta[r]
+            }
+        }
     }
 
     /// Halts the rows whose Σ η reaches 1 − ε (all of them at n = M) and adds each row into the
@@ -337,7 +358,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         for blockIndex in blocksOfTime[t].reversed() {
             let block = blocks[blockIndex]
             mixBackward(block, t: t, ponderWeight: ponderWeight)
-            haltingBackward(block, θ, g)
+            haltingBackward(block, θ, g, t: t)
             cellBackward(block)
             scatterBackward(block, g, t: t)
         }
@@ -373,14 +394,28 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     }
 
     /// The halting unit backward: from `dEta` into dL/dh^n, dL/dc^n and the gradients of w_η, b_η.
-    private func haltingBackward(_ block: Block, _ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>) {
+    /// Sharing layer 1's halting, a layer above passes its `dEta` to layer 1 instead, and layer 1 adds
+    /// what every layer above passed to its own first.
+    private func haltingBackward(_ block: Block, _ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>,
+                                 t: Int) {
         let H = self.H, s = block.start
+        if let shared = stackHalting {
+            func entry(_ j: Int) -> Int { shared.index(position: t * batch + Int(rowStream[s + j]), step: block.step) }
+            guard parameters.hasHaltingUnit else {
+                let passed = shared.dEta[depth - 1]
+                for j in 0..<block.count { passed[entry(j)] = dEta[j] }
+                return
+            }
+            for passed in shared.dEta {
+                for j in 0..<block.count { dEta[j] += passed[entry(j)] }
+            }
+        }
         HaltingUnit.backward(rows: block.count, hidden: H, h: h.pointer + s * H, c: c.pointer + s * H,
                              tanhC: tanhC.pointer + s * H, eta: eta.pointer + s,
                              weights: θ + parameters.haltingWeights.lowerBound, dEta: dEta,
                              dh: dH.pointer + s * H, dc: dC.pointer + s * H,
                              dWeights: g + parameters.haltingWeights.lowerBound,
-                             dBias: g + parameters.haltingBiasIndex, input: haltingInput)
+                             dBias: g + parameters.haltingBias.lowerBound, input: haltingInput)
     }
 
     /// The LSTM step backward: dL/da of the block's rows into `dGates`, dL/dc^{n−1} into `dcPrevStep`

@@ -17,6 +17,18 @@ public enum HaltingInput: String, CaseIterable, Codable, Sendable, CustomStringC
     }
 }
 
+/// Which halting unit decides a layer's ponder steps (`ModelConfig.haltingScope`, `--halting-scope`).
+public enum HaltingScope: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
+    /// Every layer has a halting unit of its own and ponders on its own (act-lstm.md, "A stack").
+    case layer
+    /// Layer 1's halting unit decides for the whole stack, as the paper's ACT around one transition of
+    /// the network: every layer above takes layer 1's ponder steps with layer 1's weights p^n, and its
+    /// share of ∂L/∂η goes back to layer 1's unit. Those layers have no halting unit of their own.
+    case stack
+
+    public var description: String { rawValue }
+}
+
 /// The halting unit of one ponder step over k rows, forward and backward side by side (act-lstm.md,
 /// "Halting"): η = σ(w_η · x + b_η), x what `HaltingInput` reads of the row's h, c and tanh c ([k, H] each).
 /// w_η is [h part ; c part], H each.

@@ -16,9 +16,11 @@ public struct ModelConfig: Equatable, Codable, Sendable {
     public var stateReset: Int
     /// What the halting unit reads of each ponder step's state: [h ; c] as in the paper, or part of it.
     public var haltingInput: HaltingInput
+    /// Whether each layer halts on its own or layer 1 halts for the stack.
+    public var haltingScope: HaltingScope
 
     public init(layers: Int = 2, hidden: Int = 256, maxPonder: Int = 8, epsilon: Double = 0.01,
-                haltingBias: Double = 1, stateReset: Int = 0, haltingInput: HaltingInput = .hiddenAndCell) {
+                haltingBias: Double = 1, stateReset: Int = 0, haltingInput: HaltingInput = .hiddenAndCell, haltingScope: HaltingScope = .layer) {
         self.layers = layers
         self.hidden = hidden
         self.maxPonder = maxPonder
@@ -26,7 +28,11 @@ public struct ModelConfig: Equatable, Codable, Sendable {
         self.haltingBias = haltingBias
         self.stateReset = stateReset
         self.haltingInput = haltingInput
+        self.haltingScope = haltingScope
     }
+
+    /// Whether layer `l` (from 0) has a halting unit: every layer, or with the stack's scope layer 1 alone.
+    public func hasHaltingUnit(layer l: Int) -> Bool { haltingScope == .layer || l == 0 }
 
     /// "state reset every 500 bytes" or "state never reset", for people.
     public var resetDescription: String {
@@ -34,17 +40,18 @@ public struct ModelConfig: Equatable, Codable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case layers, hidden, maxPonder, epsilon, haltingBias, stateReset, haltingInput
+        case layers, hidden, maxPonder, epsilon, haltingBias, stateReset, haltingInput, haltingScope
     }
 
     /// Models saved before state resets existed never reset; before the halting input was a setting,
-    /// the halting unit read [h ; c].
+    /// the halting unit read [h ; c]; before the halting scope was, every layer halted on its own.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(layers: try c.decode(Int.self, forKey: .layers), hidden: try c.decode(Int.self, forKey: .hidden),
                   maxPonder: try c.decode(Int.self, forKey: .maxPonder), epsilon: try c.decode(Double.self, forKey: .epsilon),
                   haltingBias: try c.decode(Double.self, forKey: .haltingBias),
                   stateReset: try c.decodeIfPresent(Int.self, forKey: .stateReset) ?? 0,
-                  haltingInput: try c.decodeIfPresent(HaltingInput.self, forKey: .haltingInput) ?? .hiddenAndCell)
+                  haltingInput: try c.decodeIfPresent(HaltingInput.self, forKey: .haltingInput) ?? .hiddenAndCell,
+                  haltingScope: try c.decodeIfPresent(HaltingScope.self, forKey: .haltingScope) ?? .layer)
     }
 }

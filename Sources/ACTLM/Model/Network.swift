@@ -36,7 +36,8 @@ public final class Network<Scalar: NetworkScalar> {
     private var outputFlops = 0.0
 
     /// Threads for the layer wavefront; nil: OpenBLAS's thread count (OPENBLAS_NUM_THREADS, or all
-    /// cores). At most one per layer; one runs the layers one after the other. Results do not depend on it.
+    /// cores). At most one per layer; one runs the layers one after the other. Results do not depend on it
+    /// on the project's kernel; on OpenBLAS only to rounding (it splits a product differently on one thread).
     public var wavefrontThreads: Int?
 
     /// `resets` (by default: every stream starts from a zero state now) must have `config.stateReset`'s
@@ -55,8 +56,13 @@ public final class Network<Scalar: NetworkScalar> {
         self.seq = seq
         self.tau = tau
         self.forwardOnly = forwardOnly
-        layers = layout.layers.map {
-            ACTLSTMLayer(layout: $0, config: config, batch: batch, seq: seq, keepsRows: !forwardOnly)
+        let stackHalting = config.haltingScope == .stack && config.layers > 1
+            ? StackHalting<Scalar>(layers: config.layers, batch: batch, seq: seq, maxPonder: config.maxPonder,
+                                   keepsGradients: !forwardOnly)
+            : nil
+        layers = layout.layers.enumerated().map { l, layer in
+            ACTLSTMLayer(layout: layer, depth: l, config: config, batch: batch, seq: seq, keepsRows: !forwardOnly,
+                         stackHalting: stackHalting)
         }
         let positions = batch * seq
         inputs = .allocate(capacity: positions)

@@ -16,7 +16,10 @@ public struct ParameterLayout: Equatable, Sendable {
         public let recurrentWeights: Range<Int>  // [H, 4H]
         public let bias: Range<Int>              // [4H]
         public let haltingWeights: Range<Int>    // [2H]   w_η over [h ; c] (ModelConfig.haltingInput decides)
-        public let haltingBiasIndex: Int         // b_η
+        public let haltingBias: Range<Int>       // [1]    b_η
+        // Both empty for a layer without a halting unit of its own (`ModelConfig.haltingScope`).
+
+        public var hasHaltingUnit: Bool { !haltingBias.isEmpty }
     }
 
     public let config: ModelConfig
@@ -37,9 +40,11 @@ public struct ParameterLayout: Equatable, Sendable {
         var layers: [Layer] = []
         for l in 0..<config.layers {
             let inputSize = l == 0 ? ModelConfig.vocabulary : H
+            let halts = config.hasHaltingUnit(layer: l)
             layers.append(Layer(inputSize: inputSize, readsBytes: l == 0, inputWeights: take(inputSize * gates), flagWeights: take(gates),
-                                recurrentWeights: take(H * gates), bias: take(gates), haltingWeights: take(config.haltingInput.weightCount(hidden: H)),
-                                haltingBiasIndex: take(1).lowerBound))
+                                recurrentWeights: take(H * gates), bias: take(gates),
+                                haltingWeights: take(halts ? config.haltingInput.weightCount(hidden: H) : 0),
+                                haltingBias: take(halts ? 1 : 0)))
         }
         self.layers = layers
         outputWeights = take(H * ModelConfig.vocabulary)
@@ -67,7 +72,7 @@ public struct ParameterLayout: Equatable, Sendable {
             uniform(layer.flagWeights, fanIn: fanIn)
             uniform(layer.recurrentWeights, fanIn: fanIn)
             for i in layer.bias.lowerBound + H..<layer.bias.lowerBound + 2 * H { θ[i] = 1 }  // forget gate
-            θ[layer.haltingBiasIndex] = Float(config.haltingBias)
+            for i in layer.haltingBias { θ[i] = Float(config.haltingBias) }
         }
         uniform(outputWeights, fanIn: H)
         return θ

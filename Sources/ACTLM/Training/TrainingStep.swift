@@ -116,8 +116,8 @@ public final class TrainingStep {
         let scale = step < options.haltingWarmup ? 0 : Float(options.haltingLearningRateScale)
         guard scale != 1 else { return [] }
         return network.layout.layers.flatMap { layer in
-            [Adam.RateScale(layer.haltingWeights, scale), Adam.RateScale(layer.haltingBiasIndex..<layer.haltingBiasIndex + 1, scale)]
-        }
+            [Adam.RateScale(layer.haltingWeights, scale), Adam.RateScale(layer.haltingBias, scale)]
+        }.filter { !$0.range.isEmpty }
     }
 
     private func diverged(_ quantity: String, _ value: Double, _ rate: Double) -> TrainingError {

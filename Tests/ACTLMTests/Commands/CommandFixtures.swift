@@ -15,7 +15,7 @@ enum CommandFixtures {
         var parameters = layout.initialParameters(random: &random)
         for layer in layout.layers {
             for i in layer.haltingWeights { parameters[i] = 3 * (2 * random.nextUnitFloat() - 1) }
-            parameters[layer.haltingBiasIndex] = 2 * random.nextUnitFloat() - 0.5
+            for i in layer.haltingBias { parameters[i] = 2 * random.nextUnitFloat() - 0.5 }
         }
         return TrainedModel(path: path, config: config, parameters: parameters)
     }

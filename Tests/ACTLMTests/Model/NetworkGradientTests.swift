@@ -32,6 +32,24 @@ final class NetworkGradientTests: XCTestCase {
         }
     }
 
+    /// Layer 1's halting unit deciding for the stack (`--halting-scope stack`): every layer takes layer 1's
+    /// steps, and the layers above pass their ∂L/∂η back to it (τ counted for each layer that ponders).
+    func testGradientsWhenLayerOneHaltsForTheStack() throws {
+        for (layers, seed) in [(2, UInt64(7)), (3, 5)] {
+            let config = ModelConfig(layers: layers, hidden: 4, maxPonder: 4, epsilon: 0.01, haltingBias: 0,
+                                     haltingScope: .stack)
+            let setup = NetworkTestSetup(config: config, batch: 4, seq: 3, tau: 0.05, seed: seed)
+            let steps = setup.stepsSeen(), positions = steps.count / layers
+            XCTAssertGreaterThanOrEqual(Set(steps).count, 3, "rows halt at different steps: \(steps)")
+            for l in 1..<layers {
+                XCTAssertEqual(Array(steps[(l * positions)..<((l + 1) * positions)]), Array(steps[0..<positions]),
+                               "layer \(l + 1) takes layer 1's steps")
+            }
+            XCTAssertTrue(ParameterLayout(config: config).layers.dropFirst().allSatisfy { !$0.hasHaltingUnit })
+            try setup.checkAllGradients()
+        }
+    }
+
     func testGradientsOfPlainLSTMWhenMIsOne() throws {
         let config = ModelConfig(layers: 2, hidden: 4, maxPonder: 1)
         let setup = NetworkTestSetup(config: config, batch: 2, seq: 3, tau: 0.1, seed: 3)
@@ -63,7 +81,7 @@ struct NetworkTestSetup {
         parameters = layout.initialParameters(random: &random).map { 2 * Double($0) }
         for layer in layout.layers {
             for i in layer.haltingWeights { parameters[i] = 3 * random.nextGaussian() }
-            parameters[layer.haltingBiasIndex] = -0.3
+            for i in layer.haltingBias { parameters[i] = -0.3 }
         }
         network = Network<Double>(config: config, batch: batch, seq: seq, tau: tau)
         state = (0..<network.state.count).map { _ in 0.5 * random.nextGaussian() }
@@ -130,7 +148,7 @@ enum ParameterName {
             let parts: [(String, Range<Int>)] = [
                 ("input weights", layer.inputWeights), ("flag weights", layer.flagWeights),
                 ("recurrent weights", layer.recurrentWeights), ("bias", layer.bias),
-                ("halting weights", layer.haltingWeights), ("halting bias", layer.haltingBiasIndex..<layer.haltingBiasIndex + 1),
+                ("halting weights", layer.haltingWeights), ("halting bias", layer.haltingBias),
             ]
             for (name, range) in parts where range.contains(i) { return "layer \(l + 1) \(name)[\(i - range.lowerBound)]" }
         }

@@ -15,8 +15,10 @@ final class WavefrontTests: XCTestCase {
 
     /// Three windows (the state carried across them, a reset in between) through a network with ACT
     /// active, run on `threads` wavefront threads.
-    private func windows(layers: Int, threads: Int, maxPonder: Int = 3, forwardOnly: Bool = false) -> [Window] {
-        let config = ModelConfig(layers: layers, hidden: 24, maxPonder: maxPonder, haltingBias: 0, stateReset: 40)
+    private func windows(layers: Int, threads: Int, maxPonder: Int = 3, forwardOnly: Bool = false,
+                         scope: HaltingScope = .layer) -> [Window] {
+        let config = ModelConfig(layers: layers, hidden: 24, maxPonder: maxPonder, haltingBias: 0, stateReset: 40,
+                                 haltingScope: scope)
         var random = RandomSource(seed: 8)
         let θ = ParameterLayout(config: config).initialParameters(random: &random)
         let batch = 6, seq = 11  // 66 rows: windows of 11 steps pack the weights, the one of 7 does not
@@ -39,16 +41,41 @@ final class WavefrontTests: XCTestCase {
 
     /// The wavefront computes each layer's sums in the same order as one thread running the layers one
     /// after the other: forward, backward and the carried state agree bit for bit, for any thread count
-    /// and any grouping of layers onto threads.
+    /// and any grouping of layers onto threads. That holds on the project's kernel; OpenBLAS (where there
+    /// is no AVX-512) splits a product differently on one thread than on two, so there the floats agree
+    /// to rounding and the halting decisions exactly.
     func testWavefrontEqualsTheSequentialPathBitForBit() {
-        for layers in [2, 3] {
-            let sequential = windows(layers: layers, threads: 1)
+        // Layer 1 halting for the stack: the layers above read its η forward and pass ∂L/∂η back across threads.
+        for (layers, scope) in [(2, HaltingScope.layer), (3, .layer), (2, .stack), (3, .stack)] {
+            let sequential = windows(layers: layers, threads: 1, scope: scope)
             let ponders = sequential.flatMap(\.steps)
             XCTAssertGreaterThan(ponders.max()!, 1, "ACT is active: some bytes take more than one step")
             XCTAssertLessThan(ponders.min()!, 3, "and some halt before M")
             for threads in 2...layers {
-                XCTAssertEqual(windows(layers: layers, threads: threads), sequential, "L = \(layers), \(threads) threads")
+                let label = "L = \(layers), \(threads) threads, halting scope \(scope)"
+                let wavefront = windows(layers: layers, threads: threads, scope: scope)
+                if MatrixEngine.current == .avx512 {
+                    XCTAssertEqual(wavefront, sequential, label)
+                } else {
+                    for (window, expected) in zip(wavefront, sequential) { assertClose(window, expected, label) }
+                }
             }
+        }
+    }
+
+    /// N exactly, every float to a relative 1e-4 (gradients: of the largest in the window).
+    private func assertClose(_ window: Window, _ expected: Window, _ label: String) {
+        XCTAssertEqual(window.steps, expected.steps, label)
+        func close<T: BinaryFloatingPoint>(_ a: [T], _ b: [T], _ what: String) {
+            XCTAssertEqual(a.count, b.count, "\(label): \(what)")
+            let scale = b.map { abs($0) }.max() ?? 0
+            let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+            XCTAssertLessThanOrEqual(worst, scale * 1e-4, "\(label): \(what)")
+        }
+        close(window.loss.map(Double.init(bitPattern:)), expected.loss.map(Double.init(bitPattern:)), "loss")
+        for (what, a, b) in [("logits", window.logits, expected.logits), ("ρ", window.rho, expected.rho),
+                             ("state", window.state, expected.state), ("gradient", window.gradient, expected.gradient)] {
+            close(a.map(Float.init(bitPattern:)), b.map(Float.init(bitPattern:)), what)
         }
     }
 
@@ -56,9 +83,12 @@ final class WavefrontTests: XCTestCase {
     /// loss, logits, ρ, N and the carried state agree bit for bit with a training network's forward.
     func testForwardOnlyEqualsTheTrainingForwardBitForBit() {
         for threads in [1, 2] {
-            var training = windows(layers: 2, threads: threads)
-            for i in training.indices { training[i].gradient = [] }
-            XCTAssertEqual(windows(layers: 2, threads: threads, forwardOnly: true), training, "\(threads) threads")
+            for scope in HaltingScope.allCases {
+                var training = windows(layers: 2, threads: threads, scope: scope)
+                for i in training.indices { training[i].gradient = [] }
+                XCTAssertEqual(windows(layers: 2, threads: threads, forwardOnly: true, scope: scope), training,
+                               "\(threads) threads, halting scope \(scope)")
+            }
         }
     }
 

@@ -16,10 +16,15 @@ final class TextScorerTests: XCTestCase {
         // The upper layer reads smaller values: larger weights, and a higher bias (η ≥ 1 − ε halts at once).
         for (layer, (scale, bias)) in zip(layout.layers, [(Float(6), Float(4)), (12, 8)]) {
             for i in layer.haltingWeights { parameters[i] = scale * (2 * source.nextUnitFloat() - 1) }
-            parameters[layer.haltingBiasIndex] = bias
+            for i in layer.haltingBias { parameters[i] = bias }
         }
         return TrainedModel(path: random.path, config: random.config, parameters: parameters)
     }()
+
+    /// On the project's kernel every product row is computed alone, so a stream's bytes come out the same
+    /// bit for bit in any batch; OpenBLAS (no AVX-512) may sum a row differently in a product of another
+    /// height, by a few units in the last place.
+    private let tolerance: Float = MatrixEngine.current == .avx512 ? 0 : 1e-5
 
     private func model(resettingEvery interval: Int) -> TrainedModel {
         var config = model.config
@@ -62,11 +67,13 @@ final class TextScorerTests: XCTestCase {
             XCTAssertEqual(row.byte, want.byte, label, file: file, line: line)
             XCTAssertEqual(row.bits == nil, want.bits == nil, "\(label): bits at \(row.offset)", file: file, line: line)
             if let bits = row.bits, let expected = want.bits {
-                XCTAssertEqual(bits, expected, "\(label): bits at \(row.offset)", file: file, line: line)
+                XCTAssertEqual(bits, expected, accuracy: tolerance * max(1, expected), "\(label): bits at \(row.offset)",
+                               file: file, line: line)
             }
             XCTAssertEqual(row.steps, want.steps, "\(label): N at \(row.offset)", file: file, line: line)
             for l in 0..<row.layers {
-                XCTAssertEqual(row.rho[l], want.rho[l], "\(label): ρ at \(row.offset)", file: file, line: line)
+                XCTAssertEqual(row.rho[l], want.rho[l], accuracy: tolerance * want.rho[l], "\(label): ρ at \(row.offset)",
+                               file: file, line: line)
             }
         }
 

@@ -38,7 +38,7 @@ final class TrainerTests: XCTestCase {
         options.haltingWarmup = 5
         let trainer = try self.trainer("halting", options: options)
         let layout = ParameterLayout(config: options.model)
-        let halting = layout.layers.flatMap { Array($0.haltingWeights) + [$0.haltingBiasIndex] }
+        let halting = layout.layers.flatMap { Array($0.haltingWeights) + Array($0.haltingBias) }
         let others = Array(layout.layers[0].recurrentWeights)
         let initial = trainer.parameters
         _ = try trainer.train(limits: TrainingLimits(steps: 5), cadence: quiet)

@@ -80,6 +80,23 @@ final class TrainingOptionsTests: XCTestCase {
         XCTAssertEqual(ParameterLayout(config: old).layers[0].haltingWeights.count, 16)
     }
 
+    /// The halting scope is stored with the model; a model stored before it was a setting halted per layer.
+    /// With the stack's scope only layer 1 has halting parameters.
+    func testHaltingScopeIsStoredAndDefaultsToEachLayer() throws {
+        let config = ModelConfig(layers: 3, hidden: 8, maxPonder: 3, haltingScope: .stack)
+        let encoded = try JSONEncoder().encode(config)
+        XCTAssertEqual(try JSONDecoder().decode(ModelConfig.self, from: encoded), config)
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        XCTAssertEqual(object["haltingScope"] as? String, "stack")
+        object["haltingScope"] = nil
+        let old = try JSONDecoder().decode(ModelConfig.self, from: JSONSerialization.data(withJSONObject: object))
+        XCTAssertEqual(old.haltingScope, .layer)
+        XCTAssertEqual(ParameterLayout(config: config).layers.map(\.haltingWeights.count), [16, 0, 0])
+        XCTAssertEqual(ParameterLayout(config: config).layers.map(\.haltingBias.count), [1, 0, 0])
+        XCTAssertEqual(ParameterLayout(config: old).layers.map(\.haltingWeights.count), [16, 16, 16])
+        XCTAssertEqual(ParameterLayout(config: old).count - ParameterLayout(config: config).count, 2 * 17)
+    }
+
     func testLimits() throws {
         let limits = TrainingLimits(steps: 10, minutes: 1)
         XCTAssertNil(limits.reached(step: 9, chars: 0, epochs: 0, sessionSeconds: 59))
