@@ -277,21 +277,23 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         let H = self.H, s = block.start
         guard parameters.hasHaltingUnit else {
             // Layer 1 ran the same streams through step n at t, so each row has its η there.
-            let shared = stackHalting!
-            for r in s..<(s + block.count) {
-                eta[r] = shared.eta[shared.index(position: t * batch + Int(rowStream[r]), step: block.step)]
-            }
+            let shared = stackHalting!.eta
+            for r in s..<(s + block.count) { eta[r] = shared[stackEntry(row: r, t: t, step: block.step)] }
             return
         }
         HaltingUnit.forward(rows: block.count, hidden: H, h: h.pointer + s * H, c: c.pointer + s * H,
                             tanhC: tanhC.pointer + s * H, weights: θ + parameters.haltingWeights.lowerBound,
                             bias: θ[parameters.haltingBias.lowerBound], eta: eta.pointer + s, input: haltingInput)
         ownFlops += 2 * Double(block.count * parameters.haltingWeights.count)
-        if let shared = stackHalting {
-            for r in s..<(s + block.count) {
-                shared.eta[shared.index(position: t * batch + Int(rowStream[r]), step: block.step)] = eta[r]
-            }
+        if let shared = stackHalting?.eta {
+            for r in s..<(s + block.count) { shared[stackEntry(row: r, t: t, step: block.step)] = eta[r] }
         }
+    }
+
+    /// Where row r's η and ∂L/∂η, at time t and ponder step n, live in `stackHalting`.
+    @inline(__always)
+    private func stackEntry(row r: Int, t: Int, step n: Int) -> Int {
+        stackHalting!.index(position: t * batch + Int(rowStream[r]), step: n)
     }
 
     /// Halts the rows whose Σ η reaches 1 − ε (all of them at n = M) and adds each row into the
@@ -400,14 +402,13 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
                                  t: Int) {
         let H = self.H, s = block.start
         if let shared = stackHalting {
-            func entry(_ j: Int) -> Int { shared.index(position: t * batch + Int(rowStream[s + j]), step: block.step) }
             guard parameters.hasHaltingUnit else {
                 let passed = shared.dEta[depth - 1]
-                for j in 0..<block.count { passed[entry(j)] = dEta[j] }
+                for j in 0..<block.count { passed[stackEntry(row: s + j, t: t, step: block.step)] = dEta[j] }
                 return
             }
             for passed in shared.dEta {
-                for j in 0..<block.count { dEta[j] += passed[entry(j)] }
+                for j in 0..<block.count { dEta[j] += passed[stackEntry(row: s + j, t: t, step: block.step)] }
             }
         }
         HaltingUnit.backward(rows: block.count, hidden: H, h: h.pointer + s * H, c: c.pointer + s * H,

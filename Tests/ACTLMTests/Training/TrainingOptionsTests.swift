@@ -54,14 +54,22 @@ final class TrainingOptionsTests: XCTestCase {
         XCTAssertEqual(old.haltingLearningRateScale, 1)
     }
 
-    /// A model stored before state resets existed never resets.
-    func testModelWithoutStateResetDecodes() throws {
-        let config = ModelConfig(layers: 1, hidden: 8, maxPonder: 3, stateReset: 500)
+    /// Encodes `config` and checks it decodes to itself; returns what was stored under `key`, and the
+    /// config decoded without `key`, as from a model stored before that setting existed.
+    private func stored(_ config: ModelConfig, without key: String) throws -> (value: Any?, old: ModelConfig) {
         let encoded = try JSONEncoder().encode(config)
         XCTAssertEqual(try JSONDecoder().decode(ModelConfig.self, from: encoded), config)
         var object = try XCTUnwrap(JSONSerialization.jsonObject(with: encoded) as? [String: Any])
-        object["stateReset"] = nil
-        let old = try JSONDecoder().decode(ModelConfig.self, from: JSONSerialization.data(withJSONObject: object))
+        let value = object[key]
+        object[key] = nil
+        return (value, try JSONDecoder().decode(ModelConfig.self, from: JSONSerialization.data(withJSONObject: object)))
+    }
+
+    /// A model stored before state resets existed never resets.
+    func testModelWithoutStateResetDecodes() throws {
+        let config = ModelConfig(layers: 1, hidden: 8, maxPonder: 3, stateReset: 500)
+        let (value, old) = try stored(config, without: "stateReset")
+        XCTAssertEqual(value as? Int, 500)
         XCTAssertEqual(old.stateReset, 0)
         XCTAssertEqual(old.resetDescription, "state never reset")
     }
@@ -69,12 +77,8 @@ final class TrainingOptionsTests: XCTestCase {
     /// The halting input is stored with the model; a model stored before it was a setting read [h ; c].
     func testHaltingInputIsStoredAndDefaultsToTheWholeState() throws {
         let config = ModelConfig(layers: 1, hidden: 8, maxPonder: 3, haltingInput: .hidden)
-        let encoded = try JSONEncoder().encode(config)
-        XCTAssertEqual(try JSONDecoder().decode(ModelConfig.self, from: encoded), config)
-        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: encoded) as? [String: Any])
-        XCTAssertEqual(object["haltingInput"] as? String, "h")
-        object["haltingInput"] = nil
-        let old = try JSONDecoder().decode(ModelConfig.self, from: JSONSerialization.data(withJSONObject: object))
+        let (value, old) = try stored(config, without: "haltingInput")
+        XCTAssertEqual(value as? String, "h")
         XCTAssertEqual(old.haltingInput, .hiddenAndCell)
         XCTAssertEqual(ParameterLayout(config: config).layers[0].haltingWeights.count, 8)
         XCTAssertEqual(ParameterLayout(config: old).layers[0].haltingWeights.count, 16)
@@ -84,12 +88,8 @@ final class TrainingOptionsTests: XCTestCase {
     /// With the stack's scope only layer 1 has halting parameters.
     func testHaltingScopeIsStoredAndDefaultsToEachLayer() throws {
         let config = ModelConfig(layers: 3, hidden: 8, maxPonder: 3, haltingScope: .stack)
-        let encoded = try JSONEncoder().encode(config)
-        XCTAssertEqual(try JSONDecoder().decode(ModelConfig.self, from: encoded), config)
-        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: encoded) as? [String: Any])
-        XCTAssertEqual(object["haltingScope"] as? String, "stack")
-        object["haltingScope"] = nil
-        let old = try JSONDecoder().decode(ModelConfig.self, from: JSONSerialization.data(withJSONObject: object))
+        let (value, old) = try stored(config, without: "haltingScope")
+        XCTAssertEqual(value as? String, "stack")
         XCTAssertEqual(old.haltingScope, .layer)
         XCTAssertEqual(ParameterLayout(config: config).layers.map(\.haltingWeights.count), [16, 0, 0])
         XCTAssertEqual(ParameterLayout(config: config).layers.map(\.haltingBias.count), [1, 0, 0])
