@@ -45,7 +45,7 @@ struct InspectCommand: ParsableCommand {
             "checkpoint  \(self.checkpoint) (written by actlm \(c.writtenBy))",
             "model       L=\(model.layers) H=\(model.hidden) M=\(model.maxPonder) ε=\(model.epsilon) "
                 + "halting bias \(model.haltingBias) reading \(model.haltingInput)"
-                + (model.haltingScope == .stack ? " (layer 1's unit, for the stack)" : "")
+                + (model.haltsAsStack ? " (layer 1's unit, for the stack)" : "")
                 + ", \(model.resetDescription), "
                 + "\(grouped(c.parameters.count)) parameters",
             "training    batch \(options.batch) × \(options.seq) bytes, τ \(options.tau), lr \(options.schedule.peak) "

@@ -31,8 +31,11 @@ public struct ModelConfig: Equatable, Codable, Sendable {
         self.haltingScope = haltingScope
     }
 
+    /// Whether layer 1's halting unit decides for layers above it (the stack's scope, and more than one layer).
+    public var haltsAsStack: Bool { haltingScope == .stack && layers > 1 }
+
     /// Whether layer `l` (from 0) has a halting unit: every layer, or with the stack's scope layer 1 alone.
-    public func hasHaltingUnit(layer l: Int) -> Bool { haltingScope == .layer || l == 0 }
+    public func hasHaltingUnit(layer l: Int) -> Bool { !haltsAsStack || l == 0 }
 
     /// "state reset every 500 bytes" or "state never reset", for people.
     public var resetDescription: String {

@@ -56,7 +56,7 @@ public final class Network<Scalar: NetworkScalar> {
         self.seq = seq
         self.tau = tau
         self.forwardOnly = forwardOnly
-        let stackHalting = config.haltingScope == .stack && config.layers > 1
+        let stackHalting = config.haltsAsStack
             ? StackHalting<Scalar>(layers: config.layers, batch: batch, seq: seq, maxPonder: config.maxPonder,
                                    keepsGradients: !forwardOnly)
             : nil

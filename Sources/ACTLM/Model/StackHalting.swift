@@ -19,7 +19,7 @@ final class StackHalting<Scalar: NetworkScalar> {
         let entries = batch * seq * maxPonder
         eta = .allocate(capacity: entries)
         eta.initialize(repeating: 0, count: entries)
-        dEta = (1..<max(layers, 1)).map { _ in
+        dEta = (1..<layers).map { _ in
             let count = keepsGradients ? entries : 0
             let d = UnsafeMutablePointer<Scalar>.allocate(capacity: count)
             d.initialize(repeating: 0, count: count)

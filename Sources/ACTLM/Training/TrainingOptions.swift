@@ -51,7 +51,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// How the halting units train, for people: "halting units at the learning rate" and the like.
     public var haltingDescription: String {
         let rate = haltingLearningRateScale == 1 ? "at the learning rate" : "at \(haltingLearningRateScale)× the learning rate"
-        let units = model.haltingScope == .stack && model.layers > 1 ? "layer 1's halting unit, for the whole stack,"
+        let units = model.haltsAsStack ? "layer 1's halting unit, for the whole stack,"
             : "halting units"
         return haltingWarmup > 0 ? "\(units) frozen for \(haltingWarmup) steps, then \(rate)" : "\(units) \(rate)"
     }
