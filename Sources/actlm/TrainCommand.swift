@@ -185,6 +185,7 @@ struct ModelFlags: ParsableArguments {
         [OptionSetting("--layers", layers, \.model.layers),
          OptionSetting("--hidden", hidden, \.model.hidden),
          OptionSetting("--max-ponder", maxPonder, \.model.maxPonder),
+         OptionSetting("--halting-epsilon", haltingEpsilon, \.model.epsilon),
          OptionSetting("--halting-bias", haltingBias, \.model.haltingBias),
          OptionSetting("--halting-warmup", haltingWarmup, \.haltingWarmup),
          OptionSetting("--halting-lr-scale", haltingLearningRateScale, \.haltingLearningRateScale),
@@ -202,6 +203,14 @@ struct ModelFlags: ParsableArguments {
     @Option(name: .customLong("max-ponder"),
             help: "Most ponder steps per byte and layer M (default \(defaults.model.maxPonder)); 1 is a plain LSTM.")
     var maxPonder: Int?
+
+    @Option(name: .customLong("halting-epsilon"),
+            help: ArgumentHelp("ε: a layer stops pondering on a byte once its halting probabilities add up to "
+                               + "1 − ε (default \(defaults.model.epsilon), as in the paper).",
+                               discussion: "A step taken just below the threshold weighs as little as ε in the "
+                               + "layer's output yet costs a whole step; a larger ε makes such steps either "
+                               + "count or not happen."))
+    var haltingEpsilon: Double?
 
     @Option(name: .customLong("halting-bias"),
             help: "Initial halting-unit bias (default \(defaults.model.haltingBias): an untrained layer takes 2 steps).")

@@ -30,7 +30,7 @@ final class TrainingConsole {
         }
         let count = ParameterLayout(config: model).count
         emit("run folder  \(trainer.folder.path)")
-        emit("model       L=\(model.layers) H=\(model.hidden) M=\(model.maxPonder), \(model.resetDescription), \(grouped(count)) parameters")
+        emit("model       L=\(model.layers) H=\(model.hidden) M=\(model.maxPonder) ε=\(model.epsilon), \(model.resetDescription), \(grouped(count)) parameters")
         emit("training    batch \(options.batch) × \(options.seq) bytes, τ \(options.tau), \(rate), clip "
              + "\(options.clip), seed \(options.seed)")
         emit("halting     \(options.haltingDescription)")

@@ -66,7 +66,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
                     "--hidden must be between 1 and 16384 (got \(model.hidden))")
         try require(model.maxPonder >= 1 && model.maxPonder <= 1_000,
                     "--max-ponder must be between 1 and 1000 (got \(model.maxPonder)); 1 trains a plain LSTM")
-        try require(model.epsilon > 0 && model.epsilon < 1, "ε must be between 0 and 1 (got \(model.epsilon))")
+        try require(model.epsilon > 0 && model.epsilon < 1, "--halting-epsilon must be between 0 and 1 (got \(model.epsilon)); the paper used 0.01")
         try require(model.stateReset == 0 || model.stateReset >= seq,
                     "--reset-every must be 0 (never) or at least one window of --seq \(seq) bytes (got \(model.stateReset))")
         try require(model.haltingBias.isFinite, "--halting-bias must be a finite number (got \(model.haltingBias))")

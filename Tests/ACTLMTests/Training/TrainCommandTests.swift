@@ -97,9 +97,10 @@ final class TrainCommandTests: XCTestCase {
         let run = folder("r")
         let before = TrainingFixtures.bytes(run.latest), listing = TrainingFixtures.listing(run.path)
         let output = try actlm(["train", "--resume", run.latest, "--hidden", "32", "--tau", "\(TrainingOptions.defaults.tau)",
-                                 "--steps", "4"])
+                                 "--halting-epsilon", "0.2", "--steps", "4"])
         XCTAssertNotEqual(output.status, 0)
         XCTAssertTrue(output.stderr.contains("--hidden 32 differs from the checkpoint's 16"), output.stderr)
+        XCTAssertTrue(output.stderr.contains("--halting-epsilon 0.2 differs from the checkpoint's 0.01"), output.stderr)
         XCTAssertFalse(output.stderr.contains("--tau"), "τ was given as it was: \(output.stderr)")
         XCTAssertTrue(output.stderr.contains("Drop these flags to resume"), output.stderr)
         XCTAssertEqual(TrainingFixtures.bytes(run.latest), before)

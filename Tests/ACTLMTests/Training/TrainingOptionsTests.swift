@@ -17,6 +17,7 @@ final class TrainingOptionsTests: XCTestCase {
             ("--layers", { $0.model.layers = 0 }),
             ("--hidden", { $0.model.hidden = -1 }),
             ("--max-ponder", { $0.model.maxPonder = 0 }),
+            ("--halting-epsilon", { $0.model.epsilon = 1 }),
             ("--halting-bias", { $0.model.haltingBias = .infinity }),
             ("--batch", { $0.batch = 0 }),
             ("--seq", { $0.seq = 0 }),
