@@ -140,19 +140,32 @@ def load(name, kind):
     return json.load(open(path)) if os.path.exists(path) else None
 def ratios(e):
     return ' / '.join('–' if x is None else f'{x:.2f}' for x in e['boundary_inside_ratio']) if e else '–'
+# The same contrast counted in ponder steps N, the computation actually spent (ρ = N + R weighs a step taken
+# just below the halting threshold by its remainder R alone).
+boundary = {'space', 'punctuation', 'sentence_end', 'newline'}
+def step_ratios(e):
+    classes = e['ponder']['classes']
+    def mean(layer, keep):
+        rows = [c for c in classes if keep(c['key']) and c['count'] > 0]
+        return sum(c['count'] * c['mean_steps'][layer] for c in rows) / sum(c['count'] for c in rows)
+    return ' / '.join(f"{mean(l, boundary.__contains__) / mean(l, 'word_inside'.__eq__):.2f}"
+                      for l in range(len(e['mean_steps'])))
 share = 'alone on the machine' if jobs == '1' else f'{jobs} at a time'
 lines = [f'Each model trained for {minutes} minutes of wall time ({share}, {threads} OpenBLAS thread(s) each); '
          'scored by `actlm eval` on the held-out part of the corpus and on other English text (Debian\'s licence texts).', '',
-         '| run | M | τ | held-out bpc | mean ρ per layer | boundary/inside ρ per layer | other text: bpc | other text: boundary/inside | training chars/s |',
-         '|---|---|---|---|---|---|---|---|---|']
+         '| run | M | τ | ε | halting | held-out bpc | mean ρ per layer | boundary/inside ρ per layer | mean N per layer | boundary/inside N | other text: bpc | other text: boundary/inside ρ | training chars/s |',
+         '|---|---|---|---|---|---|---|---|---|---|---|---|---|']
 by_setting = {}
 for name, _, _, speed in rows:
     e, o = load(name, 'eval'), load(name, 'other')
     m = e['config'].get('max_ponder', e['config'].get('maxPonder'))
     tau = re.search(r'τ ([0-9.e-]+)', open(f'{out}/{name}.log').read()).group(1)
     rho = ' / '.join(f'{x:.2f}' for x in e['mean_ponder'])
+    steps = ' / '.join(f'{x:.2f}' for x in e['mean_steps'])
     other_bpc = f"{o['bpc']:.3f}" if o else '–'
-    lines.append(f"| {name} | {m} | {tau} | {e['bpc']:.3f} | {rho} | {ratios(e)} | {other_bpc} | {ratios(o)} | {speed} |")
+    halting = 'layer 1 for the stack' if e['config'].get('halting_scope') == 'stack' else 'each layer'
+    lines.append(f"| {name} | {m} | {tau} | {e['config'].get('epsilon', '–')} | {halting} | {e['bpc']:.3f} | {rho} | {ratios(e)} | {steps} | {step_ratios(e)} | "
+                 f"{other_bpc} | {ratios(o)} | {speed} |")
     by_setting.setdefault(name.rsplit('-s', 1)[0], []).append((e['bpc'], o['bpc'] if o else None))
 base = by_setting.get('baseline')
 lines += ['', '| setting | seeds | held-out bpc, mean (min–max) | Δ vs M = 1 | other text bpc, mean | Δ vs M = 1 |', '|---|---|---|---|---|---|']
