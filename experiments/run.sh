@@ -142,14 +142,9 @@ def ratios(e):
     return ' / '.join('–' if x is None else f'{x:.2f}' for x in e['boundary_inside_ratio']) if e else '–'
 # The same contrast counted in ponder steps N, the computation actually spent (ρ = N + R weighs a step taken
 # just below the halting threshold by its remainder R alone).
-boundary = {'space', 'punctuation', 'sentence_end', 'newline'}
 def step_ratios(e):
-    classes = e['ponder']['classes']
-    def mean(layer, keep):
-        rows = [c for c in classes if keep(c['key']) and c['count'] > 0]
-        return sum(c['count'] * c['mean_steps'][layer] for c in rows) / sum(c['count'] for c in rows)
-    return ' / '.join(f"{mean(l, boundary.__contains__) / mean(l, 'word_inside'.__eq__):.2f}"
-                      for l in range(len(e['mean_steps'])))
+    return ' / '.join('–' if not (s.get('boundary_steps') and s.get('inside_steps'))
+                      else f"{s['boundary_steps'] / s['inside_steps']:.2f}" for s in e['ponder']['per_layer'])
 share = 'alone on the machine' if jobs == '1' else f'{jobs} at a time'
 lines = [f'Each model trained for {minutes} minutes of wall time ({share}, {threads} OpenBLAS thread(s) each); '
          'scored by `actlm eval` on the held-out part of the corpus and on other English text (Debian\'s licence texts).', '',

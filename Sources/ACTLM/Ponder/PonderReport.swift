@@ -24,6 +24,10 @@ public struct PonderReport: Encodable, Sendable {
         public let boundaryRho: Double?
         public let insideRho: Double?
         public let boundaryToInsideRatio: Double?
+        /// Mean ponder steps N at word boundaries and inside words: the computation spent, which ρ = N + R
+        /// counts only by weight (a step taken just below the halting threshold adds R ≈ ε to ρ).
+        public let boundarySteps: Double?
+        public let insideSteps: Double?
         public let verdict: String
         /// Bytes that took N = 1...M steps, at index N − 1.
         public let stepHistogram: [UInt64]
@@ -68,6 +72,8 @@ public struct PonderReport: Encodable, Sendable {
                                 boundaryRho: stats.meanRho(layer: l, classes: CharacterClass.wordBoundary),
                                 insideRho: stats.meanRho(layer: l, class: .wordInside),
                                 boundaryToInsideRatio: ratio,
+                                boundarySteps: stats.meanSteps(layer: l, classes: CharacterClass.wordBoundary),
+                                insideSteps: stats.meanSteps(layer: l, class: .wordInside),
                                 verdict: PonderReport.verdict(ratio: ratio, maxPonder: stats.maxPonder),
                                 stepHistogram: stats.stepHistogram(layer: l))
         }

@@ -14,6 +14,8 @@ final class PonderReportTests: XCTestCase {
         XCTAssertEqual(report.perLayer[0].boundaryToInsideRatio!, 3, accuracy: 1e-12)
         XCTAssertEqual(report.perLayer[0].boundaryRho, 4.125)
         XCTAssertEqual(report.perLayer[0].insideRho, 1.375)
+        XCTAssertEqual(report.perLayer[0].boundarySteps, 3.5, "' ' 3 steps, '.' 4")
+        XCTAssertEqual(report.perLayer[0].insideSteps, 1)
         XCTAssertEqual(report.perLayer[0].stepHistogram, [2, 2, 1, 1])
         // ρ summed over layers: '.' 4.75+2, ' ' 3.5+2, 'A' 2.5+2, 't' 2.25+2, 'n' 1.5+2, 'o' 1.25+2
         XCTAssertEqual(report.topBytes.map(\.shown), ["'.'", "' '", "'A'", "'t'", "'n'", "'o'"])
