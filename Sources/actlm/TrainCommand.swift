@@ -144,12 +144,25 @@ struct TrainCommand: ParsableCommand {
     private func newOptions() throws -> TrainingOptions {
         var options = defaults
         for setting in settings { setting.apply(&options) }
-        if options.schedule.decay != .none && optimisation.decaySteps == nil {
-            guard let steps = stop.steps else {
-                throw ValidationError("--decay \(options.schedule.decay.rawValue) needs --decay-steps or --steps: "
-                                      + "the step by which the learning rate reaches --lr-final")
+        guard options.schedule.decay != .none else { return options }
+        // Without an end to decay towards, or with no steps left after the warm-up, the default decay stands
+        // down; a decay asked for is a mistake, which validation names.
+        let chosen = optimisation.decay != nil || optimisation.decaySteps != nil
+        let warmup = options.schedule.warmupSteps
+        if let end = optimisation.decaySteps ?? stop.steps {
+            if end <= warmup && !chosen {
+                options.schedule.decay = .none
+            } else {
+                options.schedule.totalSteps = end
+                let span = Int((options.decayFraction * Double(end - warmup)).rounded())
+                options.schedule.decayStart = max(end - max(span, 1), warmup)
             }
-            options.schedule.totalSteps = steps
+        } else if stop.minutes == nil {
+            guard !chosen else {
+                throw ValidationError("--decay \(options.schedule.decay.rawValue) needs --steps, --minutes or "
+                                      + "--decay-steps: the run's end, by which the learning rate reaches --lr-final")
+            }
+            options.schedule.decay = .none
         }
         return options
     }
@@ -257,6 +270,7 @@ struct OptimisationFlags: ParsableArguments {
          OptionSetting("--warmup", warmup, \.schedule.warmupSteps),
          OptionSetting("--decay", decay, \.schedule.decay),
          OptionSetting("--decay-steps", decaySteps, \.schedule.totalSteps),
+         OptionSetting("--decay-fraction", decayFraction, \.decayFraction),
          OptionSetting("--lr-final", lrFinal, \.schedule.floor),
          OptionSetting("--clip", clip, \.clip),
          OptionSetting("--seed", seed, \.seed)].compactMap { $0 }
@@ -277,11 +291,18 @@ struct OptimisationFlags: ParsableArguments {
     @Option(help: "Steps of linear warm-up to the peak learning rate (default \(defaults.schedule.warmupSteps)).")
     var warmup: Int?
 
-    @Option(help: "Learning-rate decay after warm-up (default \(defaults.schedule.decay.rawValue)).")
+    @Option(help: ArgumentHelp("Learning-rate decay to --lr-final over the last --decay-fraction of the run: "
+                               + "none, linear or cosine (default \(defaults.schedule.decay.rawValue)). A --minutes "
+                               + "run ends it at the step its speed says it will reach; a run without a limit "
+                               + "keeps the peak.", valueName: "shape"))
     var decay: LearningRateSchedule.Decay?
 
     @Option(name: .customLong("decay-steps"), help: "The step by which the decay reaches --lr-final (default --steps).")
     var decaySteps: Int?
+
+    @Option(name: .customLong("decay-fraction"),
+            help: "The part of the run after warm-up that the decay spans (default \(defaults.decayFraction)); 1 decays all along.")
+    var decayFraction: Double?
 
     @Option(name: .customLong("lr-final"), help: "Learning rate at the end of the decay (default \(defaults.schedule.floor)).")
     var lrFinal: Double?

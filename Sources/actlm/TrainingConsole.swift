@@ -23,7 +23,16 @@ final class TrainingConsole {
         let schedule = options.schedule
         var rate = "lr \(options.schedule.peak)"
         if schedule.warmupSteps > 0 { rate += ", warm-up \(schedule.warmupSteps) steps" }
-        if schedule.decay != .none { rate += ", \(schedule.decay.rawValue) decay to \(schedule.floor) by step \(schedule.totalSteps)" }
+        if schedule.decay != .none {
+            rate += ", \(schedule.decay.rawValue) decay to \(schedule.floor) "
+            if !schedule.isPending {
+                rate += "from step \(grouped(schedule.decayBegins)) to \(grouped(schedule.totalSteps))"
+            } else if limits.minutes != nil {
+                rate += "over the last \(Int((options.decayFraction * 100).rounded()))% of the minutes"
+            } else {
+                rate += "once a session with --minutes reaches its last \(Int((options.decayFraction * 100).rounded()))%"
+            }
+        }
         if trainer.step > 0 {
             emit("resuming \(trainer.lastCheckpoint ?? trainer.folder.latest) at step \(grouped(trainer.step)) "
                  + "(\(bytes(trainer.chars)), \(String(format: "%.2f", trainer.epochs)) epochs)")
@@ -68,6 +77,9 @@ final class TrainingConsole {
                  + ", ρ per layer \(rhos(result.meanRho)) on \(grouped(result.chars)) bytes")
         case .saved:
             break
+        case let .decayFixed(schedule):
+            emit("step \(grouped(schedule.decayBegins)): the \(schedule.decay.rawValue) decay to lr \(schedule.floor) begins, "
+                 + "to end at step \(grouped(schedule.totalSteps)) as the minutes run out")
         case let .warning(message):
             let clear = lineOpen ? "\r\u{1B}[K" : ""
             lineOpen = false

@@ -39,6 +39,13 @@ extension Communicator {
         return extremes[0] == -extremes[2] && extremes[1] == -extremes[3]
     }
 
+    /// The root's value, on every rank.
+    public func broadcast(_ value: Int64) -> Int64 {
+        var buffer = [value]
+        buffer.withUnsafeMutableBytes { broadcast($0) }
+        return buffer[0]
+    }
+
     /// The root's string, on every rank.
     public func broadcast(_ text: String) -> String {
         var count = [Int64(isRoot ? text.utf8.count : 0)]

@@ -44,6 +44,8 @@ public enum TrainingEvent {
     /// `improved`: the best validation bpc of the run so far, saved as best.ckpt.
     case validated(ValidationResult, improved: Bool)
     case saved(path: String, step: Int)
+    /// A decay that waited for the run's speed begins now: the schedule as fixed.
+    case decayFixed(LearningRateSchedule)
     /// Something went wrong that does not stop training (the run's report could not be written).
     case warning(String)
 }
@@ -68,7 +70,8 @@ public struct TrainingOutcome: Sendable {
 /// rate follows the schedule, and every step is a pure function of the state a checkpoint records, so a
 /// resumed run retraces the original bit for bit.
 public final class Trainer {
-    public let options: TrainingOptions
+    /// The run's settings; a decay that waits for the run's speed is fixed in them when it begins.
+    public private(set) var options: TrainingOptions
     public let folder: RunFolder
     public let corpus: Corpus
     /// Training bytes read so far.
@@ -227,6 +230,7 @@ public final class Trainer {
                 }
                 return outcome(.signal)
             }
+            fixPendingDecay(limits: limits, sessionSteps: sessionSteps, report: report)
             let watch = Stopwatch()
             let taken = try takeStep()
             rate = taken.learningRate
@@ -256,6 +260,23 @@ public final class Trainer {
                                                     sessionSeconds: session.seconds, charsPerSecond: speed()),
                 isRecorded: recorded || validating)))
         }
+    }
+
+    /// A decay over the last `decayFraction` of `--minutes` begins once that fraction of the session is
+    /// left, and ends at the step the session's speed so far says it will reach. Fixed then and stored in
+    /// every checkpoint, it is followed step by step from there, so a resumed run retraces it exactly.
+    private func fixPendingDecay(limits: TrainingLimits, sessionSteps: Int, report: (TrainingEvent) -> Void) {
+        guard options.schedule.isPending, let minutes = limits.minutes, sessionSteps > 0 else { return }
+        let budget = minutes * 60, elapsed = session.seconds
+        var begins = Int64(elapsed >= (1 - options.decayFraction) * budget ? 1 : 0)
+        // The root's clock decides for every rank, so all replicas keep one schedule.
+        if communicator.size > 1 { begins = communicator.broadcast(begins) }
+        guard begins == 1 else { return }
+        var remaining = Int64((max(budget - elapsed, 0) * Double(sessionSteps) / elapsed).rounded())
+        if communicator.size > 1 { remaining = communicator.broadcast(remaining) }
+        options.schedule.fixDecay(from: step, to: step + Int(remaining))
+        training.schedule = options.schedule
+        report(.decayFixed(options.schedule))
     }
 
     /// One training step; a divergence names the last checkpoint, which only the trainer knows.

@@ -8,6 +8,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var seq: Int                       // T bytes per window of truncated BPTT
     public var tau: Double                    // τ, the time penalty
     public var schedule: LearningRateSchedule
+    /// The learning rate decays over this last part of the run after warm-up. A run limited by wall time
+    /// (`--minutes`) fixes its decay when that part of the session begins: it ends at the step the
+    /// session's speed so far says it will reach.
+    public var decayFraction: Double
     /// Gradients are scaled down to this global norm when above it; 0 turns clipping off.
     public var clip: Double
     public var seed: UInt64
@@ -34,7 +38,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public static let defaults = TrainingOptions(
         model: ModelConfig(layers: 2, hidden: 256, maxPonder: 3, epsilon: 0.01, haltingBias: 1, stateReset: 500),
         batch: 32, seq: 100, tau: 0.01,
-        schedule: LearningRateSchedule(peak: 2e-3, warmupSteps: 100),
+        schedule: LearningRateSchedule(peak: 2e-3, warmupSteps: 100, decay: .cosine, floor: 1e-4), decayFraction: 0.2,
         clip: 1, seed: 1, validFraction: 0.05, validChars: 100_000, traceChars: 1_000,
         haltingWarmup: 500, haltingLearningRateScale: 1)
 
@@ -45,6 +49,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         var options = defaults
         options.haltingWarmup = 0
         options.haltingLearningRateScale = 1
+        options.decayFraction = 1
         return options
     }()
 
@@ -82,6 +87,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         try require(haltingLearningRateScale >= 0 && haltingLearningRateScale.isFinite,
                     "--halting-lr-scale must be 0 or more (got \(haltingLearningRateScale)); 1 trains the halting "
                     + "units at the same rate as the rest")
+        try require(decayFraction > 0 && decayFraction <= 1,
+                    "--decay-fraction must be above 0 and at most 1 (got \(decayFraction))")
         do {
             try schedule.validate()
         } catch let error as LearningRateScheduleError {
@@ -103,6 +110,7 @@ extension TrainingOptions {
         try read(.seq, \.seq)
         try read(.tau, \.tau)
         try read(.schedule, \.schedule)
+        try read(.decayFraction, \.decayFraction)
         try read(.clip, \.clip)
         try read(.seed, \.seed)
         try read(.validFraction, \.validFraction)

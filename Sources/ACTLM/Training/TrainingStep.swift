@@ -15,6 +15,8 @@ public protocol GradientReduction: AnyObject {
 /// Adam with the halting units' rates. It owns what a step changes: weights, Adam and the step count.
 public final class TrainingStep {
     public let options: TrainingOptions
+    /// `options.schedule`, once the trainer has fixed a decay that waits for the run's speed.
+    public var schedule: LearningRateSchedule
     /// Steps taken so far in the whole run.
     public private(set) var step: Int
     /// The flat parameter buffer (ParameterLayout order).
@@ -47,6 +49,7 @@ public final class TrainingStep {
         let share = share ?? StreamShare(batch: options.batch)
         self.share = share
         self.options = options
+        schedule = options.schedule
         self.step = step
         self.parameters = parameters
         self.adam = adam ?? Adam(parameterCount: parameters.count)
@@ -72,7 +75,7 @@ public final class TrainingStep {
     /// checkpoint, which the caller knows) and leaves the weights as they were.
     @discardableResult
     public func run() throws -> Outcome {
-        let rate = options.schedule.rate(at: step)
+        let rate = schedule.rate(at: step)
         try batches.next(into: &window)
         let local = parameters.withUnsafeBufferPointer { θ in
             window.inputs.withUnsafeBufferPointer { x in

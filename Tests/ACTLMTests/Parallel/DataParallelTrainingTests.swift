@@ -61,7 +61,8 @@ final class DataParallelTrainingTests: XCTestCase {
     func testCheckpointAtTwoRanksResumesAtOneAndTwo() throws {
         let schedule = ["--log-every", "1", "--eval-every", "10"]
         try expectSuccess(actlm(["train", corpus, "--run-name", "straight", "--steps", "20"] + schedule + tiny))
-        try expectSuccess(ranks(2, ["train", corpus, "--run-name", "two", "--steps", "10"] + schedule + tiny))
+        try expectSuccess(ranks(2, ["train", corpus, "--run-name", "two", "--steps", "10", "--decay-steps", "20"]
+                                + schedule + tiny))
         try FileManager.default.copyItem(atPath: folder("two").path, toPath: folder("copy").path)
 
         try expectSuccess(actlm(["train", "--resume", folder("copy").latest, "--steps", "20"] + schedule))
@@ -76,6 +77,17 @@ final class DataParallelTrainingTests: XCTestCase {
         // And a single process's checkpoint resumes at K = 2.
         try expectSuccess(ranks(2, ["train", "--resume", folder("straight").latest, "--steps", "22"]))
         XCTAssertEqual(try TrainingCheckpoint.read(from: folder("straight").latest).step, 22)
+    }
+
+    /// A --minutes run fixes its decay by the root's clock, so the replicas keep one schedule (replicas that
+    /// drifted apart would be refused at the save).
+    func testTwoRanksFixOneDecayForAMinutesRun() throws {
+        try expectSuccess(ranks(2, ["train", corpus, "--run-name", "timed", "--minutes", "0.05", "--decay-fraction", "0.5",
+                                    "--eval-every", "0"] + tiny))
+        let saved = try TrainingCheckpoint.read(from: folder("timed").latest)
+        XCTAssertFalse(saved.options.schedule.isPending)
+        XCTAssertGreaterThan(saved.step, saved.options.schedule.decayBegins)
+        XCTAssertLessThan(try XCTUnwrap(saved.history.last?.learningRate), saved.options.schedule.peak)
     }
 
     func testABatchTheRanksCannotShareIsRefused() throws {

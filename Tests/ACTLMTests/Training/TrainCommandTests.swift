@@ -30,6 +30,7 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(output.status, 0, output.stderr)
         XCTAssertEqual(output.stderr, "")
         for words in ["run folder  checkpoints/first", "model       L=2 H=16 M=4", "stops       at step 20, or on Ctrl-C",
+                      "warm-up 2 steps, cosine decay to 0.0001 from step 16 to 20",
                       "step 10 validation: bpc", "reached --steps at step 20", "saved checkpoints/first/latest.ckpt"] {
             XCTAssertTrue(output.text.contains(words), "«\(words)» not in:\n\(output.text)")
         }
@@ -69,7 +70,9 @@ final class TrainCommandTests: XCTestCase {
     /// Two commands with a resume between them end with the weights of one straight command.
     func testResumeLatestMatchesAStraightRun() throws {
         XCTAssertEqual(try actlm(["train", corpus, "--steps", "16", "--run-name", "straight"] + tiny).status, 0)
-        let half = try actlm(["train", corpus, "--steps", "8", "--eval-every", "4", "--run-name", "halves"] + tiny)
+        // Its decay planned for the whole run, not for the first half.
+        let half = try actlm(["train", corpus, "--steps", "8", "--decay-steps", "16", "--eval-every", "4",
+                              "--run-name", "halves"] + tiny)
         XCTAssertEqual(half.status, 0, half.stderr)
         let resumed = try actlm(["train", "--resume", "checkpoints/halves/latest.ckpt", "--steps", "16"])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
@@ -100,7 +103,8 @@ final class TrainCommandTests: XCTestCase {
                                  "--halting-epsilon", "0.2", "--steps", "4"])
         XCTAssertNotEqual(output.status, 0)
         XCTAssertTrue(output.stderr.contains("--hidden 32 differs from the checkpoint's 16"), output.stderr)
-        XCTAssertTrue(output.stderr.contains("--halting-epsilon 0.2 differs from the checkpoint's 0.01"), output.stderr)
+        XCTAssertTrue(output.stderr.contains("--halting-epsilon 0.2 differs from the checkpoint's "
+                                             + "\(TrainingOptions.defaults.model.epsilon)"), output.stderr)
         XCTAssertFalse(output.stderr.contains("--tau"), "τ was given as it was: \(output.stderr)")
         XCTAssertTrue(output.stderr.contains("Drop these flags to resume"), output.stderr)
         XCTAssertEqual(TrainingFixtures.bytes(run.latest), before)
@@ -204,7 +208,8 @@ final class TrainCommandTests: XCTestCase {
             (["train", "missing.txt"], "cannot open corpus 'missing.txt'"),
             (["train", corpus, "--run-name", "taken"], "checkpoints/taken already holds a run"),
             (["train", corpus, "--hidden", "0"], "--hidden must be between 1 and 16384"),
-            (["train", corpus, "--decay", "cosine"], "--decay cosine needs --decay-steps or --steps"),
+            (["train", corpus, "--decay", "cosine"], "--decay cosine needs --steps, --minutes or --decay-steps"),
+            (["train", corpus, "--steps", "9", "--decay-fraction", "0"], "--decay-fraction must be above 0"),
             (["train", "--resume", "latest", "--checkpoint-dir", empty], "no checkpoint to resume under \(empty)/"),
             (["train", "--resume", damaged], "the checkpoint is truncated"),
             (["inspect", damaged], "the checkpoint is truncated"),

@@ -143,6 +143,34 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(saved.parameters, trainer.parameters)
     }
 
+    /// A --minutes run decays over the last part of its minutes: the decay is fixed when that part begins,
+    /// the steps follow it, and the checkpoint keeps it for a resume.
+    func testMinutesRunFixesItsDecayWhenItsLastPartBegins() throws {
+        var options = TrainingFixtures.options()
+        options.schedule.decay = .cosine
+        options.decayFraction = 0.5
+        let trainer = try self.trainer("minutes", options: options)
+        var fixed: [LearningRateSchedule] = [], rates: [(step: Int, rate: Double)] = []
+        let outcome = try trainer.train(limits: TrainingLimits(minutes: 0.02), cadence: quiet) { event in
+            if case let .decayFixed(schedule) = event { fixed.append(schedule) }
+            if case let .progress(progress) = event { rates.append((progress.step, progress.learningRate)) }
+        }
+        XCTAssertEqual(outcome.reason, .minutes)
+        let schedule = try XCTUnwrap(fixed.first)
+        XCTAssertEqual(fixed.count, 1)
+        XCTAssertEqual(trainer.options.schedule, schedule)
+        XCTAssertFalse(schedule.isPending)
+        XCTAssertGreaterThan(schedule.decayBegins, options.schedule.warmupSteps)
+        XCTAssertLessThan(schedule.decayBegins, outcome.step)
+        XCTAssertGreaterThan(schedule.totalSteps, schedule.decayBegins)
+        for (step, rate) in rates { XCTAssertEqual(rate, schedule.rate(at: step - 1), "step \(step)") }
+        let peak = rates.filter { $0.step <= schedule.decayBegins + 1 }.map(\.rate)
+        XCTAssertEqual(Array(peak.dropFirst(options.schedule.warmupSteps)), Array(repeating: options.schedule.peak,
+                                                                                 count: peak.count - options.schedule.warmupSteps))
+        XCTAssertLessThan(rates.last!.rate, options.schedule.peak)
+        XCTAssertEqual(try TrainingCheckpoint.read(from: trainer.folder.latest).options.schedule, schedule)
+    }
+
     func testCharsAndEpochLimits() throws {
         let options = TrainingFixtures.options()
         let perStep = options.batch * options.seq

@@ -7,6 +7,8 @@ final class TrainingOptionsTests: XCTestCase {
         let model = TrainingOptions.defaults.model
         XCTAssertEqual([model.layers, model.hidden, model.maxPonder, model.stateReset], [2, 256, 3, 500])
         XCTAssertEqual(TrainingOptions.defaults.tau, 0.01)
+        XCTAssertEqual(TrainingOptions.defaults.schedule.decay, .cosine)
+        XCTAssertEqual(TrainingOptions.defaults.decayFraction, 0.2)
         XCTAssertEqual(TrainingOptions.defaults.haltingWarmup, 500)
         XCTAssertEqual(TrainingOptions.defaults.schedule.peak, 2e-3)
     }
@@ -29,6 +31,7 @@ final class TrainingOptionsTests: XCTestCase {
             ("--halting-warmup", { $0.haltingWarmup = -1 }),
             ("--halting-lr-scale", { $0.haltingLearningRateScale = -0.5 }),
             ("--reset-every", { $0.model.stateReset = $0.seq - 1 }),
+            ("--decay-fraction", { $0.decayFraction = 1.5 }),
         ]
         cases.append(("learning rate must be positive", { $0.schedule.peak = 0 }))
         for (words, change) in cases {
@@ -40,7 +43,8 @@ final class TrainingOptionsTests: XCTestCase {
         }
     }
 
-    /// Options stored before the halting-unit settings existed read as "no warm-up, full rate".
+    /// Options stored before the halting-unit settings existed read as "no warm-up, full rate", and before
+    /// the decay fraction as a decay over the whole run.
     func testOptionsWithoutHaltingSettingsDecode() throws {
         var options = TrainingOptions.defaults
         options.haltingWarmup = 7
@@ -50,9 +54,11 @@ final class TrainingOptionsTests: XCTestCase {
         var object = try XCTUnwrap(JSONSerialization.jsonObject(with: encoded) as? [String: Any])
         object["haltingWarmup"] = nil
         object["haltingLearningRateScale"] = nil
+        object["decayFraction"] = nil
         let old = try JSONDecoder().decode(TrainingOptions.self, from: JSONSerialization.data(withJSONObject: object))
         XCTAssertEqual(old.haltingWarmup, 0)
         XCTAssertEqual(old.haltingLearningRateScale, 1)
+        XCTAssertEqual(old.decayFraction, 1, "decays then spanned the whole run")
     }
 
     /// Encodes `config` and checks it decodes to itself; returns what was stored under `key`, and the
