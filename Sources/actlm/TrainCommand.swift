@@ -219,7 +219,7 @@ struct ModelFlags: ParsableArguments {
 
     @Option(name: .customLong("halting-epsilon"),
             help: ArgumentHelp("ε: a layer stops pondering on a byte once its halting probabilities add up to "
-                               + "1 − ε (default \(defaults.model.epsilon), as in the paper).",
+                               + "1 − ε (default \(defaults.model.epsilon); the paper used 0.01).",
                                discussion: "A step taken just below the threshold weighs as little as ε in the "
                                + "layer's output yet costs a whole step; a larger ε makes such steps either "
                                + "count or not happen."))
