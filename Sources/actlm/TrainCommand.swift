@@ -150,12 +150,12 @@ struct TrainCommand: ParsableCommand {
         let chosen = optimisation.decay != nil || optimisation.decaySteps != nil
         let warmup = options.schedule.warmupSteps
         if let end = optimisation.decaySteps ?? stop.steps {
-            if end <= warmup && !chosen {
-                options.schedule.decay = .none
+            if end > warmup {
+                options.planDecay(endingAt: end)
+            } else if chosen {
+                options.schedule.totalSteps = end  // refused by validation, which names the warm-up
             } else {
-                options.schedule.totalSteps = end
-                let span = Int((options.decayFraction * Double(end - warmup)).rounded())
-                options.schedule.decayStart = max(end - max(span, 1), warmup)
+                options.schedule.decay = .none
             }
         } else if stop.minutes == nil {
             guard !chosen else {

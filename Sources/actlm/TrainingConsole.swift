@@ -28,9 +28,9 @@ final class TrainingConsole {
             if !schedule.isPending {
                 rate += "from step \(grouped(schedule.decayBegins)) to \(grouped(schedule.totalSteps))"
             } else if limits.minutes != nil {
-                rate += "over the last \(Int((options.decayFraction * 100).rounded()))% of the minutes"
+                rate += "over the last \(options.decayShare) of the minutes"
             } else {
-                rate += "once a session with --minutes reaches its last \(Int((options.decayFraction * 100).rounded()))%"
+                rate += "once a session with --minutes reaches its last \(options.decayShare)"
             }
         }
         if trainer.step > 0 {

@@ -266,14 +266,13 @@ public final class Trainer {
     /// left, and ends at the step the session's speed so far says it will reach. Fixed then and stored in
     /// every checkpoint, it is followed step by step from there, so a resumed run retraces it exactly.
     private func fixPendingDecay(limits: TrainingLimits, sessionSteps: Int, report: (TrainingEvent) -> Void) {
-        guard options.schedule.isPending, let minutes = limits.minutes, sessionSteps > 0 else { return }
-        let budget = minutes * 60, elapsed = session.seconds
-        var begins = Int64(elapsed >= (1 - options.decayFraction) * budget ? 1 : 0)
-        // The root's clock decides for every rank, so all replicas keep one schedule.
-        if communicator.size > 1 { begins = communicator.broadcast(begins) }
-        guard begins == 1 else { return }
-        var remaining = Int64((max(budget - elapsed, 0) * Double(sessionSteps) / elapsed).rounded())
+        guard options.schedule.isPending, let minutes = limits.minutes else { return }
+        let left = options.decayStepsLeft(elapsedSeconds: session.seconds, budgetSeconds: minutes * 60,
+                                          sessionSteps: sessionSteps)
+        // The root's clock decides for every rank, so all replicas keep one schedule: -1 while not yet due.
+        var remaining = Int64(left ?? -1)
         if communicator.size > 1 { remaining = communicator.broadcast(remaining) }
+        guard remaining >= 0 else { return }
         options.schedule.fixDecay(from: step, to: step + Int(remaining))
         training.schedule = options.schedule
         report(.decayFixed(options.schedule))

@@ -63,6 +63,26 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         return haltingWarmup > 0 ? "\(units) frozen for \(haltingWarmup) steps, then \(rate)" : "\(units) \(rate)"
     }
 
+    /// Fixes the decay to span the last `decayFraction` of the steps between the warm-up's end and `end`
+    /// (at least one step). `end` must lie beyond the warm-up; a decay ending within it is refused by
+    /// validation, not moved.
+    public mutating func planDecay(endingAt end: Int) {
+        let warmup = schedule.warmupSteps
+        let span = Int((decayFraction * Double(end - warmup)).rounded())
+        schedule.fixDecay(from: end - max(span, 1), to: end)
+    }
+
+    /// The steps a `--minutes` session has left once the last `decayFraction` of its budget has begun,
+    /// at the speed it has trained so far; nil before then.
+    public func decayStepsLeft(elapsedSeconds elapsed: Double, budgetSeconds budget: Double,
+                               sessionSteps: Int) -> Int? {
+        guard elapsed > 0, sessionSteps > 0, elapsed >= (1 - decayFraction) * budget else { return nil }
+        return Int((max(budget - elapsed, 0) * Double(sessionSteps) / elapsed).rounded())
+    }
+
+    /// The decay's share of the run for people: "20%".
+    public var decayShare: String { "\(Int((decayFraction * 100).rounded()))%" }
+
     /// Throws `TrainingError.invalidOption` naming the flag at fault.
     public func validate() throws {
         func require(_ condition: Bool, _ message: @autoclosure () -> String) throws {

@@ -105,6 +105,36 @@ final class TrainingOptionsTests: XCTestCase {
         XCTAssertEqual(ParameterLayout(config: old).count - ParameterLayout(config: config).count, 2 * 17)
     }
 
+    /// A run of known length decays over the last fraction of its steps after warm-up, never fewer than
+    /// one step and never into the warm-up.
+    func testPlanDecaySpansTheLastFractionAfterWarmup() throws {
+        var options = TrainingOptions.defaults  // warm-up 100, fraction 0.2
+        options.planDecay(endingAt: 1_100)
+        XCTAssertEqual(options.schedule.decayBegins, 900)
+        XCTAssertEqual(options.schedule.totalSteps, 1_100)
+        XCTAssertNoThrow(try options.validate())
+        options.planDecay(endingAt: 102)
+        XCTAssertEqual(options.schedule.decayBegins, 101, "0.2 × 2 steps rounds to none: one step is kept")
+        options.decayFraction = 1
+        options.planDecay(endingAt: 600)
+        XCTAssertEqual(options.schedule.decayBegins, 100, "the whole run after warm-up")
+        XCTAssertEqual(options.schedule.rate(at: 100), options.schedule.peak)
+        XCTAssertEqual(options.schedule.rate(at: 600), options.schedule.floor)
+    }
+
+    /// A --minutes session's decay is due once the last fraction of its budget has begun, and then ends
+    /// at the step its speed so far reaches by the end of the budget.
+    func testDecayStepsLeftOnceTheLastFractionOfTheMinutesBegins() {
+        let options = TrainingOptions.defaults
+        XCTAssertNil(options.decayStepsLeft(elapsedSeconds: 47, budgetSeconds: 60, sessionSteps: 470))
+        XCTAssertEqual(options.decayStepsLeft(elapsedSeconds: 48, budgetSeconds: 60, sessionSteps: 480), 120)
+        XCTAssertEqual(options.decayStepsLeft(elapsedSeconds: 70, budgetSeconds: 60, sessionSteps: 700), 0,
+                       "past the budget: no steps left, so the decay ends where it begins")
+        XCTAssertNil(options.decayStepsLeft(elapsedSeconds: 0, budgetSeconds: 0, sessionSteps: 0),
+                     "no speed measured yet")
+        XCTAssertEqual(options.decayShare, "20%")
+    }
+
     func testLimits() throws {
         let limits = TrainingLimits(steps: 10, minutes: 1)
         XCTAssertNil(limits.reached(step: 9, chars: 0, epochs: 0, sessionSeconds: 59))
