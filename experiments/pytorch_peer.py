@@ -7,6 +7,12 @@ stream at a time as `actlm eval` does, and prints chars/s (or bytes/s) as one JS
 
     python3 experiments/pytorch_peer.py train corpora/wiki.gz --seconds 20 --threads 2
     python3 experiments/pytorch_peer.py score corpora/wiki.gz --bytes 100000 --threads 2
+    python3 experiments/pytorch_peer.py curve corpora/wiki.gz --layers 1 --input one-hot --input-lr-scale 10
+
+The curve mode trains for --steps as `actlm train` does (learning-rate warm-up over 100 steps, state
+reset every 500 bytes, forget-gate bias 1, training bytes only) and prints the mean training bpc of the
+last 50 steps every 100 steps. With --input one-hot the bytes reach layer 1's gates as actlm's do, one
+row of an input matrix drawn within ±1 per byte, at --input-lr-scale times the learning rate.
 
 Install torch in a virtual environment of its own (python3 -m venv ~/torch && ~/torch/bin/pip install torch).
 """
@@ -25,10 +31,16 @@ def read_bytes(path, limit):
 
 
 class ByteLSTM(torch.nn.Module):
-    def __init__(self, layers, hidden):
+    def __init__(self, layers, hidden, one_hot=False):
         super().__init__()
-        self.embed = torch.nn.Embedding(256, hidden)  # the row lookup actlm does for W_x·onehot(byte)
-        self.lstm = torch.nn.LSTM(hidden, hidden, num_layers=layers)
+        width = 256 if one_hot else hidden
+        self.embed = torch.nn.Embedding(256, width)  # the row lookup actlm does for W_x·onehot(byte)
+        if one_hot:  # the identity: layer 1's input matrix is then a table of byte rows, as in actlm
+            self.embed.weight.data = torch.eye(256)
+            self.embed.weight.requires_grad = False
+        self.lstm = torch.nn.LSTM(width, hidden, num_layers=layers)
+        if one_hot:
+            torch.nn.init.uniform_(self.lstm.weight_ih_l0, -1, 1)
         self.out = torch.nn.Linear(hidden, 256)
 
     def forward(self, x, state):
@@ -74,6 +86,52 @@ def train(args, data):
             "seconds": elapsed, "train_bpc": loss / 0.6931471805599453}
 
 
+def curve(args, data):
+    torch.manual_seed(args.seed)
+    one_hot = args.input == "one-hot"
+    model = ByteLSTM(args.layers, args.hidden, one_hot)
+    with torch.no_grad():  # forget-gate bias 1 and one bias vector, as actlm has them
+        for name, p in model.lstm.named_parameters():
+            if name.startswith("bias"):
+                p.zero_()
+                if name.startswith("bias_ih"):
+                    p[args.hidden:2 * args.hidden] = 1
+    byte_rows = [model.lstm.weight_ih_l0] if one_hot else []
+    rest = [p for p in model.parameters() if p.requires_grad and all(p is not q for q in byte_rows)]
+    groups = [{"params": rest, "scale": 1.0}]
+    if byte_rows:
+        groups.append({"params": byte_rows, "scale": args.input_lr_scale})
+    optimiser = torch.optim.Adam(groups, lr=2e-3)
+    B, T = args.batch, args.seq
+    data = data[:int(len(data) * 0.95)]  # actlm's training bytes: the last 5% is held out
+    stride = (len(data) - 1) // B
+    text = torch.tensor(list(data), dtype=torch.long)
+    offsets = torch.arange(B) * stride
+    state, position, recent = None, 0, []
+    for step in range(1, args.steps + 1):
+        for group in optimiser.param_groups:
+            group["lr"] = 2e-3 * group["scale"] * min(1.0, step / 100)
+        if position + T + 1 > stride:
+            position = 0
+        if position % 500 == 0:
+            state = None
+        index = offsets[None, :] + position + torch.arange(T + 1)[:, None]
+        window = text[index]
+        logits, state = model(window[:-1], state)
+        state = tuple(s.detach() for s in state)
+        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, 256), window[1:].reshape(-1))
+        optimiser.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
+        optimiser.step()
+        position += T
+        recent = (recent + [loss.item() / 0.6931471805599453])[-50:]
+        if step % 100 == 0:
+            print(json.dumps({"mode": "curve", "step": step, "train_bpc": round(sum(recent) / len(recent), 3),
+                              "input": args.input, "input_lr_scale": args.input_lr_scale}), flush=True)
+    return {"mode": "curve", "steps": args.steps, "train_bpc": sum(recent) / len(recent)}
+
+
 @torch.no_grad()
 def score(args, data):
     model = ByteLSTM(args.layers, args.hidden).eval()
@@ -91,7 +149,7 @@ def score(args, data):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["train", "score"])
+    parser.add_argument("mode", choices=["train", "score", "curve"])
     parser.add_argument("corpus")
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--hidden", type=int, default=256)
@@ -101,10 +159,16 @@ def main():
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--bytes", type=int, default=100_000, help="text to score (score mode)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--steps", type=int, default=500, help="steps to train (curve mode)")
+    parser.add_argument("--input", choices=["embedding", "one-hot"], default="embedding",
+                        help="how bytes reach layer 1 (curve mode)")
+    parser.add_argument("--input-lr-scale", type=float, default=1.0,
+                        help="learning rate of the one-hot byte rows relative to the rest (curve mode)")
+    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    data = read_bytes(args.corpus, 8_000_000 if args.mode == "train" else args.bytes)
-    result = train(args, data) if args.mode == "train" else score(args, data)
+    data = read_bytes(args.corpus, args.bytes if args.mode == "score" else 8_000_000)
+    result = {"train": train, "score": score, "curve": curve}[args.mode](args, data)
     result.update({"layers": args.layers, "hidden": args.hidden, "threads": args.threads, "torch": torch.__version__})
     print(json.dumps(result))
 

@@ -50,6 +50,7 @@ struct InspectCommand: ParsableCommand {
                 + "\(grouped(c.parameters.count)) parameters",
             "training    batch \(options.batch) × \(options.seq) bytes, τ \(options.tau), lr \(options.schedule.peak) "
                 + "(warm-up \(options.schedule.warmupSteps), decay \(options.schedule.decay.rawValue)), "
+                + (options.byteRateDescription.map { "\($0), " } ?? "")
                 + "clip \(options.clip), seed \(options.seed)",
             "halting     \(options.haltingDescription)",
             "corpus      \(c.corpus.path): \(grouped(Int(c.corpus.trainBytes))) training, "

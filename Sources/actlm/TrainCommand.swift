@@ -267,6 +267,7 @@ struct OptimisationFlags: ParsableArguments {
          OptionSetting("--seq", seq, \.seq),
          OptionSetting("--tau", tau, \.tau),
          OptionSetting("--lr", lr, \.schedule.peak),
+         OptionSetting("--byte-lr-scale", byteLearningRateScale, \.byteLearningRateScale),
          OptionSetting("--warmup", warmup, \.schedule.warmupSteps),
          OptionSetting("--decay", decay, \.schedule.decay),
          OptionSetting("--decay-steps", decaySteps, \.schedule.totalSteps),
@@ -287,6 +288,13 @@ struct OptimisationFlags: ParsableArguments {
 
     @Option(help: "Peak learning rate of Adam (default \(defaults.schedule.peak)).")
     var lr: Double?
+
+    @Option(name: .customLong("byte-lr-scale"),
+            help: ArgumentHelp("Learning rate of layer 1's byte rows relative to the rest (default "
+                               + "\(defaults.byteLearningRateScale)).",
+                               discussion: "Each byte's row of input weights is read alone, so at the common rate "
+                               + "it changes far more slowly than the dense weights; 1 trains it at that rate."))
+    var byteLearningRateScale: Double?
 
     @Option(help: "Steps of linear warm-up to the peak learning rate (default \(defaults.schedule.warmupSteps)).")
     var warmup: Int?

@@ -40,6 +40,7 @@ final class TrainingConsole {
         let count = ParameterLayout(config: model).count
         emit("run folder  \(trainer.folder.path)")
         emit("model       L=\(model.layers) H=\(model.hidden) M=\(model.maxPonder) ε=\(model.epsilon), \(model.resetDescription), \(grouped(count)) parameters")
+        if let bytes = options.byteRateDescription { rate += ", \(bytes)" }
         emit("training    batch \(options.batch) × \(options.seq) bytes, τ \(options.tau), \(rate), clip "
              + "\(options.clip), seed \(options.seed)")
         emit("halting     \(options.haltingDescription)")

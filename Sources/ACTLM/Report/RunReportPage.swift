@@ -240,7 +240,8 @@ public struct RunReportPage {
             ("τ (time penalty)", { cell($0) { "\($0.options.tau)" } }),
             ("learning rate", { cell($0) { c in
                 let s = c.options.schedule
-                return "\(s.peak), warm-up \(s.warmupSteps) steps, decay \(s.decay.rawValue)" } }),
+                return "\(s.peak), warm-up \(s.warmupSteps) steps, decay \(s.decay.rawValue)"
+                    + (c.options.byteRateDescription.map { ", \($0)" } ?? "") } }),
             ("halting", { cell($0) { $0.options.haltingDescription } }),
             ("state resets", { cell($0) { $0.config.resetDescription } }),
             ("batch", { cell($0) { "\($0.options.batch) streams × \($0.options.seq) bytes" } }),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The hyper-parameters of a training run: everything that decides the trained weights, stored in every
 /// checkpoint so that a resumed run continues with exactly the same settings.
 ///
@@ -29,6 +31,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// the learning rate per step, which shifts the halting logit by lr · Σ|[h ; c]|: far faster than
     /// any other unit's input; this slows it to the pace of the rest of the model.
     public var haltingLearningRateScale: Double
+    /// The learning rate of layer 1's byte rows (its input weights, a lookup table) relative to the rest.
+    /// Adam moves every weight by about the learning rate per step, and a gate of layer 1 reads one byte
+    /// row at a time where a dense layer sums H weights that move together, so at the common rate a byte's
+    /// input changes many times more slowly than anything else in the model (README "How it works").
+    public var byteLearningRateScale: Double
 
     /// What a plain `actlm train CORPUS` uses: a model that learns visibly within minutes on two cores and
     /// ponders longer at word boundaries than inside words within its first half hour (README "Results").
@@ -42,7 +49,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         batch: 32, seq: 100, tau: 0.01,
         schedule: LearningRateSchedule(peak: 2e-3, warmupSteps: 100, decay: .cosine, floor: 1e-4), decayFraction: 0.2,
         clip: 1, seed: 1, validFraction: 0.05, validChars: 100_000, traceChars: 1_000,
-        haltingWarmup: 500, haltingLearningRateScale: 1)
+        haltingWarmup: 500, haltingLearningRateScale: 1, byteLearningRateScale: 1)
 
     /// What a setting missing from a checkpoint meant when it was written: checkpoints from before the
     /// halting-unit settings trained without a warm-up, at the full rate. A new setting adds its old meaning
@@ -51,6 +58,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         var options = defaults
         options.haltingWarmup = 0
         options.haltingLearningRateScale = 1
+        options.byteLearningRateScale = 1
         options.decayFraction = 1
         return options
     }()
@@ -61,6 +69,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         let units = model.haltsAsStack ? "layer 1's halting unit, for the whole stack,"
             : "halting units"
         return haltingWarmup > 0 ? "\(units) frozen for \(haltingWarmup) steps, then \(rate)" : "\(units) \(rate)"
+    }
+
+    /// The byte rows' rate for people: "byte rows at 10× the learning rate", or nil at the common rate.
+    public var byteRateDescription: String? {
+        byteLearningRateScale == 1 ? nil : "byte rows at \(String(format: "%g", byteLearningRateScale))× the learning rate"
     }
 
     /// Fixes the decay to span the last `decayFraction` of the steps between the warm-up's end and `end`
@@ -109,6 +122,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         try require(haltingLearningRateScale >= 0 && haltingLearningRateScale.isFinite,
                     "--halting-lr-scale must be 0 or more (got \(haltingLearningRateScale)); 1 trains the halting "
                     + "units at the same rate as the rest")
+        try require(byteLearningRateScale > 0 && byteLearningRateScale.isFinite,
+                    "--byte-lr-scale must be above 0 (got \(byteLearningRateScale)); 1 trains the byte rows at the "
+                    + "same rate as the rest")
         try require(decayFraction > 0 && decayFraction <= 1,
                     "--decay-fraction must be above 0 and at most 1 (got \(decayFraction))")
         do {
@@ -140,6 +156,7 @@ extension TrainingOptions {
         try read(.traceChars, \.traceChars)
         try read(.haltingWarmup, \.haltingWarmup)
         try read(.haltingLearningRateScale, \.haltingLearningRateScale)
+        try read(.byteLearningRateScale, \.byteLearningRateScale)
         self = options
     }
 }

@@ -90,7 +90,7 @@ public final class TrainingStep {
         guard objective.isFinite else { throw diverged("training loss", objective, rate) }
         let clipping = gradients.withUnsafeMutableBufferPointer { GradientClipping.clip($0, maxNorm: Float(options.clip)) }
         guard clipping.isFinite else { throw diverged("gradient norm", clipping.norm, rate) }
-        adam.update(parameters: &parameters, gradients: gradients, learningRate: Float(rate), scaled: haltingRates())
+        adam.update(parameters: &parameters, gradients: gradients, learningRate: Float(rate), scaled: rateScales())
         step += 1
         return Outcome(loss: loss, learningRate: rate, gradNorm: clipping.norm)
     }
@@ -114,13 +114,21 @@ public final class TrainingStep {
         return global
     }
 
-    /// The halting units' learning rate: frozen during the halting warm-up, then scaled.
-    private func haltingRates() -> [Adam.RateScale] {
-        let scale = step < options.haltingWarmup ? 0 : Float(options.haltingLearningRateScale)
-        guard scale != 1 else { return [] }
-        return network.layout.layers.flatMap { layer in
-            [Adam.RateScale(layer.haltingWeights, scale), Adam.RateScale(layer.haltingBias, scale)]
-        }.filter { !$0.range.isEmpty }
+    /// The parts that learn at their own rate: layer 1's byte rows at `byteLearningRateScale`, and the
+    /// halting units frozen during the halting warm-up, then at `haltingLearningRateScale`.
+    private func rateScales() -> [Adam.RateScale] {
+        var parts: [Adam.RateScale] = []
+        if options.byteLearningRateScale != 1 {
+            parts += network.layout.layers.filter(\.readsBytes)
+                .map { Adam.RateScale($0.inputWeights, Float(options.byteLearningRateScale)) }
+        }
+        let halting = step < options.haltingWarmup ? 0 : Float(options.haltingLearningRateScale)
+        if halting != 1 {
+            parts += network.layout.layers.flatMap { layer in
+                [Adam.RateScale(layer.haltingWeights, halting), Adam.RateScale(layer.haltingBias, halting)]
+            }
+        }
+        return parts.filter { !$0.range.isEmpty }
     }
 
     private func diverged(_ quantity: String, _ value: Double, _ rate: Double) -> TrainingError {

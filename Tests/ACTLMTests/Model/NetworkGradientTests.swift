@@ -66,6 +66,16 @@ final class NetworkGradientTests: XCTestCase {
         }
     }
 
+    /// One layer: the softmax reads the layer that reads the bytes.
+    func testGradientsOfASingleLayer() throws {
+        for maxPonder in [1, 4] {
+            let config = ModelConfig(layers: 1, hidden: 5, maxPonder: maxPonder, epsilon: 0.01, haltingBias: 0)
+            let setup = NetworkTestSetup(config: config, batch: 4, seq: 3, tau: 0.05, seed: 7)
+            if maxPonder > 1 { XCTAssertGreaterThanOrEqual(Set(setup.stepsSeen()).count, 2) }
+            try setup.checkAllGradients()
+        }
+    }
+
     func testGradientsOfPlainLSTMWhenMIsOne() throws {
         let config = ModelConfig(layers: 2, hidden: 4, maxPonder: 1)
         let setup = NetworkTestSetup(config: config, batch: 2, seq: 3, tau: 0.1, seed: 3)

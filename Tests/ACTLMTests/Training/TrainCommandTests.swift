@@ -111,6 +111,25 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(TrainingFixtures.listing(run.path), listing)
     }
 
+    /// `--byte-lr-scale` is said at the start, stored in the checkpoint, shown by inspect, and kept on resume.
+    func testByteRateIsStoredAndShown() throws {
+        let output = try actlm(["train", corpus, "--steps", "2", "--run-name", "b", "--byte-lr-scale", "2.5"] + tiny)
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertTrue(output.text.contains("byte rows at 2.5× the learning rate"), output.text)
+        let run = folder("b")
+        let inspect = try actlm(["inspect", run.latest, "--json"])
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(inspect.stdout)) as? [String: Any])
+        XCTAssertEqual((json["options"] as? [String: Any])?["byte_learning_rate_scale"] as? Double, 2.5)
+        XCTAssertTrue(try actlm(["inspect", run.latest]).text.contains("byte rows at 2.5× the learning rate"))
+        let other = try actlm(["train", "--resume", run.latest, "--byte-lr-scale", "4", "--steps", "4"])
+        XCTAssertNotEqual(other.status, 0)
+        XCTAssertTrue(other.stderr.contains("--byte-lr-scale 4.0 differs from the checkpoint's 2.5"), other.stderr)
+        XCTAssertEqual(try actlm(["train", "--resume", run.latest, "--steps", "4"]).status, 0)
+        let bad = try actlm(["train", corpus, "--steps", "2", "--run-name", "z", "--byte-lr-scale", "0"] + tiny)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--byte-lr-scale must be above 0"), bad.stderr)
+    }
+
     func testSIGTERMSavesAndExitsCleanly() throws {
         let training = try ActlmBinary.start(
             ["train", corpus, "--run-name", "term", "--log-every", "5", "--eval-every", "0"] + tiny, in: directory.path)

@@ -31,6 +31,7 @@ final class TrainingOptionsTests: XCTestCase {
             ("--trace-chars", { $0.traceChars = -1 }),
             ("--halting-warmup", { $0.haltingWarmup = -1 }),
             ("--halting-lr-scale", { $0.haltingLearningRateScale = -0.5 }),
+            ("--byte-lr-scale", { $0.byteLearningRateScale = 0 }),
             ("--reset-every", { $0.model.stateReset = $0.seq - 1 }),
             ("--decay-fraction", { $0.decayFraction = 1.5 }),
         ]
@@ -50,16 +51,19 @@ final class TrainingOptionsTests: XCTestCase {
         var options = TrainingOptions.defaults
         options.haltingWarmup = 7
         options.haltingLearningRateScale = 0.5
+        options.byteLearningRateScale = 3
         let encoded = try JSONEncoder().encode(options)
         XCTAssertEqual(try JSONDecoder().decode(TrainingOptions.self, from: encoded), options)
         var object = try XCTUnwrap(JSONSerialization.jsonObject(with: encoded) as? [String: Any])
         object["haltingWarmup"] = nil
         object["haltingLearningRateScale"] = nil
         object["decayFraction"] = nil
+        object["byteLearningRateScale"] = nil
         let old = try JSONDecoder().decode(TrainingOptions.self, from: JSONSerialization.data(withJSONObject: object))
         XCTAssertEqual(old.haltingWarmup, 0)
         XCTAssertEqual(old.haltingLearningRateScale, 1)
         XCTAssertEqual(old.decayFraction, 1, "decays then spanned the whole run")
+        XCTAssertEqual(old.byteLearningRateScale, 1, "byte rows then learnt at the common rate")
     }
 
     /// Encodes `config` and checks it decodes to itself; returns what was stored under `key`, and the

@@ -61,4 +61,30 @@ final class TrainingStepTests: XCTestCase {
         XCTAssertEqual(training.step, 0)
         XCTAssertEqual(training.parameters.map(\.bitPattern), parameters.map(\.bitPattern))
     }
+
+    /// `--byte-lr-scale`: layer 1's byte rows take steps that many times as large, everything else the same.
+    func testByteRowsLearnAtTheirOwnRate() throws {
+        let directory = try CorpusFixtures.temporaryDirectory(for: self)
+        let corpus = try Corpus(path: try TrainingFixtures.corpus(in: directory), validFraction: 0)
+        func change(byteScale: Double) throws -> [Float] {
+            var options = TrainingFixtures.options()
+            options.byteLearningRateScale = byteScale
+            var random = RandomSource(seed: options.seed)
+            let start = ParameterLayout(config: options.model).initialParameters(random: &random)
+            let training = try TrainingStep(corpus: corpus, options: options, parameters: start)
+            _ = try training.run()
+            return zip(training.parameters, start).map { $0 - $1 }
+        }
+        let common = try change(byteScale: 1), scaled = try change(byteScale: 4)
+        let layout = ParameterLayout(config: TrainingFixtures.options().model)
+        let byteRows = layout.layers[0].inputWeights
+        XCTAssertTrue(layout.layers[0].readsBytes)
+        XCTAssertGreaterThan(common[byteRows].filter { $0 != 0 }.count, 0, "some byte rows were read")
+        for i in common.indices {
+            let expected = byteRows.contains(i) ? 4 * common[i] : common[i]
+            XCTAssertEqual(scaled[i], expected, accuracy: 1e-6 * max(1, abs(expected)) + 1e-9, "parameter \(i)")
+        }
+        XCTAssertGreaterThan(common[layout.layers[1].inputWeights].filter { $0 != 0 }.count, 0,
+                             "layer 2's input rows move at the common rate")
+    }
 }
