@@ -48,41 +48,59 @@ class ByteLSTM(torch.nn.Module):
         return self.out(h), state
 
 
+class Windows:
+    """B streams at evenly spaced offsets of the text, read forward T bytes at a time, as actlm trains."""
+
+    def __init__(self, data, batch, seq):
+        self.T = seq
+        self.stride = (len(data) - 1) // batch
+        self.text = torch.tensor(list(data), dtype=torch.long)
+        self.offsets = torch.arange(batch) * self.stride
+        self.position = 0
+
+    def next(self):
+        """The next window, [T+1, B] and time-major, and the offset within the streams it starts at."""
+        if self.position + self.T + 1 > self.stride:
+            self.position = 0
+        start = self.position
+        index = self.offsets[None, :] + start + torch.arange(self.T + 1)[:, None]
+        self.position += self.T
+        return self.text[index], start
+
+
+def learn(model, optimiser, window, state):
+    """One step of truncated BPTT on a window; returns the loss in nats and the state to carry."""
+    logits, state = model(window[:-1], state)
+    state = tuple(s.detach() for s in state)
+    loss = torch.nn.functional.cross_entropy(logits.reshape(-1, 256), window[1:].reshape(-1))
+    optimiser.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
+    optimiser.step()
+    return loss.item(), state
+
+
 def train(args, data):
     model = ByteLSTM(args.layers, args.hidden)
     optimiser = torch.optim.Adam(model.parameters(), lr=2e-3)
-    B, T = args.batch, args.seq
-    stride = (len(data) - 1) // B
-    text = torch.tensor(list(data), dtype=torch.long)
-    offsets = torch.arange(B) * stride
+    windows = Windows(data, args.batch, args.seq)
     state = None
-    position = 0
 
     def step():
-        nonlocal state, position
-        if position + T + 1 > stride:
-            position = 0
-        index = offsets[None, :] + position + torch.arange(T + 1)[:, None]  # [T+1, B], time-major
-        window = text[index]
-        logits, state = model(window[:-1], state)
-        state = tuple(s.detach() for s in state)
-        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, 256), window[1:].reshape(-1))
-        optimiser.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimiser.step()
-        position += T
-        return loss.item()
+        nonlocal state
+        loss, state = learn(model, optimiser, windows.next()[0], state)
+        return loss
 
     deadline = time.perf_counter() + args.warmup
     while time.perf_counter() < deadline:
         step()
-    windows, start = 0, time.perf_counter()
+    count, start = 0, time.perf_counter()
     while time.perf_counter() - start < args.seconds:
         loss = step()
-        windows += 1
+        count += 1
     elapsed = time.perf_counter() - start
-    return {"mode": "train", "chars_per_second": windows * B * T / elapsed, "windows": windows,
+    B, T = args.batch, args.seq
+    return {"mode": "train", "chars_per_second": count * B * T / elapsed, "windows": count,
             "seconds": elapsed, "train_bpc": loss / 0.6931471805599453}
 
 
@@ -102,30 +120,16 @@ def curve(args, data):
     if byte_rows:
         groups.append({"params": byte_rows, "scale": args.input_lr_scale})
     optimiser = torch.optim.Adam(groups, lr=2e-3)
-    B, T = args.batch, args.seq
-    data = data[:int(len(data) * 0.95)]  # actlm's training bytes: the last 5% is held out
-    stride = (len(data) - 1) // B
-    text = torch.tensor(list(data), dtype=torch.long)
-    offsets = torch.arange(B) * stride
-    state, position, recent = None, 0, []
+    windows = Windows(data[:int(len(data) * 0.95)], args.batch, args.seq)  # the last 5% is held out
+    state, recent = None, []
     for step in range(1, args.steps + 1):
         for group in optimiser.param_groups:
             group["lr"] = 2e-3 * group["scale"] * min(1.0, step / 100)
-        if position + T + 1 > stride:
-            position = 0
-        if position % 500 == 0:
+        window, start = windows.next()
+        if start % 500 == 0:  # actlm's state resets
             state = None
-        index = offsets[None, :] + position + torch.arange(T + 1)[:, None]
-        window = text[index]
-        logits, state = model(window[:-1], state)
-        state = tuple(s.detach() for s in state)
-        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, 256), window[1:].reshape(-1))
-        optimiser.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
-        optimiser.step()
-        position += T
-        recent = (recent + [loss.item() / 0.6931471805599453])[-50:]
+        loss, state = learn(model, optimiser, window, state)
+        recent = (recent + [loss / 0.6931471805599453])[-50:]
         if step % 100 == 0:
             print(json.dumps({"mode": "curve", "step": step, "train_bpc": round(sum(recent) / len(recent), 3),
                               "input": args.input, "input_lr_scale": args.input_lr_scale}), flush=True)
