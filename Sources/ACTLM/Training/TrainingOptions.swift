@@ -1,5 +1,3 @@
-import Foundation
-
 /// The hyper-parameters of a training run: everything that decides the trained weights, stored in every
 /// checkpoint so that a resumed run continues with exactly the same settings.
 ///
@@ -71,9 +69,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         return haltingWarmup > 0 ? "\(units) frozen for \(haltingWarmup) steps, then \(rate)" : "\(units) \(rate)"
     }
 
-    /// The byte rows' rate for people: "byte rows at 10× the learning rate", or nil at the common rate.
+    /// The byte rows' rate for people, as `haltingDescription` gives the halting units': "byte rows at
+    /// 10.0× the learning rate", or nil at the common rate.
     public var byteRateDescription: String? {
-        byteLearningRateScale == 1 ? nil : "byte rows at \(String(format: "%g", byteLearningRateScale))× the learning rate"
+        byteLearningRateScale == 1 ? nil : "byte rows at \(byteLearningRateScale)× the learning rate"
     }
 
     /// Fixes the decay to span the last `decayFraction` of the steps between the warm-up's end and `end`
