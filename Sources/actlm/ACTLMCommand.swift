@@ -13,10 +13,11 @@ struct ACTLMCommand: ParsableCommand {
               actlm ponder-map some.txt             where the model thinks harder, per character
               actlm eval run/best.ckpt valid.txt    score a model on a text: bpc, ponder
               actlm report checkpoints/<run>        a page of learning curves and ponder, runs side by side
+              actlm export run/best.ckpt -o m.safetensors   the weights for other tools (safetensors)
             """,
         subcommands: [
             TrainCommand.self, SampleCommand.self, PonderMapCommand.self, EvalCommand.self,
-            InspectCommand.self, ReportCommand.self, CorpusCommand.self, BenchCommand.self,
+            InspectCommand.self, ReportCommand.self, ExportCommand.self, CorpusCommand.self, BenchCommand.self,
         ]
     )
 }
