@@ -25,8 +25,8 @@ let package = Package(
         // "Development"); the rest of the library, and the tests through it, keep them.
         .target(name: "ACTLMKernels",
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
-        // The matrix products on AVX-512 processors (OpenBLAS runs its AVX2 kernels on them here); plain C
-        // with per-function target attributes, so it builds for any x86-64 and is chosen at run time.
+        // The matrix products on AVX-512 and on AVX2 + FMA processors (MatrixEngine); plain C with
+        // per-function target attributes, so it builds for any x86-64 and the kernel is chosen at run time.
         .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "ACTLM", dependencies: ["ACTLMKernels", "CZlib", "CBLAS", "CMPI", "CGEMM"]),
         .executableTarget(name: "actlm", dependencies: [

@@ -1,90 +1,95 @@
 #include "actlm_gemm.h"
+#include "gemm_shared.h"
 
-#if defined(__x86_64__)
-
-#include <immintrin.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-// A register tile is MR rows of C by one panel of 32 columns (two vectors): 16 accumulators at MR = 8,
-// enough independent sums to keep both FMA pipes busy, with registers to spare for B.
-enum { NR = 32, MR = 8, KC = 256, NC = 256 };
+#if defined(__x86_64__)
 
-#define AVX512 __attribute__((target("avx512f")))
+#include <pthread.h>
 
-int actlm_gemm_available(void) {
+int actlm_kernel_available(actlm_kernel kernel) {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f");
+    switch (kernel) {
+    case ACTLM_KERNEL_AVX512: return __builtin_cpu_supports("avx512f");
+    case ACTLM_KERNEL_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }
+    return 0;
 }
 
-/// C[rows, 32] (+)= A[rows, kc] · P[kc, 32]. A's element (i, p) is at a[i·rs + p·cs]; P's row p at
-/// b + p·ldb. `mask0`, `mask1` select the columns of C that exist (the last panel may be narrower).
-static inline __attribute__((always_inline)) AVX512 void
-tile(int rows, int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, const float *b, ptrdiff_t ldb,
-     float *c, ptrdiff_t ldc, int accumulate, __mmask16 mask0, __mmask16 mask1) {
-    __m512 sum[MR][2];
-    for (int i = 0; i < rows; i++) {
-        if (accumulate) {
-            sum[i][0] = _mm512_maskz_loadu_ps(mask0, c + i * ldc);
-            sum[i][1] = _mm512_maskz_loadu_ps(mask1, c + i * ldc + 16);
-        } else {
-            sum[i][0] = _mm512_setzero_ps();
-            sum[i][1] = _mm512_setzero_ps();
-        }
-    }
-    for (int p = 0; p < kc; p++) {
-        const float *row = b + p * ldb, *column = a + p * cs;
-        __m512 b0 = _mm512_maskz_loadu_ps(mask0, row), b1 = _mm512_maskz_loadu_ps(mask1, row + 16);
-        for (int i = 0; i < rows; i++) {
-            __m512 x = _mm512_set1_ps(column[i * rs]);
-            sum[i][0] = _mm512_fmadd_ps(x, b0, sum[i][0]);
-            sum[i][1] = _mm512_fmadd_ps(x, b1, sum[i][1]);
-        }
-    }
-    for (int i = 0; i < rows; i++) {
-        _mm512_mask_storeu_ps(c + i * ldc, mask0, sum[i][0]);
-        _mm512_mask_storeu_ps(c + i * ldc + 16, mask1, sum[i][1]);
-    }
+void actlm_sgemm(actlm_kernel kernel, int trans_a, int trans_b, int m, int n, int k, const float *a, ptrdiff_t lda,
+                 const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc) {
+    if (kernel == ACTLM_KERNEL_AVX2) actlm_avx2_sgemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+    else actlm_avx512_sgemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
 
-/// `tile` with the row count a constant, so each variant keeps its sums in registers.
-static AVX512 void
-tile_rows(int rows, int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, const float *b, ptrdiff_t ldb,
-          float *c, ptrdiff_t ldc, int accumulate, int columns) {
-    __mmask16 mask0 = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
-    __mmask16 mask1 = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
-    switch (rows) {
-    case 8: tile(8, kc, a, rs, cs, b, ldb, c, ldc, accumulate, mask0, mask1); break;
-    case 7: tile(7, kc, a, rs, cs, b, ldb, c, ldc, accumulate, mask0, mask1); break;
-    case 6: tile(6, kc, a, rs, cs, b, ldb, c, ldc, accumulate, mask0, mask1); break;
-    case 5: tile(5, kc, a, rs, cs, b, ldb, c, ldc, accumulate, mask0, mask1); break;
-    case 4: tile(4, kc, a, rs, cs, b, ldb, c, ldc, accumulate, mask0, mask1); break;
-    case 3: tile(3, kc, a, rs, cs, b, ldb, c, ldc, accumulate, mask0, mask1); break;
-    case 2: tile(2, kc, a, rs, cs, b, ldb, c, ldc, accumulate, mask0, mask1); break;
-    default: tile(1, kc, a, rs, cs, b, ldb, c, ldc, accumulate, mask0, mask1); break;
-    }
+void actlm_sgemm_packed(actlm_kernel kernel, int trans_a, int m, int n, int k, const float *a, ptrdiff_t lda,
+                        const float *packed, float beta, float *c, ptrdiff_t ldc) {
+    if (kernel == ACTLM_KERNEL_AVX2) actlm_avx2_sgemm_packed(trans_a, m, n, k, a, lda, packed, beta, c, ldc);
+    else actlm_avx512_sgemm_packed(trans_a, m, n, k, a, lda, packed, beta, c, ldc);
 }
 
-/// C[m, n] (+)= A[m, kc] · P[kc, n], P in panels of 32 columns `panel_stride` apart, rows `ldb` apart.
-/// Row tiles outermost, so a tile of A (MR × kc) stays in L1 across the panels.
-static AVX512 void
-block_product(int m, int n, int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, const float *b, ptrdiff_t ldb,
-              ptrdiff_t panel_stride, float *c, ptrdiff_t ldc, int accumulate) {
-    for (int i = 0; i < m; i += MR) {
-        int rows = m - i < MR ? m - i : MR;
-        for (int j = 0, panel = 0; j < n; j += NR, panel++) {
-            int columns = n - j < NR ? n - j : NR;
-            tile_rows(rows, kc, a + i * rs, rs, cs, b + panel * panel_stride, ldb, c + i * ldc + j, ldc,
-                      accumulate, columns);
-        }
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static void make_scratch_key(void) { pthread_key_create(&scratch_key, free); }
+
+float *actlm_scratch(void) {
+    pthread_once(&scratch_once, make_scratch_key);
+    float *buffer = pthread_getspecific(scratch_key);
+    if (!buffer) {
+        buffer = aligned_alloc(64, (size_t)KC * NC * sizeof(float));
+        if (!buffer) abort();
+        pthread_setspecific(scratch_key, buffer);
     }
+    return buffer;
 }
+
+struct growing_buffer {
+    size_t count;
+    float *floats;
+};
+
+static pthread_key_t scratch_a_key;
+static pthread_once_t scratch_a_once = PTHREAD_ONCE_INIT;
+static void free_growing(void *buffer) {
+    free(((struct growing_buffer *)buffer)->floats);
+    free(buffer);
+}
+static void make_scratch_a_key(void) { pthread_key_create(&scratch_a_key, free_growing); }
+
+float *actlm_scratch_a(size_t count) {
+    pthread_once(&scratch_a_once, make_scratch_a_key);
+    struct growing_buffer *buffer = pthread_getspecific(scratch_a_key);
+    if (!buffer) {
+        buffer = calloc(1, sizeof *buffer);
+        if (!buffer) abort();
+        pthread_setspecific(scratch_a_key, buffer);
+    }
+    if (buffer->count < count) {
+        free(buffer->floats);
+        size_t bytes = (count * sizeof(float) + 63) / 64 * 64;
+        buffer->floats = aligned_alloc(64, bytes);
+        if (!buffer->floats) abort();
+        buffer->count = count;
+    }
+    return buffer->floats;
+}
+
+#else  // No x86-64 kernels elsewhere: `actlm_kernel_available` says so, and no product is ever asked for.
+
+int actlm_kernel_available(actlm_kernel kernel) { return 0; }
+void actlm_sgemm(actlm_kernel kernel, int trans_a, int trans_b, int m, int n, int k, const float *a, ptrdiff_t lda,
+                 const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc) { abort(); }
+void actlm_sgemm_packed(actlm_kernel kernel, int trans_a, int m, int n, int k, const float *a, ptrdiff_t lda,
+                        const float *packed, float beta, float *c, ptrdiff_t ldc) { abort(); }
+float *actlm_scratch(void) { abort(); }
+float *actlm_scratch_a(size_t count) { abort(); }
+
+#endif
 
 size_t actlm_packed_count(int k, int n) { return (size_t)((n + NR - 1) / NR) * NR * (size_t)k; }
 
-/// Rows k0 ..< k0 + kc of op(B), its n columns from j0, into panels of 32 columns, zero-padded on the right.
-static void pack_rows(int trans_b, int k0, int kc, int j0, int n, const float *b, ptrdiff_t ldb, float *packed) {
+void actlm_pack_rows(int trans_b, int k0, int kc, int j0, int n, const float *b, ptrdiff_t ldb, float *packed) {
     for (int j = 0, panel = 0; j < n; j += NR, panel++) {
         int columns = n - j < NR ? n - j : NR;
         float *out = packed + (size_t)panel * kc * NR;
@@ -106,69 +111,9 @@ static void pack_rows(int trans_b, int k0, int kc, int j0, int n, const float *b
 }
 
 void actlm_pack(int trans_b, int k, int n, const float *b, ptrdiff_t ldb, float *packed) {
-    pack_rows(trans_b, 0, k, 0, n, b, ldb, packed);
+    actlm_pack_rows(trans_b, 0, k, 0, n, b, ldb, packed);
 }
 
-AVX512 void actlm_sgemm_packed(int trans_a, int m, int n, int k, const float *a, ptrdiff_t lda,
-                               const float *packed, float beta, float *c, ptrdiff_t ldc) {
-    ptrdiff_t rs = trans_a ? 1 : lda, cs = trans_a ? lda : 1;
-    if (k == 0) {
-        if (beta == 0) for (int i = 0; i < m; i++) memset(c + i * ldc, 0, (size_t)n * sizeof(float));
-        return;
-    }
-    block_product(m, n, k, a, rs, cs, packed, NR, (ptrdiff_t)k * NR, c, ldc, beta != 0);
+void actlm_empty_product(int m, int n, float beta, float *c, ptrdiff_t ldc) {
+    if (beta == 0) for (int i = 0; i < m; i++) memset(c + i * ldc, 0, (size_t)n * sizeof(float));
 }
-
-// The calling thread's packing buffer (KC × NC floats), freed when the thread ends.
-static pthread_key_t scratch_key;
-static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
-static void make_scratch_key(void) { pthread_key_create(&scratch_key, free); }
-
-static float *scratch(void) {
-    pthread_once(&scratch_once, make_scratch_key);
-    float *buffer = pthread_getspecific(scratch_key);
-    if (!buffer) {
-        buffer = aligned_alloc(64, (size_t)KC * NC * sizeof(float));
-        if (!buffer) abort();
-        pthread_setspecific(scratch_key, buffer);
-    }
-    return buffer;
-}
-
-AVX512 void actlm_sgemm(int trans_a, int trans_b, int m, int n, int k, const float *a, ptrdiff_t lda,
-                        const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc) {
-    ptrdiff_t rs = trans_a ? 1 : lda, cs = trans_a ? lda : 1;
-    if (k == 0) {
-        if (beta == 0) for (int i = 0; i < m; i++) memset(c + i * ldc, 0, (size_t)n * sizeof(float));
-        return;
-    }
-    // A few rows of A against a plain B: reading B in place costs less than copying it.
-    if (!trans_b && m < 64) {
-        block_product(m, n, k, a, rs, cs, b, ldb, NR, c, ldc, beta != 0);
-        return;
-    }
-    float *packed = scratch();
-    for (int j0 = 0; j0 < n; j0 += NC) {
-        int nc = n - j0 < NC ? n - j0 : NC;
-        for (int k0 = 0; k0 < k; k0 += KC) {
-            int kc = k - k0 < KC ? k - k0 : KC;
-            pack_rows(trans_b, k0, kc, j0, nc, b, ldb, packed);
-            block_product(m, nc, kc, a + k0 * cs, rs, cs, packed, NR, (ptrdiff_t)kc * NR, c + j0, ldc,
-                          beta != 0 || k0 > 0);
-        }
-    }
-}
-
-#else  // No AVX-512 elsewhere: `actlm_gemm_available` says so, and the rest is never called.
-
-#include <stdlib.h>
-
-int actlm_gemm_available(void) { return 0; }
-size_t actlm_packed_count(int k, int n) { return (size_t)((n + 31) / 32) * 32 * (size_t)k; }
-void actlm_sgemm(int trans_a, int trans_b, int m, int n, int k, const float *a, ptrdiff_t lda, const float *b,
-                 ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc) { abort(); }
-void actlm_pack(int trans_b, int k, int n, const float *b, ptrdiff_t ldb, float *packed) { abort(); }
-void actlm_sgemm_packed(int trans_a, int m, int n, int k, const float *a, ptrdiff_t lda, const float *packed,
-                        float beta, float *c, ptrdiff_t ldc) { abort(); }
-
-#endif

@@ -27,9 +27,9 @@ struct BenchCommand: ParsableCommand {
             is the regime a long run spends its time in (a default run: layer 1 ponders about 2.6 steps \
             per byte). The run's files are only read, never written.
 
-            The products run on actlm's own AVX-512 kernel where the processor has AVX-512, on OpenBLAS \
-            otherwise; ACTLM_GEMM=openblas chooses OpenBLAS. Threads follow OPENBLAS_NUM_THREADS \
-            (default: all cores).
+            The products run on actlm's own kernels: the AVX-512 one where the processor has AVX-512, \
+            the AVX2 + FMA one where it has those, OpenBLAS otherwise; ACTLM_GEMM=avx512, avx2 or openblas \
+            chooses. Threads follow OPENBLAS_NUM_THREADS (default: all cores).
 
             Examples:
               actlm bench

@@ -107,17 +107,21 @@ public enum GEMMShapes {
                 cblas_sgemm(CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b,
                             Int32(ldb), 0, c, Int32(n))
             }
-        case .avx512 where shape.packedB:
-            let packed = UnsafeMutablePointer<Float>.allocate(capacity: actlm_packed_count(Int32(k), Int32(n)))
-            defer { packed.deallocate() }
-            actlm_pack(shape.transposeB ? 1 : 0, Int32(k), Int32(n), b, ldb, packed)
-            for _ in 0..<times {
-                actlm_sgemm_packed(shape.transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, packed, 0, c, n)
-            }
-        case .avx512:
-            for _ in 0..<times {
-                actlm_sgemm(shape.transposeA ? 1 : 0, shape.transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda,
-                            b, ldb, 0, c, n)
+        case .avx512, .avx2:
+            let kernel = engine.kernel!
+            if shape.packedB {
+                let packed = UnsafeMutablePointer<Float>.allocate(capacity: actlm_packed_count(Int32(k), Int32(n)))
+                defer { packed.deallocate() }
+                actlm_pack(shape.transposeB ? 1 : 0, Int32(k), Int32(n), b, ldb, packed)
+                for _ in 0..<times {
+                    actlm_sgemm_packed(kernel, shape.transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, packed,
+                                       0, c, n)
+                }
+            } else {
+                for _ in 0..<times {
+                    actlm_sgemm(kernel, shape.transposeA ? 1 : 0, shape.transposeB ? 1 : 0, Int32(m), Int32(n),
+                                Int32(k), a, lda, b, ldb, 0, c, n)
+                }
             }
         }
     }
@@ -132,7 +136,6 @@ public enum GEMMShapes {
     /// What multiplies the matrices: the engine, and OpenBLAS's kernel name and thread count.
     public static var blasDescription: String {
         let openBLAS = "OpenBLAS \(String(cString: openblas_get_corename())) kernels, \(openblas_get_num_threads()) threads"
-        return MatrixEngine.current == .avx512 ? "\(MatrixEngine.current.rawValue), one per thread; \(openBLAS)"
-            : openBLAS
+        return MatrixEngine.current == .openBLAS ? openBLAS : "\(MatrixEngine.current.rawValue), one per thread; \(openBLAS)"
     }
 }

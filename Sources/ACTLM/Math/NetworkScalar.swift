@@ -40,9 +40,9 @@ extension Float: NetworkScalar {
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         GEMMShapes.record(transposeA, transposeB, m, n, k)
-        if alpha == 1 && MatrixEngine.current == .avx512 {
-            actlm_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, b, ldb,
-                        beta, c, ldc)
+        if alpha == 1, let kernel = MatrixEngine.current.kernel {
+            actlm_sgemm(kernel, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, b,
+                        ldb, beta, c, ldc)
             return
         }
         cblas_sgemm(CblasRowMajor, transposeFlag(transposeA), transposeFlag(transposeB), Int32(m), Int32(n),
@@ -50,7 +50,7 @@ extension Float: NetworkScalar {
     }
 
     public static func packedCount(k: Int, n: Int) -> Int? {
-        MatrixEngine.current == .avx512 ? actlm_packed_count(Int32(k), Int32(n)) : nil
+        MatrixEngine.current.kernel == nil ? nil : actlm_packed_count(Int32(k), Int32(n))
     }
 
     public static func pack(transposeB: Bool, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -61,7 +61,8 @@ extension Float: NetworkScalar {
     @inline(__always)
     public static func gemm(transposeA: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                             packedB: UnsafePointer<Float>, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        actlm_sgemm_packed(transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, packedB, beta, c, ldc)
+        actlm_sgemm_packed(MatrixEngine.current.kernel!, transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda,
+                           packedB, beta, c, ldc)
     }
 
 }

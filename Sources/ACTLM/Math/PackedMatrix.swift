@@ -1,6 +1,6 @@
 /// A weight matrix op(B) [k, n] made ready for the many products a window makes with it (the recurrent
-/// weights multiply at every ponder step): packed once per window when the matrix engine packs
-/// (`MatrixEngine.avx512`), read where it is otherwise.
+/// weights multiply at every ponder step): packed once per window when the matrix engine is one of the
+/// project's kernels (`MatrixEngine.kernel`), read where it is on OpenBLAS.
 final class PackedMatrix<Scalar: NetworkScalar> {
     let k: Int
     let n: Int

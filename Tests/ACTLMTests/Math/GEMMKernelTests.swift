@@ -2,8 +2,9 @@ import CGEMM
 import XCTest
 import ACTLM
 
-/// The AVX-512 kernel against a plain triple loop in Double: every transposition, β 0 and 1, shapes
-/// that fill whole register tiles and shapes that leave ragged edges, strided operands, and packed B.
+/// Each of the project's kernels against a plain triple loop in Double: every transposition, β 0 and 1,
+/// shapes that fill whole register tiles and shapes that leave ragged edges, strided operands, and
+/// packed B. A kernel this processor cannot run is skipped.
 final class GEMMKernelTests: XCTestCase {
     private var random = RandomSource(seed: 11)
 
@@ -27,12 +28,28 @@ final class GEMMKernelTests: XCTestCase {
         return result
     }
 
-    func testKernelMatchesAPlainLoopOnEveryShape() throws {
-        try XCTSkipUnless(MatrixEngine.avx512Available, "this processor has no AVX-512; OpenBLAS does the products")
+    /// One product on `engine`, plain and with B packed: (plain, packed).
+    private func product(_ engine: MatrixEngine, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                         a: [Float], lda: Int, b: [Float], ldb: Int, beta: Float, c: [Float],
+                         ldc: Int) -> (plain: [Float], packed: [Float]) {
+        let kernel = engine.kernel!
+        var plain = c, packed = c
+        actlm_sgemm(kernel, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, b, ldb,
+                    beta, &plain, ldc)
+        var panels = [Float](repeating: .nan, count: actlm_packed_count(Int32(k), Int32(n)))
+        actlm_pack(transposeB ? 1 : 0, Int32(k), Int32(n), b, ldb, &panels)
+        actlm_sgemm_packed(kernel, transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, panels, beta,
+                           &packed, ldc)
+        return (plain, packed)
+    }
+
+    /// Every transposition, β 0 and 1, on shapes around the tiles of both kernels (6 or 8 rows, 16 or 32
+    /// columns), k across a block of 256 and one the AVX2 kernel's row blocks (144) split.
+    private func assertMatchesAPlainLoop(_ engine: MatrixEngine) {
         var cases = 0
         for (transposeA, transposeB) in [(false, false), (false, true), (true, false), (true, true)] {
-            for m in [1, 5, 8, 9, 33, 70] {
-                for n in [1, 15, 16, 17, 32, 33, 70] {
+            for m in [1, 5, 8, 9, 33, 70, 150] {
+                for n in [1, 7, 15, 16, 17, 32, 33, 70] {
                     for k in [1, 13, 300] {
                         for beta: Float in [0, 1] {
                             let lda = (transposeA ? m : k) + 3, ldb = (transposeB ? k : n) + 2, ldc = n + 5
@@ -40,45 +57,88 @@ final class GEMMKernelTests: XCTestCase {
                             let c = matrix(m * ldc)
                             let expected = reference(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                                                      a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-                            var plain = c, packed = c
-                            actlm_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda,
-                                        b, ldb, beta, &plain, ldc)
-                            var panels = [Float](repeating: .nan, count: actlm_packed_count(Int32(k), Int32(n)))
-                            actlm_pack(transposeB ? 1 : 0, Int32(k), Int32(n), b, ldb, &panels)
-                            actlm_sgemm_packed(transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, panels, beta,
-                                               &packed, ldc)
-                            let shape = "\(m)×\(n)×\(k) Aᵀ \(transposeA) Bᵀ \(transposeB) β \(beta)"
+                            let (plain, packed) = product(engine, transposeA: transposeA, transposeB: transposeB, m: m,
+                                                          n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c,
+                                                          ldc: ldc)
+                            let shape = "\(engine.name) \(m)×\(n)×\(k) Aᵀ \(transposeA) Bᵀ \(transposeB) β \(beta)"
+                            var worst: Float = 0, untouched = true
                             for i in 0..<m {
                                 for j in 0..<ldc {
                                     let at = i * ldc + j
                                     if j < n {
                                         let tolerance = 1e-5 * Float(k).squareRoot() * max(1, abs(expected[at]))
-                                        XCTAssertEqual(plain[at], expected[at], accuracy: tolerance, shape)
-                                        XCTAssertEqual(packed[at], expected[at], accuracy: tolerance, "packed \(shape)")
+                                        worst = max(worst, abs(plain[at] - expected[at]) / tolerance,
+                                                    abs(packed[at] - expected[at]) / tolerance)
                                     } else {
                                         // Columns past n belong to someone else: untouched.
-                                        XCTAssertEqual(plain[at], c[at], shape)
-                                        XCTAssertEqual(packed[at], c[at], "packed \(shape)")
+                                        untouched = untouched && plain[at] == c[at] && packed[at] == c[at]
                                     }
                                 }
                             }
+                            XCTAssertLessThanOrEqual(worst, 1, shape)
+                            XCTAssertTrue(untouched, "\(shape): columns past n changed")
                             cases += 1
                         }
                     }
                 }
             }
         }
-        XCTAssertEqual(cases, 4 * 6 * 7 * 3 * 2)
+        XCTAssertEqual(cases, 4 * 7 * 8 * 3 * 2)
+    }
+
+    func testAVX512KernelMatchesAPlainLoopOnEveryShape() throws {
+        try XCTSkipUnless(MatrixEngine.avx512Available, "this processor has no AVX-512")
+        assertMatchesAPlainLoop(.avx512)
+    }
+
+    func testAVX2KernelMatchesAPlainLoopOnEveryShape() throws {
+        try XCTSkipUnless(MatrixEngine.avx2Available, "this processor has no AVX2 and FMA")
+        assertMatchesAPlainLoop(.avx2)
+    }
+
+    /// Both kernels sum each element in the same order with the same fused multiply-adds, so where both
+    /// run they agree bit for bit, plain and packed (and a network gives the same bits on either).
+    func testKernelsAgreeBitForBit() throws {
+        try XCTSkipUnless(MatrixEngine.avx512Available && MatrixEngine.avx2Available, "needs AVX-512 and AVX2")
+        for (transposeA, transposeB) in [(false, false), (false, true), (true, false), (true, true)] {
+            for (m, n, k) in [(32, 1024, 256), (9, 70, 300), (150, 33, 600)] {
+                let lda = transposeA ? m : k, ldb = transposeB ? k : n
+                let a = matrix((transposeA ? k : m) * lda), b = matrix((transposeB ? n : k) * ldb), c = matrix(m * n)
+                for beta: Float in [0, 1] {
+                    let wide = product(.avx512, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a,
+                                       lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: n)
+                    let narrow = product(.avx2, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a,
+                                         lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: n)
+                    let shape = "\(m)×\(n)×\(k) Aᵀ \(transposeA) Bᵀ \(transposeB) β \(beta)"
+                    XCTAssertEqual(wide.plain.map(\.bitPattern), narrow.plain.map(\.bitPattern), shape)
+                    XCTAssertEqual(wide.packed.map(\.bitPattern), narrow.packed.map(\.bitPattern), "packed \(shape)")
+                }
+            }
+        }
     }
 
     /// With k = 0 the product is empty: β = 0 clears C, β = 1 leaves it.
     func testEmptyProductClearsOrKeepsC() throws {
-        try XCTSkipUnless(MatrixEngine.avx512Available, "this processor has no AVX-512")
-        let c = matrix(12)
-        var cleared = c, kept = c
-        actlm_sgemm(0, 0, 3, 4, 0, [], 1, [], 4, 0, &cleared, 4)
-        actlm_sgemm(0, 0, 3, 4, 0, [], 1, [], 4, 1, &kept, 4)
-        XCTAssertEqual(cleared, [Float](repeating: 0, count: 12))
-        XCTAssertEqual(kept, c)
+        let engines = MatrixEngine.available.filter { $0.kernel != nil }
+        try XCTSkipIf(engines.isEmpty, "this processor runs none of the project's kernels")
+        for engine in engines {
+            let c = matrix(12)
+            var cleared = c, kept = c
+            actlm_sgemm(engine.kernel!, 0, 0, 3, 4, 0, [], 1, [], 4, 0, &cleared, 4)
+            actlm_sgemm(engine.kernel!, 0, 0, 3, 4, 0, [], 1, [], 4, 1, &kept, 4)
+            XCTAssertEqual(cleared, [Float](repeating: 0, count: 12), engine.name)
+            XCTAssertEqual(kept, c, engine.name)
+        }
+    }
+
+    /// ACTLM_GEMM names an engine; one the processor cannot run, or an unknown name, falls back to the
+    /// fastest it has.
+    func testEngineIsChosenByNameOrFallsBackToTheFastest() {
+        let fastest = MatrixEngine.available[0]
+        XCTAssertEqual(MatrixEngine.chosen(by: nil), fastest)
+        XCTAssertEqual(MatrixEngine.chosen(by: "OpenBLAS"), .openBLAS)
+        XCTAssertEqual(MatrixEngine.chosen(by: "avx2"), MatrixEngine.avx2Available ? .avx2 : fastest)
+        XCTAssertEqual(MatrixEngine.chosen(by: "avx512"), MatrixEngine.avx512Available ? .avx512 : fastest)
+        XCTAssertEqual(MatrixEngine.chosen(by: "sse"), fastest)
     }
 }

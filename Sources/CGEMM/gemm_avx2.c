@@ -1,0 +1,199 @@
+#include "gemm_shared.h"
+
+#if defined(__x86_64__)
+
+#include <immintrin.h>
+
+// A register tile is MR rows of C by 16 columns (two vectors of 8): 12 accumulators, 2 vectors of B
+// and one broadcast of A fill 15 of the 16 registers, and 12 independent sums cover the FMA latency
+// of both pipes. A packed panel of 32 columns is two such slices side by side.
+// Blocks: KC rows of a 16-column slice of B (16 KB) stay in L1 across the row tiles; MC rows of A by KC
+// (144 KB) and a packed block of B (KC × NC, 256 KB) stay in L2.
+enum { MR = 6, NS = 16 };
+
+#define AVX2 __attribute__((target("avx2,fma")))
+
+/// C[rows, 16] (+)= A[rows, kc] · S[kc, 16]. A is packed, its element (i, p) at a[p·rows + i]; S's row p
+/// at b + p·ldb. `mask0`, `mask1` select the columns that exist when the slice is narrower than 16:
+/// of C unless `whole_c`, and of B too unless `whole_b` (a packed panel is zero-padded, B in place is not).
+static inline __attribute__((always_inline)) AVX2 void
+tile(int rows, int kc, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc, int accumulate,
+     int whole_b, int whole_c, __m256i mask0, __m256i mask1) {
+    __m256 sum[MR][2];
+    for (int i = 0; i < rows; i++) {
+        if (!accumulate) {
+            sum[i][0] = _mm256_setzero_ps();
+            sum[i][1] = _mm256_setzero_ps();
+        } else if (whole_c) {
+            sum[i][0] = _mm256_loadu_ps(c + i * ldc);
+            sum[i][1] = _mm256_loadu_ps(c + i * ldc + 8);
+        } else {
+            sum[i][0] = _mm256_maskload_ps(c + i * ldc, mask0);
+            sum[i][1] = _mm256_maskload_ps(c + i * ldc + 8, mask1);
+        }
+    }
+    for (int p = 0; p < kc; p++) {
+        const float *row = b + p * ldb, *column = a + p * rows;
+        __m256 b0 = whole_b ? _mm256_loadu_ps(row) : _mm256_maskload_ps(row, mask0);
+        __m256 b1 = whole_b ? _mm256_loadu_ps(row + 8) : _mm256_maskload_ps(row + 8, mask1);
+        for (int i = 0; i < rows; i++) {
+            __m256 x = _mm256_broadcast_ss(column + i);
+            sum[i][0] = _mm256_fmadd_ps(x, b0, sum[i][0]);
+            sum[i][1] = _mm256_fmadd_ps(x, b1, sum[i][1]);
+        }
+    }
+    for (int i = 0; i < rows; i++) {
+        if (whole_c) {
+            _mm256_storeu_ps(c + i * ldc, sum[i][0]);
+            _mm256_storeu_ps(c + i * ldc + 8, sum[i][1]);
+        } else {
+            _mm256_maskstore_ps(c + i * ldc, mask0, sum[i][0]);
+            _mm256_maskstore_ps(c + i * ldc + 8, mask1, sum[i][1]);
+        }
+    }
+}
+
+#define TILE_ROWS(whole_b, whole_c)                                                                          \
+    switch (rows) {                                                                                         \
+    case 6: tile(6, kc, a, b, ldb, c, ldc, accumulate, whole_b, whole_c, mask0, mask1); break;     \
+    case 5: tile(5, kc, a, b, ldb, c, ldc, accumulate, whole_b, whole_c, mask0, mask1); break;     \
+    case 4: tile(4, kc, a, b, ldb, c, ldc, accumulate, whole_b, whole_c, mask0, mask1); break;     \
+    case 3: tile(3, kc, a, b, ldb, c, ldc, accumulate, whole_b, whole_c, mask0, mask1); break;     \
+    case 2: tile(2, kc, a, b, ldb, c, ldc, accumulate, whole_b, whole_c, mask0, mask1); break;     \
+    default: tile(1, kc, a, b, ldb, c, ldc, accumulate, whole_b, whole_c, mask0, mask1); break;    \
+    }
+
+/// `tile` with the row count and the masking constants, so each variant keeps its sums in registers
+/// and a whole slice loads and stores without masks.
+static AVX2 void
+tile_rows(int rows, int kc, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc, int accumulate,
+          int columns, int padded) {
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i mask0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(columns), lanes);
+    __m256i mask1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(columns - 8), lanes);
+    if (columns == NS) {
+        TILE_ROWS(1, 1)
+    } else if (padded) {
+        TILE_ROWS(1, 0)
+    } else {
+        TILE_ROWS(0, 0)
+    }
+}
+
+/// The rows of the tile at row i of m: MR, except that a remainder of 1 to 3 rows is evened out with
+/// the tile before it (8 rows go as 4 + 4), as a tile of few rows has too few sums to hide FMA latency.
+static inline int tile_height(int m, int i) {
+    int left = m - i;
+    if (left <= MR) return left;
+    if (left < MR + 4) return (left + 1) / 2;
+    return MR;
+}
+
+/// Asks for the C of the next tile while this one computes: a block of C is often larger than L2, and
+/// a tile that waits for its C at its start waits with all its FMAs.
+static inline void prefetch_c(int rows, const float *c, ptrdiff_t ldc) {
+    for (int i = 0; i < rows; i++) {
+        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + i * ldc + 15), _MM_HINT_T0);
+    }
+}
+
+/// Columns k0 ..< k0 + kc of op(A)'s m rows (element (i, p) at a[i·rs + p·cs]) into `packed`, tile by
+/// tile as `multiply` takes them (in blocks of MC rows): the tile of h rows at row i at packed + i·kc,
+/// its column p at packed + i·kc + p·h. The tiles then read A contiguously whatever its layout (rows
+/// 4 KB apart all fall in the same sets of L1), and a block of A is packed once for all of B's columns.
+static void pack_a(int m, int k0, int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, float *packed) {
+    for (int i0 = 0; i0 < m; i0 += MC) {
+        int mc = m - i0 < MC ? m - i0 : MC;
+        for (int i = 0; i < mc;) {
+            int rows = tile_height(mc, i);
+            float *out = packed + (size_t)(i0 + i) * kc;
+            // Read along A as stored: along op(A)'s rows (A), or along its columns (Aᵀ).
+            if (cs == 1) {
+                for (int r = 0; r < rows; r++) {
+                    const float *from = a + (i0 + i + r) * rs + k0;
+                    for (int p = 0; p < kc; p++) out[p * rows + r] = from[p];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    const float *from = a + (i0 + i) + (k0 + p) * cs;
+                    for (int r = 0; r < rows; r++) out[p * rows + r] = from[r];
+                }
+            }
+            i += rows;
+        }
+    }
+}
+
+/// C[m, n] (+)= A[m, kc] · B[kc, n], A packed by `pack_a`, B in panels of 32 columns `panel_stride` apart,
+/// rows `ldb` apart (a packed B, `padded`; or B in place, panel_stride 32). In blocks of MC rows of A
+/// (which stay in L2); in a block, slices of 16 columns outermost, so that a slice of B stays in L1
+/// across the row tiles.
+static AVX2 void
+multiply(int m, int n, int kc, const float *packed_a, const float *b, ptrdiff_t ldb, ptrdiff_t panel_stride,
+         float *c, ptrdiff_t ldc, int accumulate, int padded) {
+    for (int i0 = 0; i0 < m; i0 += MC) {
+        int mc = m - i0 < MC ? m - i0 : MC;
+        for (int j = 0; j < n; j += NS) {
+            int columns = n - j < NS ? n - j : NS;
+            const float *slice = b + (j / NR) * panel_stride + j % NR;
+            for (int i = 0; i < mc;) {
+                int rows = tile_height(mc, i);
+                prefetch_c(i + rows < mc ? tile_height(mc, i + rows) : 0, c + (i0 + i + rows) * ldc + j, ldc);
+                tile_rows(rows, kc, packed_a + (size_t)(i0 + i) * kc, slice, ldb, c + (i0 + i) * ldc + j, ldc,
+                          accumulate, columns, padded);
+                i += rows;
+            }
+        }
+    }
+}
+
+/// C ← op(A)·B + β·C with B in panels (packed: panel_stride k·32, rows 32 apart; in place: 32 and ldb),
+/// blocked over k, each block of A packed once.
+static AVX2 void
+product(int m, int n, int k, const float *a, ptrdiff_t rs, ptrdiff_t cs, const float *b, ptrdiff_t ldb,
+        ptrdiff_t panel_stride, float beta, float *c, ptrdiff_t ldc, int padded) {
+    float *packed_a = actlm_scratch_a((size_t)m * KC);
+    for (int k0 = 0; k0 < k; k0 += KC) {
+        int kc = k - k0 < KC ? k - k0 : KC;
+        pack_a(m, k0, kc, a, rs, cs, packed_a);
+        multiply(m, n, kc, packed_a, b + k0 * ldb, ldb, panel_stride, c, ldc, beta != 0 || k0 > 0, padded);
+    }
+}
+
+AVX2 void actlm_avx2_sgemm_packed(int trans_a, int m, int n, int k, const float *a, ptrdiff_t lda,
+                                  const float *packed, float beta, float *c, ptrdiff_t ldc) {
+    ptrdiff_t rs = trans_a ? 1 : lda, cs = trans_a ? lda : 1;
+    if (k == 0) {
+        actlm_empty_product(m, n, beta, c, ldc);
+        return;
+    }
+    product(m, n, k, a, rs, cs, packed, NR, (ptrdiff_t)k * NR, beta, c, ldc, 1);
+}
+
+AVX2 void actlm_avx2_sgemm(int trans_a, int trans_b, int m, int n, int k, const float *a, ptrdiff_t lda,
+                           const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc) {
+    ptrdiff_t rs = trans_a ? 1 : lda, cs = trans_a ? lda : 1;
+    if (k == 0) {
+        actlm_empty_product(m, n, beta, c, ldc);
+        return;
+    }
+    // A few rows of A against a plain B: reading B in place costs less than copying it.
+    if (!trans_b && m < 64) {
+        product(m, n, k, a, rs, cs, b, ldb, NR, beta, c, ldc, 0);
+        return;
+    }
+    // Blocks of KC rows of op(B) by NC columns packed, each once; A's block of KC columns packed once.
+    float *packed_b = actlm_scratch(), *packed_a = actlm_scratch_a((size_t)m * KC);
+    for (int k0 = 0; k0 < k; k0 += KC) {
+        int kc = k - k0 < KC ? k - k0 : KC;
+        pack_a(m, k0, kc, a, rs, cs, packed_a);
+        for (int j0 = 0; j0 < n; j0 += NC) {
+            int nc = n - j0 < NC ? n - j0 : NC;
+            actlm_pack_rows(trans_b, k0, kc, j0, nc, b, ldb, packed_b);
+            multiply(m, nc, kc, packed_a, packed_b, NR, (ptrdiff_t)kc * NR, c + j0, ldc, beta != 0 || k0 > 0, 1);
+        }
+    }
+}
+
+#endif

@@ -1,0 +1,34 @@
+#ifndef ACTLM_GEMM_SHARED_H
+#define ACTLM_GEMM_SHARED_H
+
+// What the kernels share: B's packed layout (panels of NR columns, zero-padded on the right), the
+// blocking of products that pack B as they go, and the calling thread's packing buffer.
+
+#include <stddef.h>
+
+// MC: the rows of A the AVX2 kernel takes at a time (144 KB by KC).
+enum { NR = 32, KC = 256, NC = 256, MC = 144 };
+
+/// Rows k0 ..< k0 + kc of op(B), its n columns from j0, into panels of NR columns, zero-padded on the right.
+void actlm_pack_rows(int trans_b, int k0, int kc, int j0, int n, const float *b, ptrdiff_t ldb, float *packed);
+
+/// The calling thread's packing buffer for a block of B, KC × NC floats, freed when the thread ends.
+float *actlm_scratch(void);
+
+/// The calling thread's packing buffer for A, at least `count` floats (it grows), freed when the thread ends.
+float *actlm_scratch_a(size_t count);
+
+/// C ← 0 when β is 0 (the empty product, k = 0); C stays when β is 1.
+void actlm_empty_product(int m, int n, float beta, float *c, ptrdiff_t ldc);
+
+// Each kernel's entry points behind `actlm_sgemm` and `actlm_sgemm_packed`.
+void actlm_avx512_sgemm(int trans_a, int trans_b, int m, int n, int k, const float *a, ptrdiff_t lda,
+                        const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc);
+void actlm_avx512_sgemm_packed(int trans_a, int m, int n, int k, const float *a, ptrdiff_t lda,
+                               const float *packed, float beta, float *c, ptrdiff_t ldc);
+void actlm_avx2_sgemm(int trans_a, int trans_b, int m, int n, int k, const float *a, ptrdiff_t lda,
+                      const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc);
+void actlm_avx2_sgemm_packed(int trans_a, int m, int n, int k, const float *a, ptrdiff_t lda,
+                             const float *packed, float beta, float *c, ptrdiff_t ldc);
+
+#endif
