@@ -36,6 +36,11 @@ struct BenchCommand: ParsableCommand {
               actlm bench --hidden 512 --seconds 30 --json
               actlm bench --checkpoint latest
               actlm bench --checkpoint checkpoints/default/latest.ckpt
+              actlm bench --sweep --peer ~/torch/bin/python --rounds 3 --seconds 10
+
+            --sweep trains the project's sizes at M = 1 on every engine, alternated with the PyTorch peer \
+            (experiments/pytorch_peer.py, run by the Python given to --peer) for several rounds, and prints \
+            medians and ratios: on a machine shared with other jobs, runs side by side see the same load.
             """
     )
 
@@ -54,9 +59,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Warm-up seconds (not timed).") var warmup = 3.0
     @Flag(help: "Print one JSON object.") var json = false
     @OptionGroup var scoring: ScoringBenchOptions
+    @OptionGroup var sweep: SweepBenchOptions
 
     func run() throws {
+        if scoring.enabled && sweep.enabled { throw ValidationError("--scoring and --sweep are two benches: give one") }
         if scoring.enabled { return try runScoring() }
+        if sweep.enabled { return try runSweep() }
         guard seconds > 0, warmup >= 0 else { throw ValidationError("--seconds must be above 0 and --warmup 0 or more") }
         let settings = model.settings + [OptionSetting("--batch", batch, \.batch), OptionSetting("--seq", seq, \.seq),
                                          OptionSetting("--tau", tau, \.tau)].compactMap { $0 }
@@ -95,7 +103,7 @@ struct BenchCommand: ParsableCommand {
             speed        \(String(format: "%.0f", result.charsPerSecond)) chars/s
             mean ponder  \(ponder) (ρ per layer)
             achieved     \(String(format: "%.1f", result.achievedGFLOPs)) GFLOP/s (matrix work, forward and backward)
-            products     \(String(format: "%.1f", result.sgemmGFLOPs)) GFLOP/s alone on the same shapes (\(String(format: "%.1f", result.peakSGEMMGFLOPs)) at 1024³); OpenBLAS \(String(format: "%.1f", result.openBLASGFLOPs))
+            products     \(String(format: "%.1f", result.sgemmGFLOPs)) GFLOP/s alone on the same shapes (\(String(format: "%.1f", result.peakSGEMMGFLOPs ?? 0)) at 1024³); OpenBLAS \(String(format: "%.1f", result.openBLASGFLOPs ?? 0))
             ratio        \(String(format: "%.0f", 100 * result.ratio))% of the products' rate alone
             """)
     }

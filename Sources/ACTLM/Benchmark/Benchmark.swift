@@ -11,6 +11,9 @@ public enum Benchmark {
         /// A run to continue (its weights, Adam state, step, stream positions and carried state), so the
         /// bench measures that run's regime; its options replace `training`. Nil starts from fresh weights.
         public var checkpoint: TrainingCheckpoint?
+        /// Also time OpenBLAS on training's shapes and the engine on 1024³, for reference (a sweep, which
+        /// benches every engine in turn, leaves them out).
+        public var timesReferences = true
 
         public init(training: TrainingOptions = .defaults, seconds: Double = 20, warmupSeconds: Double = 3) {
             self.training = training
@@ -50,6 +53,9 @@ public enum Benchmark {
         /// Windows trained in the warm-up, before the timed ones.
         public let warmupWindows: Int
         public let seconds: Double
+        /// Processor time the process spent in the timed training, all threads: on a machine shared with
+        /// other jobs, chars per processor-second say what the work costs where chars/s say what it got.
+        public let cpuSeconds: Double
         public let windows: Int
         public let charsPerSecond: Double
         public let meanPonder: [Double]
@@ -60,15 +66,19 @@ public enum Benchmark {
         /// training used (`MatrixEngine`) on as many threads as the layer wavefront ran.
         public let sgemmGFLOPs: Double
         public let ratio: Double
-        /// The same, by OpenBLAS's `cblas_sgemm` on its own threads: what training would reach on it.
-        public let openBLASGFLOPs: Double
-        /// The engine on 1024³, the usual peak figure, for reference.
-        public let peakSGEMMGFLOPs: Double
+        /// The same, by OpenBLAS's `cblas_sgemm` on its own threads: what training would reach on it
+        /// (nil unless `timesReferences`).
+        public let openBLASGFLOPs: Double?
+        /// The engine on 1024³, the usual peak figure, for reference (nil unless `timesReferences`).
+        public let peakSGEMMGFLOPs: Double?
+        /// The engine that multiplied (`MatrixEngine.name`).
+        public let engine: String
         public let cpu: String
         public let blas: String
 
         enum CodingKeys: String, CodingKey {
-            case layers, hidden, batch, seq, seconds, windows, cpu, blas, ratio
+            case layers, hidden, batch, seq, seconds, windows, cpu, blas, ratio, engine
+            case cpuSeconds = "cpu_seconds"
             case maxPonder = "max_ponder"
             case startStep = "start_step"
             case warmupWindows = "warmup_windows"
@@ -106,27 +116,31 @@ public enum Benchmark {
         let flopsBefore = network.flops
         var total = WindowLoss(layers: config.layers)
         var windows = 0
-        let start = now()
+        let start = now(), cpuStart = processorSeconds()
         repeat {
             total.add(try trainWindow())
             windows += 1
         } while now() - start < options.seconds
-        let elapsed = now() - start
+        let elapsed = now() - start, cpuSeconds = processorSeconds() - cpuStart
         let shapes = GEMMShapes.stopRecording()
         let achieved = (network.flops - flopsBefore) / elapsed
 
         let threads = Wavefront.threads(layers: config.layers, limit: nil)
         progress("timing the matrix products alone on the \(shapes.count) shapes training used")
         let sgemm = GEMMShapes.measureRate(shapes, seconds: max(2, options.seconds / 4), threads: threads)
-        let openBLAS = MatrixEngine.current == .openBLAS ? sgemm
-            : GEMMShapes.measureRate(shapes, seconds: max(2, options.seconds / 4), engine: .openBLAS)
-        let peak = GEMMShapes.squareRate(1024, seconds: 1, threads: threads)
+        var openBLAS: Double?, peak: Double?
+        if options.timesReferences {
+            openBLAS = MatrixEngine.current == .openBLAS ? sgemm
+                : GEMMShapes.measureRate(shapes, seconds: max(2, options.seconds / 4), engine: .openBLAS)
+            peak = GEMMShapes.squareRate(1024, seconds: 1, threads: threads)
+        }
         return Result(layers: config.layers, hidden: config.hidden, batch: training.batch, seq: training.seq,
-                      maxPonder: config.maxPonder, startStep: startStep, warmupWindows: warmupWindows, seconds: elapsed, windows: windows,
-                      charsPerSecond: Double(total.count) / elapsed,
+                      maxPonder: config.maxPonder, startStep: startStep, warmupWindows: warmupWindows, seconds: elapsed,
+                      cpuSeconds: cpuSeconds, windows: windows, charsPerSecond: Double(total.count) / elapsed,
                       meanPonder: total.meanPonder, trainBPC: total.bitsPerCharacter,
                       achievedGFLOPs: achieved / 1e9, sgemmGFLOPs: sgemm / 1e9, ratio: achieved / sgemm,
-                      openBLASGFLOPs: openBLAS / 1e9, peakSGEMMGFLOPs: peak / 1e9, cpu: cpuName, blas: GEMMShapes.blasDescription)
+                      openBLASGFLOPs: openBLAS.map { $0 / 1e9 }, peakSGEMMGFLOPs: peak.map { $0 / 1e9 },
+                      engine: MatrixEngine.current.name, cpu: cpuName, blas: GEMMShapes.blasDescription)
     }
 
     /// The step the bench trains with: fresh weights from the seed, or the checkpoint's run continued.
@@ -147,6 +161,13 @@ public enum Benchmark {
         return try TrainingStep(corpus: corpus, options: checkpoint.options, parameters: checkpoint.parameters,
                                 adam: checkpoint.adam, step: checkpoint.step, positions: checkpoint.positions,
                                 networkState: checkpoint.networkState)
+    }
+
+    /// Processor time of the whole process so far (user and system, every thread).
+    static func processorSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// The processor's model name, from /proc/cpuinfo where there is one.

@@ -55,7 +55,12 @@ final class BenchmarkTests: XCTestCase {
         // else the machine runs (two timings in one process, minutes apart under load), so no bound on it
         // is tested here: README "Performance" reports it from quiet runs.
         XCTAssertGreaterThan(result.sgemmGFLOPs, 0)
-        XCTAssertGreaterThan(result.peakSGEMMGFLOPs, 0)
+        XCTAssertGreaterThan(try XCTUnwrap(result.peakSGEMMGFLOPs), 0)
+        XCTAssertGreaterThan(try XCTUnwrap(result.openBLASGFLOPs), 0)
+        XCTAssertEqual(result.engine, MatrixEngine.current.name)
+        // Processor time: positive, and at most what every core could have given the timed part.
+        XCTAssertGreaterThan(result.cpuSeconds, 0)
+        XCTAssertLessThanOrEqual(result.cpuSeconds, result.seconds * Double(ProcessInfo.processInfo.activeProcessorCount) + 0.1)
         XCTAssertEqual(result.ratio, result.achievedGFLOPs / result.sgemmGFLOPs, accuracy: 1e-9 * result.ratio)
         XCTAssertTrue(result.trainBPC.isFinite && result.trainBPC < 9)
     }

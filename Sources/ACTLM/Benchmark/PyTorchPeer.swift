@@ -1,0 +1,64 @@
+import Foundation
+
+/// The PyTorch peer that speed figures are quoted against: experiments/pytorch_peer.py run by a Python
+/// that has torch (never a dependency of actlm), training PyTorch's fused nn.LSTM on the same
+/// configuration as `actlm bench`. Its environment is this process's, so ONEDNN_MAX_CPU_ISA and the
+/// like reach it.
+public struct PyTorchPeer: Sendable {
+    public var python: String
+    public var script: String
+
+    public init(python: String, script: String = "experiments/pytorch_peer.py") {
+        self.python = python
+        self.script = script
+    }
+
+    public struct Result: Decodable, Sendable {
+        public let charsPerSecond: Double
+        public let windows: Int
+        public let torch: String
+
+        enum CodingKeys: String, CodingKey {
+            case windows, torch
+            case charsPerSecond = "chars_per_second"
+        }
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Trains L × H on `corpus` for `seconds` after `warmup`, on `threads` threads.
+    public func train(corpus: String, layers: Int, hidden: Int, batch: Int, seq: Int, seconds: Double,
+                      warmup: Double, threads: Int) throws -> Result {
+        guard FileManager.default.fileExists(atPath: script) else {
+            throw Failure(description: "no PyTorch peer at \(script): run from the actlm folder or give --peer-script")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script, "train", corpus, "--layers", "\(layers)", "--hidden", "\(hidden)",
+                             "--batch", "\(batch)", "--seq", "\(seq)", "--seconds", "\(seconds)",
+                             "--warmup", "\(warmup)", "--threads", "\(threads)"]
+        // One pipe for both streams: the result is the last line, anything else explains a failure.
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        do {
+            try process.run()
+        } catch {
+            throw Failure(description: "could not run \(python): \(error.localizedDescription); give --peer a Python "
+                          + "with torch (python3 -m venv ~/torch && ~/torch/bin/pip install torch)")
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        let last = text.split(separator: "\n").last { $0.hasPrefix("{") }
+        guard process.terminationStatus == 0, let last,
+              let result = try? JSONDecoder().decode(Result.self, from: Data(last.utf8)) else {
+            let tail = text.split(separator: "\n").suffix(5).joined(separator: "\n")
+            throw Failure(description: "the PyTorch peer (\(python) \(script)) failed with status "
+                          + "\(process.terminationStatus):\n\(tail)")
+        }
+        return result
+    }
+}
