@@ -25,15 +25,10 @@ enum ElementwiseKernel<Scalar: KernelScalar> {
     }
 }
 
-extension Kernels {
+extension Float {
     /// x ← σ(x), elementwise.
     @inline(never)
     public static func sigmoid(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        ElementwiseKernel.sigmoid(x, count: count)
-    }
-
-    @inline(never)
-    public static func sigmoid(_ x: UnsafeMutablePointer<Double>, count: Int) {
         ElementwiseKernel.sigmoid(x, count: count)
     }
 
@@ -44,18 +39,25 @@ extension Kernels {
         ElementwiseKernel.addScaledPair(a, x1, into: y1, x2, into: y2, count: count)
     }
 
-    @inline(never)
-    public static func addScaledPair(_ a: Double, _ x1: UnsafePointer<Double>, into y1: UnsafeMutablePointer<Double>,
-                                     _ x2: UnsafePointer<Double>, into y2: UnsafeMutablePointer<Double>, count: Int) {
-        ElementwiseKernel.addScaledPair(a, x1, into: y1, x2, into: y2, count: count)
-    }
-
     /// The path of dz = dL/d(w · tanh c) back: dc += dz·w·(1 − tanh²c) and dw += dz·tanh c.
     @inline(never)
     public static func addScaledThroughTanh(_ a: Float, w: UnsafePointer<Float>, tanhC: UnsafePointer<Float>,
                                             dc: UnsafeMutablePointer<Float>, dw: UnsafeMutablePointer<Float>,
                                             count: Int) {
         ElementwiseKernel.addScaledThroughTanh(a, w: w, tanhC: tanhC, dc: dc, dw: dw, count: count)
+    }
+}
+
+extension Double {
+    @inline(never)
+    public static func sigmoid(_ x: UnsafeMutablePointer<Double>, count: Int) {
+        ElementwiseKernel.sigmoid(x, count: count)
+    }
+
+    @inline(never)
+    public static func addScaledPair(_ a: Double, _ x1: UnsafePointer<Double>, into y1: UnsafeMutablePointer<Double>,
+                                     _ x2: UnsafePointer<Double>, into y2: UnsafeMutablePointer<Double>, count: Int) {
+        ElementwiseKernel.addScaledPair(a, x1, into: y1, x2, into: y2, count: count)
     }
 
     @inline(never)

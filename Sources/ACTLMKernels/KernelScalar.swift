@@ -2,9 +2,9 @@ import Foundation
 
 /// The hot elementwise loops and reductions of the model and the optimizer, in a module of their own so
 /// that only they are built with -Ounchecked (Package.swift): the rest of ACTLM keeps its bounds and
-/// precondition checks. Each kernel is written once over `KernelScalar` and offered as plain Float and
-/// Double functions over raw pointers. None is @inlinable: code inlined into another module would be
-/// compiled with that module's flags.
+/// precondition checks. Each kernel is written once over `KernelScalar` and offered as static functions
+/// of Float and Double over raw pointers (`ScalarKernels`). None is @inlinable: code inlined into
+/// another module would be compiled with that module's flags.
 public enum Kernels {}
 
 /// Float and Double as the kernels see them: each brings its exponential.

@@ -1,5 +1,5 @@
-/// The elementwise part of one LSTM step over k rows (the model's `LSTMCell`), forward and backward side
-/// by side. Gate columns of a row are [i | f | o | g], H each.
+/// The elementwise part of one LSTM step over k rows (`ACTLSTMLayer.cellForward`, `cellBackward`),
+/// forward and backward side by side. Gate columns of a row are [i | f | o | g], H each.
 enum LSTMCellKernel<Scalar: KernelScalar> {
     @inline(__always)
     static func forward(rows k: Int, hidden H: Int, gates: UnsafeMutablePointer<Scalar>,
@@ -40,20 +40,13 @@ enum LSTMCellKernel<Scalar: KernelScalar> {
     }
 }
 
-extension Kernels {
+extension Float {
     /// `gates` holds the pre-activations a on entry and σ(a_i), σ(a_f), σ(a_o), tanh(a_g) on return;
     /// writes c = f ⊙ c_prev + i ⊙ g, tanh c and h = o ⊙ tanh(c) of the k rows.
     @inline(never)
     public static func lstmCellForward(rows k: Int, hidden H: Int, gates: UnsafeMutablePointer<Float>,
                                        cPrev: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
                                        tanhC: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
-        LSTMCellKernel.forward(rows: k, hidden: H, gates: gates, cPrev: cPrev, c: c, tanhC: tanhC, h: h)
-    }
-
-    @inline(never)
-    public static func lstmCellForward(rows k: Int, hidden H: Int, gates: UnsafeMutablePointer<Double>,
-                                       cPrev: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
-                                       tanhC: UnsafeMutablePointer<Double>, h: UnsafeMutablePointer<Double>) {
         LSTMCellKernel.forward(rows: k, hidden: H, gates: gates, cPrev: cPrev, c: c, tanhC: tanhC, h: h)
     }
 
@@ -66,6 +59,15 @@ extension Kernels {
                                         da: UnsafeMutablePointer<Float>, dcPrev: UnsafeMutablePointer<Float>) {
         LSTMCellKernel.backward(rows: k, hidden: H, gates: gates, cPrev: cPrev, tanhC: tanhC, dh: dh, dc: dc,
                                 da: da, dcPrev: dcPrev)
+    }
+}
+
+extension Double {
+    @inline(never)
+    public static func lstmCellForward(rows k: Int, hidden H: Int, gates: UnsafeMutablePointer<Double>,
+                                       cPrev: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
+                                       tanhC: UnsafeMutablePointer<Double>, h: UnsafeMutablePointer<Double>) {
+        LSTMCellKernel.forward(rows: k, hidden: H, gates: gates, cPrev: cPrev, c: c, tanhC: tanhC, h: h)
     }
 
     @inline(never)

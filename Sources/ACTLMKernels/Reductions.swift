@@ -77,7 +77,7 @@ enum Reductions<Scalar: KernelScalar> {
     }
 }
 
-extension Kernels {
+extension Float {
     /// y_i += ⟨a_i, x⟩ for the `rows` rows of a (`count` entries each, `lda` apart). Each row is summed
     /// on its own, so its result does not depend on how many rows are beside it (the halting unit's
     /// logits agree bit for bit between one stream and many).
@@ -87,20 +87,9 @@ extension Kernels {
         for i in 0..<rows { y[i] += Reductions.dot(a + i * lda, x, count: count) }
     }
 
-    @inline(never)
-    public static func addRowDots(rows: Int, count: Int, a: UnsafePointer<Double>, lda: Int,
-                                  x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
-        for i in 0..<rows { y[i] += Reductions.dot(a + i * lda, x, count: count) }
-    }
-
     /// log Σ_v exp(z_v) over `count` entries, without overflow.
     @inline(never)
     public static func logSumExp(_ z: UnsafePointer<Float>, count: Int) -> Float {
-        Reductions.logSumExp(z, count: count)
-    }
-
-    @inline(never)
-    public static func logSumExp(_ z: UnsafePointer<Double>, count: Int) -> Double {
         Reductions.logSumExp(z, count: count)
     }
 
@@ -110,6 +99,19 @@ extension Kernels {
                                         _ b: UnsafePointer<Float>, _ u: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
                                         count: Int) -> Float {
         Reductions.dotOfDifferences(a, x, y, b, u, v, count: count)
+    }
+}
+
+extension Double {
+    @inline(never)
+    public static func addRowDots(rows: Int, count: Int, a: UnsafePointer<Double>, lda: Int,
+                                  x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+        for i in 0..<rows { y[i] += Reductions.dot(a + i * lda, x, count: count) }
+    }
+
+    @inline(never)
+    public static func logSumExp(_ z: UnsafePointer<Double>, count: Int) -> Double {
+        Reductions.logSumExp(z, count: count)
     }
 
     @inline(never)

@@ -9,7 +9,7 @@ enum SoftmaxKernel<Scalar: KernelScalar> {
     }
 }
 
-extension Kernels {
+extension Float {
     /// z ← scale·(softmax(z) − onehot(target)), given log Σ exp(z); adds the result into `biasGradient`.
     @inline(never)
     public static func softmaxGradient(_ z: UnsafeMutablePointer<Float>, count: Int, logSumExp: Float, target: Int,
@@ -17,7 +17,9 @@ extension Kernels {
         SoftmaxKernel.gradient(z, count: count, logSumExp: logSumExp, target: target, scale: scale,
                                biasGradient: biasGradient)
     }
+}
 
+extension Double {
     @inline(never)
     public static func softmaxGradient(_ z: UnsafeMutablePointer<Double>, count: Int, logSumExp: Double, target: Int,
                                        scale: Double, biasGradient: UnsafeMutablePointer<Double>) {

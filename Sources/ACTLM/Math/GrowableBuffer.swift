@@ -37,3 +37,12 @@ final class GrowableBuffer<Element> {
         set { pointer[i] = newValue }
     }
 }
+
+extension UnsafeMutablePointer where Pointee: ExpressibleByIntegerLiteral {
+    /// `count` zeroed elements: a buffer of fixed size, planned from the config and freed by its owner.
+    static func zeroed(_ count: Int) -> UnsafeMutablePointer<Pointee> {
+        let p = UnsafeMutablePointer<Pointee>.allocate(capacity: count)
+        p.initialize(repeating: 0, count: count)
+        return p
+    }
+}

@@ -1,21 +1,17 @@
-/// One ACT-LSTM layer (act-lstm.md, "One ACT-LSTM layer") over a window of T time steps for B streams,
-/// forward and backward side by side.
+/// One ACT-LSTM layer (act-lstm.md, "One ACT-LSTM layer") over a window of T time steps for B streams.
 ///
-/// Forward: the input projection W_x·u_t + b, one GEMM per chunk of time steps (a row lookup for bytes);
-/// then, per time step, ponder steps n = 1, 2, … over only the rows still running, each one recurrent
-/// GEMM. Every ponder step of every row is a "row" of the cache, in the order computed: a block of
-/// rows per (t, n). Backward walks the blocks in reverse and leaves the weight-gradient GEMMs to one
-/// product each over the whole window.
+/// Every part is a pair, forward beside backward, with one argument order (θ, g, block, t):
+/// `lookup` (layer 1's input, a row of W_x per byte) or `project` (W_x·u_t, one GEMM per chunk of time
+/// steps, for the layers above), then per time step and ponder step n over only the rows still running:
+/// `gather` (the previous state and the input projection), `cell` (the LSTM step, one recurrent GEMM),
+/// `halting` (η^n) and `mix` (halt, and add the row into the mean-field h_t, c_t with its p^n).
+/// Forward records what backward needs in `cache`; backward walks its blocks in reverse and leaves the
+/// weight gradients to one product each over the whole window (`weightGradients`).
 final class ACTLSTMLayer<Scalar: NetworkScalar> {
-    struct Block {
-        let start: Int   // first row
-        let count: Int   // k, the rows still running at this ponder step
-        let step: Int    // n
-    }
+    typealias Block = LayerCache<Scalar>.Block
 
     let H: Int
     let batch: Int
-    let seq: Int
     let maxPonder: Int                // M
     let threshold: Scalar             // 1 − ε
     let haltingInput: HaltingInput
@@ -25,123 +21,51 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     /// Layer 1's halting shared with the stack (`HaltingScope.stack`): layer 1 writes to it, the layers
     /// above, which have no halting unit, read from it. nil when every layer halts on its own.
     let stackHalting: StackHalting<Scalar>?
-    /// Training keeps every row of the window for backward; forward-only use (scoring) keeps only the
-    /// rows of the time step in hand, so its windows can be long at little memory.
-    let keepsRows: Bool
-    var readsBytes: Bool { parameters.readsBytes }
+    let cache: LayerCache<Scalar>
+    let gradients: LayerGradients<Scalar>
 
     // Carried between windows.
     let hState: UnsafeMutablePointer<Scalar>      // [B, H]
     let cState: UnsafeMutablePointer<Scalar>      // [B, H]
 
-    // Per window.
-    let xProjection: UnsafeMutablePointer<Scalar> // [T·B, 4H] W_x·u_t + b
-    let output: UnsafeMutablePointer<Scalar>      // [T·B, H]  h_t, the mean-field output
-    let rho: UnsafeMutablePointer<Float>          // [T·B]     ρ = N + R
-    let steps: UnsafeMutablePointer<Int32>        // [T·B]     N
-    let finalRow: UnsafeMutablePointer<Int32>     // [T·B]     the row of step N
-    private(set) var blocks: [Block] = []
-    private var blocksOfTime: [Range<Int>] = []    // [T] indices into `blocks`
-    private(set) var rowCount = 0
-
-    // Per row (one ponder step of one stream).
-    let gates = GrowableBuffer<Scalar>(capacity: 0, zero: 0)   // [rows, 4H] activated i, f, o, g
-    let hPrev = GrowableBuffer<Scalar>(capacity: 0, zero: 0)   // [rows, H]  h^{n−1}
-    let cPrev = GrowableBuffer<Scalar>(capacity: 0, zero: 0)   // [rows, H]  c^{n−1}
-    let h = GrowableBuffer<Scalar>(capacity: 0, zero: 0)       // [rows, H]  h^n
-    let c = GrowableBuffer<Scalar>(capacity: 0, zero: 0)       // [rows, H]  c^n
-    let tanhC = GrowableBuffer<Scalar>(capacity: 0, zero: 0)   // [rows, H]
-    let eta = GrowableBuffer<Scalar>(capacity: 0, zero: 0)     // [rows]     η^n
-    let probability = GrowableBuffer<Scalar>(capacity: 0, zero: 0) // [rows] p^n
-    let rowStream = GrowableBuffer<Int32>(capacity: 0, zero: 0)    // [rows] b
-    let rowParent = GrowableBuffer<Int32>(capacity: 0, zero: 0)    // [rows] row of step n−1, −1 at n = 1
-
-    // Backward scratch.
-    let dGates = GrowableBuffer<Scalar>(capacity: 0, zero: 0)  // [rows, 4H] dL/da
-    let dH = GrowableBuffer<Scalar>(capacity: 0, zero: 0)      // [rows, H]  dL/dh^n
-    let dC = GrowableBuffer<Scalar>(capacity: 0, zero: 0)      // [rows, H]  dL/dc^n
-    let dXProjection: UnsafeMutablePointer<Scalar>             // [T·B, 4H]
-    private let dhT: UnsafeMutablePointer<Scalar>              // [B, H] dL/dh_t
-    private let dcT: UnsafeMutablePointer<Scalar>              // [B, H] dL/dc_t
-    private let dhCarry: UnsafeMutablePointer<Scalar>          // [B, H] dL/dh_{t−1} from step 1 of t
-    private let dcCarry: UnsafeMutablePointer<Scalar>          // [B, H]
-    private let dhPrevStep: UnsafeMutablePointer<Scalar>       // [B, H] dL/dh^{n−1} of one block
-    private let dcPrevStep: UnsafeMutablePointer<Scalar>       // [B, H]
-    private let dEta: UnsafeMutablePointer<Scalar>             // [B] dL/dη of one block
+    /// Σρ over the last forward window's positions.
+    private(set) var ponder = 0.0
 
     // The weights, made ready once per window for the products of every time and ponder step.
     private let recurrentWeights: PackedMatrix<Scalar>          // W_h [H, 4H]
-    private lazy var inputWeights = PackedMatrix<Scalar>(k: H, n: 4 * H, transposed: false, ld: 4 * H)  // above layer 1
+    lazy var inputWeights = PackedMatrix<Scalar>(k: H, n: 4 * H, transposed: false, ld: 4 * H)  // above layer 1
     private lazy var recurrentWeightsTransposed = PackedMatrix<Scalar>(k: 4 * H, n: H, transposed: true, ld: 4 * H)
-    private lazy var inputWeightsTransposed = PackedMatrix<Scalar>(k: 4 * H, n: H, transposed: true, ld: 4 * H)
-
-    // Forward scratch.
-    private let cumulative: UnsafeMutablePointer<Scalar>       // [B] Σ η so far
-    private let running: UnsafeMutablePointer<Int32>           // [B] rows that go on to the next step
+    lazy var inputWeightsTransposed = PackedMatrix<Scalar>(k: 4 * H, n: H, transposed: true, ld: 4 * H)
 
     /// Matrix FLOPs done so far (forward and backward). The products the layer below's thread runs for
-    /// this one (`project`, `passDown`) count apart, so that no two threads add to one count.
+    /// this one (`projectForward`, `projectBackward`) count apart, so that no two threads add to one count.
     var flops: Double { ownFlops + inputFlops }
-    private var ownFlops = 0.0
-    private var inputFlops = 0.0
+    var ownFlops = 0.0
+    var inputFlops = 0.0
+
+    /// h_t of the last forward window [T·B, H].
+    var output: UnsafeMutablePointer<Scalar> { cache.output }
 
     init(layout: ParameterLayout.Layer, depth: Int, config: ModelConfig, batch: Int, seq: Int, keepsRows: Bool = true,
          stackHalting: StackHalting<Scalar>? = nil) {
         H = config.hidden
         self.batch = batch
-        self.seq = seq
         maxPonder = config.maxPonder
         threshold = Scalar(1 - config.epsilon)
         haltingInput = config.haltingInput
         parameters = layout
         self.depth = depth
         self.stackHalting = stackHalting
-        self.keepsRows = keepsRows
-        func make<T>(_ count: Int, _ zero: T) -> UnsafeMutablePointer<T> {
-            let p = UnsafeMutablePointer<T>.allocate(capacity: count)
-            p.initialize(repeating: zero, count: count)
-            return p
-        }
-        let positions = batch * seq
-        hState = make(batch * H, 0)
-        cState = make(batch * H, 0)
-        xProjection = make(positions * 4 * H, 0)
-        output = make(positions * H, 0)
-        rho = make(positions, 0)
-        steps = make(positions, 0)
-        finalRow = make(positions, 0)
-        dXProjection = make(keepsRows ? positions * 4 * H : 0, 0)
-        dhT = make(batch * H, 0)
-        dcT = make(batch * H, 0)
-        dhCarry = make(batch * H, 0)
-        dcCarry = make(batch * H, 0)
-        dhPrevStep = make(batch * H, 0)
-        dcPrevStep = make(batch * H, 0)
-        dEta = make(batch, 0)
-        cumulative = make(batch, 0)
-        running = make(batch, 0)
+        cache = LayerCache(hidden: H, batch: batch, seq: seq, maxPonder: maxPonder, keepsRows: keepsRows)
+        gradients = LayerGradients(hidden: H, batch: batch, positions: keepsRows ? batch * seq : 0)
+        hState = .zeroed(batch * H)
+        cState = .zeroed(batch * H)
         recurrentWeights = PackedMatrix(k: H, n: 4 * H, transposed: false, ld: 4 * H)
-        blocks.reserveCapacity(seq * maxPonder)
-        blocksOfTime.reserveCapacity(seq)
-        // An untrained layer takes about two steps; the buffers grow if training makes it ponder longer.
-        reserveRows(keepsRows ? positions * min(maxPonder, 3) : batch * maxPonder)
     }
 
     deinit {
-        for p in [hState, cState, xProjection, output, dXProjection, dhT, dcT, dhCarry, dcCarry, dhPrevStep,
-                  dcPrevStep, dEta, cumulative] { p.deallocate() }
-        rho.deallocate()
-        steps.deallocate()
-        finalRow.deallocate()
-        running.deallocate()
-    }
-
-    private func reserveRows(_ rows: Int) {
-        let keep = rowCount
-        for buffer in [hPrev, cPrev, h, c, tanhC] { buffer.reserve(rows * H, keep: keep * H) }
-        gates.reserve(rows * 4 * H, keep: keep * 4 * H)
-        for buffer in [eta, probability] { buffer.reserve(rows, keep: keep) }
-        for buffer in [rowStream, rowParent] { buffer.reserve(rows, keep: keep) }
+        hState.deallocate()
+        cState.deallocate()
     }
 
     func resetState() {
@@ -154,107 +78,126 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         (cState + b * H).update(repeating: 0, count: H)
     }
 
-    // MARK: Forward
-    // A window: `beginForward`, then chunk by chunk (`Wavefront`) `project` (layers above the first) and
-    // `forward(t:)` for each time step.
+    // MARK: The window
 
-    /// Starts a window: forgets the last one's rows, makes the weights ready; for the byte layer, the
-    /// input projection of the whole window (b plus W_x's row for each byte).
-    func beginForward(_ θ: UnsafePointer<Scalar>, length: Int, bytes: UnsafePointer<UInt8>?) {
-        rowCount = 0
-        blocks.removeAll(keepingCapacity: true)
-        blocksOfTime.removeAll(keepingCapacity: true)
+    /// Starts a window: forgets the last one's rows and makes the recurrent weights ready.
+    func beginForward(_ θ: UnsafePointer<Scalar>, length: Int) {
+        cache.beginWindow()
+        ponder = 0
         recurrentWeights.prepare(θ + parameters.recurrentWeights.lowerBound, rows: length * batch)
-        guard let bytes else { return }
-        let G = 4 * H
-        let Wx = θ + parameters.inputWeights.lowerBound, bias = θ + parameters.bias.lowerBound
-        for i in 0..<(length * batch) {
-            let row = xProjection + i * G, w = Wx + Int(bytes[i]) * G
-            for j in 0..<G { row[j] = w[j] + bias[j] }
+    }
+
+    /// The time steps `times` (the ones before them done, and their input in place).
+    func forward(_ θ: UnsafePointer<Scalar>, times: Range<Int>) {
+        for t in times { ponder += timeStepForward(θ, t: t) }
+    }
+
+    /// Starts the window's backward: zeroes the gradients that rows and time steps add into, and makes
+    /// the transposed weights ready. Parameter gradients are added into `g`; ∂L/∂ρ is `ponderWeight`, τ/(B·T).
+    func beginBackward(_ θ: UnsafePointer<Scalar>, length: Int) {
+        precondition(cache.keepsRows, "backward needs a layer that keeps its rows")
+        gradients.beginWindow(rows: cache.rowCount, length: length)
+        recurrentWeightsTransposed.prepare(θ + parameters.recurrentWeights.lowerBound, rows: cache.rowCount)
+        if !parameters.readsBytes {
+            inputWeightsTransposed.prepare(θ + parameters.inputWeights.lowerBound, rows: length * batch)
         }
     }
 
-    /// Makes W_x ready for a window's `project` calls (layers above the first).
-    func beginProjecting(_ θ: UnsafePointer<Scalar>, length: Int) {
-        inputWeights.prepare(θ + parameters.inputWeights.lowerBound, rows: length * batch)
+    /// The time steps `times` backward (the ones after them done), from dL/dh_t in `gradients.dOutput`.
+    func backward(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, times: Range<Int>,
+                  ponderWeight: Scalar) {
+        for t in times.reversed() { timeStepBackward(θ, g, t: t, ponderWeight: ponderWeight) }
     }
 
-    /// The input projection W_x·u_t + b of the time steps `times`, in one GEMM, from `below` [T·B, H].
-    func project(_ θ: UnsafePointer<Scalar>, times: Range<Int>, below: UnsafePointer<Scalar>) {
-        let H = self.H, G = 4 * H, first = times.lowerBound * batch, rows = times.count * batch
-        let bias = θ + parameters.bias.lowerBound
-        for i in first..<(first + rows) { (xProjection + i * G).update(from: bias, count: G) }
-        inputWeights.multiply(m: rows, a: below + first * H, lda: H, beta: 1, c: xProjection + first * G, ldc: G)
-        inputFlops += 2 * Double(rows * G * H)
-    }
-
-    /// Time step t (the ones before it done, and its input projected). Returns Σρ over the B streams.
-    func forward(_ θ: UnsafePointer<Scalar>, t: Int) -> Double {
-        guard keepsRows else {
-            // No backward follows: the rows of earlier time steps are not needed again.
-            rowCount = 0
-            blocks.removeAll(keepingCapacity: true)
-            return timeStep(θ, t: t)
-        }
-        let firstBlock = blocks.count
-        let ponder = timeStep(θ, t: t)
-        blocksOfTime.append(firstBlock..<blocks.count)
-        return ponder
-    }
+    // MARK: A time step
 
     /// Ponders on x_t until every stream halts; leaves h_t in `output` and in the carried state.
     /// Returns Σρ over the B streams.
-    private func timeStep(_ θ: UnsafePointer<Scalar>, t: Int) -> Double {
-        let B = batch, hOut = output + t * B * H
-        var ponder = 0.0
-        var k = B
-        for j in 0..<B { running[j] = Int32(j) }
+    func timeStepForward(_ θ: UnsafePointer<Scalar>, t: Int) -> Double {
+        let B = batch, hOut = cache.output + t * B * H
+        var ponder = 0.0, k = B
+        cache.beginTimeStep()
+        for j in 0..<B { cache.running[j] = Int32(j) }
         for n in 1...maxPonder {
-            let block = Block(start: rowCount, count: k, step: n)
-            if block.start + k > eta.capacity { reserveRows(block.start + k + B * seq) }
-            gather(block, θ, t: t)
+            let block = cache.nextBlock(rows: k, step: n)
+            gatherForward(θ, block, t: t)
             if n == 1 {
                 // The state now lives in the step-1 rows; accumulate h_t and c_t in its place.
                 hOut.update(repeating: 0, count: B * H)
                 cState.update(repeating: 0, count: B * H)
-                cumulative.update(repeating: 0, count: B)
+                cache.cumulative.update(repeating: 0, count: B)
             }
             cellForward(block)
-            haltingForward(block, θ, t: t)
-            k = mix(block, t: t, into: hOut, ponder: &ponder)
-            blocks.append(block)
-            rowCount += block.count
+            haltingForward(θ, block, t: t)
+            k = mixForward(block, t: t, ponder: &ponder)
+            cache.append(block)
             if k == 0 { break }
         }
+        cache.endTimeStep()
         hState.update(from: hOut, count: B * H)
         return ponder
     }
 
+    /// Time step t backward: its blocks in reverse, from dL/dh_t from above and dL/dh_t, dL/dc_t from
+    /// step 1 of t + 1.
+    func timeStepBackward(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, t: Int,
+                          ponderWeight: Scalar) {
+        let d = gradients, dOut = d.dOutput + t * batch * H
+        let dhT = d.dhT, dcT = d.dcT, dhCarry = d.dhCarry, dcCarry = d.dcCarry
+        for i in 0..<(batch * H) {
+            dhT[i] = dOut[i] + dhCarry[i]
+            dcT[i] = dcCarry[i]
+        }
+        for blockIndex in cache.blocksOfTime[t].reversed() {
+            let block = cache.blocks[blockIndex]
+            mixBackward(block, t: t, ponderWeight: ponderWeight)
+            haltingBackward(θ, g, block, t: t)
+            cellBackward(block)
+            gatherBackward(g, block, t: t)
+        }
+    }
+
+    /// dW_h = Σ_rows h^{n−1}ᵀ da in one GEMM over the whole window (all time steps done), and db.
+    func weightGradients(_ g: UnsafeMutablePointer<Scalar>, length: Int) {
+        let H = self.H, G = 4 * H, positions = length * batch, rows = cache.rowCount
+        let dXProjection = gradients.dXProjection
+        Scalar.gemm(transposeA: true, transposeB: false, m: H, n: G, k: rows, alpha: 1, a: cache.hPrev.pointer,
+                    lda: H, b: gradients.dGates.pointer, ldb: G, beta: 1, c: g + parameters.recurrentWeights.lowerBound,
+                    ldc: G)
+        ownFlops += 2 * Double(rows * G * H)
+        let gBias = g + parameters.bias.lowerBound
+        for i in 0..<positions {
+            let dx = dXProjection + i * G
+            for q in 0..<G { gBias[q] += dx[q] }
+        }
+    }
+
+    // MARK: A ponder step over the rows still running
+
     /// Gathers the block's rows: their previous state (the carried state at n = 1, else the state of the
     /// row's step n − 1) and their pre-activations so far, the input projection (+ the flag at n = 1).
-    private func gather(_ block: Block, _ θ: UnsafePointer<Scalar>, t: Int) {
-        let H = self.H, G = 4 * H
-        let flag = θ + parameters.flagWeights.lowerBound
+    private func gatherForward(_ θ: UnsafePointer<Scalar>, _ block: Block, t: Int) {
+        let H = self.H, G = 4 * H, r0 = block.start, first = block.step == 1
+        let cache = self.cache, flag = θ + parameters.flagWeights.lowerBound
         for j in 0..<block.count {
-            let r = block.start + j
-            let b: Int, hFrom: UnsafePointer<Scalar>, cFrom: UnsafePointer<Scalar>
-            if block.step == 1 {
+            let r = r0 + j, b: Int, hFrom: UnsafePointer<Scalar>, cFrom: UnsafePointer<Scalar>
+            if first {
                 b = j
-                rowParent[r] = -1
+                cache.rowParent[r] = -1
                 hFrom = UnsafePointer(hState + b * H)
                 cFrom = UnsafePointer(cState + b * H)
             } else {
-                let parent = Int(running[j])
-                b = Int(rowStream[parent])
-                rowParent[r] = Int32(parent)
-                hFrom = UnsafePointer(h.pointer + parent * H)
-                cFrom = UnsafePointer(c.pointer + parent * H)
+                let parent = Int(cache.running[j])
+                b = Int(cache.rowStream[parent])
+                cache.rowParent[r] = Int32(parent)
+                hFrom = UnsafePointer(cache.h.pointer + parent * H)
+                cFrom = UnsafePointer(cache.c.pointer + parent * H)
             }
-            rowStream[r] = Int32(b)
-            (hPrev.pointer + r * H).update(from: hFrom, count: H)
-            (cPrev.pointer + r * H).update(from: cFrom, count: H)
-            let a = gates.pointer + r * G, x = xProjection + (t * batch + b) * G
-            if block.step == 1 {
+            cache.rowStream[r] = Int32(b)
+            (cache.hPrev.pointer + r * H).update(from: hFrom, count: H)
+            (cache.cPrev.pointer + r * H).update(from: cFrom, count: H)
+            let a = cache.gates.pointer + r * G, x = cache.xProjection + (t * batch + b) * G
+            if first {
                 for q in 0..<G { a[q] = x[q] + flag[q] }
             } else {
                 a.update(from: x, count: G)
@@ -262,225 +205,143 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         }
     }
 
-    /// The LSTM step of the block's rows: a += h^{n−1}·W_h, then the gates, c^n and h^n.
+    /// dL/dh^{n−1}, dL/dc^{n−1} to the row's step n − 1 (to the carry into t − 1 at n = 1), and dL/da to
+    /// the input projection of x_t (and to the flag at n = 1).
+    private func gatherBackward(_ g: UnsafeMutablePointer<Scalar>, _ block: Block, t: Int) {
+        let H = self.H, G = 4 * H, d = gradients, first = block.step == 1
+        let da = d.dGates.pointer + block.start * G, gFlag = g + parameters.flagWeights.lowerBound
+        for j in 0..<block.count {
+            let r = block.start + j, b = Int(cache.rowStream[r])
+            let dhp = d.dhPrevStep + j * H, dcp = d.dcPrevStep + j * H
+            if first {
+                (d.dhCarry + b * H).update(from: dhp, count: H)
+                (d.dcCarry + b * H).update(from: dcp, count: H)
+            } else {
+                let parent = Int(cache.rowParent[r])
+                let dhr = d.dH.pointer + parent * H, dcr = d.dC.pointer + parent * H
+                for q in 0..<H {
+                    dhr[q] += dhp[q]
+                    dcr[q] += dcp[q]
+                }
+            }
+            let dx = d.dXProjection + (t * batch + b) * G, dar = da + j * G
+            for q in 0..<G { dx[q] += dar[q] }
+            if first {
+                for q in 0..<G { gFlag[q] += dar[q] }
+            }
+        }
+    }
+
+    /// The LSTM step of the block's rows: a += h^{n−1}·W_h, then i, f, o = σ(a_i, a_f, a_o), g = tanh(a_g),
+    /// c^n = f ⊙ c^{n−1} + i ⊙ g and h^n = o ⊙ tanh(c^n).
     private func cellForward(_ block: Block) {
-        let H = self.H, G = 4 * H, s = block.start, k = block.count
-        let a = gates.pointer + s * G
-        recurrentWeights.multiply(m: k, a: hPrev.pointer + s * H, lda: H, beta: 1, c: a, ldc: G)
-        LSTMCell.forward(rows: k, hidden: H, gates: a, cPrev: cPrev.pointer + s * H, c: c.pointer + s * H,
-                         tanhC: tanhC.pointer + s * H, h: h.pointer + s * H)
+        let H = self.H, G = 4 * H, s = block.start, k = block.count, cache = self.cache
+        let a = cache.gates.pointer + s * G
+        recurrentWeights.multiply(m: k, a: cache.hPrev.pointer + s * H, lda: H, beta: 1, c: a, ldc: G)
+        Scalar.lstmCellForward(rows: k, hidden: H, gates: a, cPrev: cache.cPrev.pointer + s * H,
+                               c: cache.c.pointer + s * H, tanhC: cache.tanhC.pointer + s * H,
+                               h: cache.h.pointer + s * H)
+        ownFlops += 2 * Double(k * G * H)
+    }
+
+    /// dL/da of the block's rows into `dGates`, dL/dc^{n−1} into `dcPrevStep` and dL/dh^{n−1} = da·W_hᵀ
+    /// into `dhPrevStep`.
+    private func cellBackward(_ block: Block) {
+        let H = self.H, G = 4 * H, s = block.start, k = block.count, cache = self.cache, d = gradients
+        let da = d.dGates.pointer + s * G
+        Scalar.lstmCellBackward(rows: k, hidden: H, gates: cache.gates.pointer + s * G,
+                                cPrev: cache.cPrev.pointer + s * H, tanhC: cache.tanhC.pointer + s * H,
+                                dh: d.dH.pointer + s * H, dc: d.dC.pointer + s * H, da: da, dcPrev: d.dcPrevStep)
+        recurrentWeightsTransposed.multiply(m: k, a: da, lda: G, beta: 0, c: d.dhPrevStep, ldc: H)
         ownFlops += 2 * Double(k * G * H)
     }
 
     /// η^n of the block's rows: from the layer's halting unit, or layer 1's for a layer without one.
-    private func haltingForward(_ block: Block, _ θ: UnsafePointer<Scalar>, t: Int) {
-        let H = self.H, s = block.start
+    private func haltingForward(_ θ: UnsafePointer<Scalar>, _ block: Block, t: Int) {
+        let H = self.H, s = block.start, cache = self.cache
+        let rows = StackHalting<Scalar>.Rows(streams: cache.rowStream.pointer + s, count: block.count, t: t,
+                                             step: block.step)
         guard parameters.hasHaltingUnit else {
-            // Layer 1 ran the same streams through step n at t, so each row has its η there.
-            let shared = stackHalting!.eta
-            for r in s..<(s + block.count) { eta[r] = shared[stackEntry(row: r, t: t, step: block.step)] }
+            stackHalting!.read(cache.eta.pointer + s, rows)
             return
         }
-        HaltingUnit.forward(rows: block.count, hidden: H, h: h.pointer + s * H, c: c.pointer + s * H,
-                            tanhC: tanhC.pointer + s * H, weights: θ + parameters.haltingWeights.lowerBound,
-                            bias: θ[parameters.haltingBias.lowerBound], eta: eta.pointer + s, input: haltingInput)
+        HaltingUnit.forward(rows: block.count, hidden: H, h: cache.h.pointer + s * H, c: cache.c.pointer + s * H,
+                            tanhC: cache.tanhC.pointer + s * H, weights: θ + parameters.haltingWeights.lowerBound,
+                            bias: θ[parameters.haltingBias.lowerBound], eta: cache.eta.pointer + s,
+                            input: haltingInput)
         ownFlops += 2 * Double(block.count * parameters.haltingWeights.count)
-        if let shared = stackHalting?.eta {
-            for r in s..<(s + block.count) { shared[stackEntry(row: r, t: t, step: block.step)] = eta[r] }
-        }
+        stackHalting?.write(cache.eta.pointer + s, rows)
     }
 
-    /// Where row r's η and ∂L/∂η, at time t and ponder step n, live in `stackHalting`.
-    @inline(__always)
-    private func stackEntry(row r: Int, t: Int, step n: Int) -> Int {
-        stackHalting!.index(position: t * batch + Int(rowStream[r]), step: n)
+    /// From `dEta` into dL/dh^n, dL/dc^n and the gradients of w_η, b_η. Sharing layer 1's halting, a
+    /// layer above passes its `dEta` to layer 1 instead, and layer 1 adds what every layer above passed
+    /// to its own first.
+    private func haltingBackward(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, _ block: Block,
+                                 t: Int) {
+        let H = self.H, s = block.start, cache = self.cache, d = gradients, dEta = d.dEta
+        if let shared = stackHalting {
+            let rows = StackHalting<Scalar>.Rows(streams: cache.rowStream.pointer + s, count: block.count, t: t,
+                                                 step: block.step)
+            guard parameters.hasHaltingUnit else {
+                shared.pass(dEta, rows, from: depth)
+                return
+            }
+            shared.addPassed(into: dEta, rows)
+        }
+        HaltingUnit.backward(rows: block.count, hidden: H, h: cache.h.pointer + s * H, c: cache.c.pointer + s * H,
+                             tanhC: cache.tanhC.pointer + s * H, eta: cache.eta.pointer + s,
+                             weights: θ + parameters.haltingWeights.lowerBound, dEta: dEta,
+                             dh: d.dH.pointer + s * H, dc: d.dC.pointer + s * H,
+                             dWeights: g + parameters.haltingWeights.lowerBound,
+                             dBias: g + parameters.haltingBias.lowerBound, input: haltingInput)
     }
 
     /// Halts the rows whose Σ η reaches 1 − ε (all of them at n = M) and adds each row into the
     /// mean-field h_t, c_t with its p^n: η^n, or R = 1 − Σ η at the step it halts. Leaves the rows that
     /// go on in `running` and returns how many there are.
-    private func mix(_ block: Block, t: Int, into hOut: UnsafeMutablePointer<Scalar>, ponder: inout Double) -> Int {
-        let H = self.H, B = batch, n = block.step
+    private func mixForward(_ block: Block, t: Int, ponder: inout Double) -> Int {
+        let H = self.H, B = batch, n = block.step, cache = self.cache, hOut = cache.output + t * B * H
+        let cumulative = cache.cumulative
         var next = 0
         for j in 0..<block.count {
-            let r = block.start + j, b = Int(rowStream[r]), e = eta[r]
+            let r = block.start + j, b = Int(cache.rowStream[r]), e = cache.eta[r]
             let halts = n == maxPonder || cumulative[b] + e >= threshold
             let p = halts ? 1 - cumulative[b] : e
-            probability[r] = p
-            Scalar.addScaledPair(p, h.pointer + r * H, into: hOut + b * H, c.pointer + r * H, into: cState + b * H,
-                                 count: H)
+            cache.probability[r] = p
+            Scalar.addScaledPair(p, cache.h.pointer + r * H, into: hOut + b * H, cache.c.pointer + r * H,
+                                 into: cState + b * H, count: H)
             if halts {
                 let i = t * B + b
-                finalRow[i] = Int32(r)
-                steps[i] = Int32(n)
-                rho[i] = Float(Double(n) + p.double)
+                cache.finalRow[i] = Int32(r)
+                cache.steps[i] = Int32(n)
+                cache.rho[i] = Float(Double(n) + p.double)
                 ponder += Double(n) + p.double
             } else {
                 cumulative[b] += e
-                running[next] = Int32(r)
+                cache.running[next] = Int32(r)
                 next += 1
             }
         }
         return next
     }
 
-    // MARK: Backward
-
-    // A window backward: `beginBackward`, then chunk by chunk from the last `backward(t:)` for each time
-    // step and `passDown` (layers above the first), then `weightGradients`. Parameter gradients are added
-    // into `g`; ∂L/∂ρ is `ponderWeight`, i.e. τ/(B·T).
-
-    /// Starts the window's backward: zeroes the gradients that rows and time steps accumulate into, and
-    /// makes the transposed weights ready.
-    func beginBackward(_ θ: UnsafePointer<Scalar>, length: Int) {
-        precondition(keepsRows, "backward needs a layer that keeps its rows")
-        let H = self.H, B = batch, G = 4 * H
-        dGates.reserve(rowCount * G, keep: 0)
-        dH.reserve(rowCount * H, keep: 0)
-        dC.reserve(rowCount * H, keep: 0)
-        dH.fill(0, count: rowCount * H)
-        dC.fill(0, count: rowCount * H)
-        dXProjection.update(repeating: 0, count: length * B * G)
-        dhCarry.update(repeating: 0, count: B * H)   // the state leaving the window gets no gradient
-        dcCarry.update(repeating: 0, count: B * H)
-        recurrentWeightsTransposed.prepare(θ + parameters.recurrentWeights.lowerBound, rows: rowCount)
-        if !readsBytes { inputWeightsTransposed.prepare(θ + parameters.inputWeights.lowerBound, rows: length * B) }
-    }
-
-    /// Time step t backward (the ones after it done): its blocks in reverse, from dL/dh_t in `dOutput`.
-    func backward(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, t: Int,
-                  dOutput: UnsafePointer<Scalar>, ponderWeight: Scalar) {
-        let H = self.H, B = batch
-        // dL/dh_t: from above and from step 1 of t + 1; dL/dc_t: from step 1 of t + 1 only.
-        let dOut = dOutput + t * B * H
-        for i in 0..<(B * H) {
-            dhT[i] = dOut[i] + dhCarry[i]
-            dcT[i] = dcCarry[i]
-        }
-        for blockIndex in blocksOfTime[t].reversed() {
-            let block = blocks[blockIndex]
-            mixBackward(block, t: t, ponderWeight: ponderWeight)
-            haltingBackward(block, θ, g, t: t)
-            cellBackward(block)
-            scatterBackward(block, g, t: t)
-        }
-    }
-
-    /// dL/du = dL/d(W_x·u)·W_xᵀ of the time steps `times` (all done), in one GEMM, into `dInput` [T·B, H].
-    func passDown(times: Range<Int>, dInput: UnsafeMutablePointer<Scalar>) {
-        let H = self.H, G = 4 * H, first = times.lowerBound * batch, rows = times.count * batch
-        inputWeightsTransposed.multiply(m: rows, a: dXProjection + first * G, lda: G, beta: 0, c: dInput + first * H,
-                                        ldc: H)
-        inputFlops += 2 * Double(rows * G * H)
-    }
-
-    /// The mean-field mix backward: dL/dh^n += p^n·dh_t and dL/dc^n += p^n·dc_t for each row, and into
-    /// `dEta` ∂L/∂η^n = ⟨dh_t, h^n − h^N⟩ + ⟨dc_t, c^n − c^N⟩ − τ for n < N (η^n enters every p^m, m ≤ N,
-    /// through p^N = 1 − Σ_{m<N} η^m); 0 for the step that halted, whose η is not used.
+    /// dL/dh^n += p^n·dh_t and dL/dc^n += p^n·dc_t for each row, and into `dEta` ∂L/∂η^n =
+    /// ⟨dh_t, h^n − h^N⟩ + ⟨dc_t, c^n − c^N⟩ − τ for n < N (η^n enters every p^m, m ≤ N, through
+    /// p^N = 1 − Σ_{m<N} η^m); 0 for the step that halted, whose η is not used.
     private func mixBackward(_ block: Block, t: Int, ponderWeight: Scalar) {
-        let H = self.H, B = batch
+        let H = self.H, B = batch, cache = self.cache, d = gradients
+        let h = cache.h.pointer, c = cache.c.pointer
         for j in 0..<block.count {
-            let r = block.start + j, b = Int(rowStream[r]), p = probability[r]
-            let dhr = dH.pointer + r * H, dcr = dC.pointer + r * H
-            let dht = dhT + b * H, dct = dcT + b * H
-            Scalar.addScaledPair(p, dht, into: dhr, dct, into: dcr, count: H)
-            let last = Int(finalRow[t * B + b])
+            let r = block.start + j, b = Int(cache.rowStream[r]), p = cache.probability[r]
+            let dht = d.dhT + b * H, dct = d.dcT + b * H
+            Scalar.addScaledPair(p, dht, into: d.dH.pointer + r * H, dct, into: d.dC.pointer + r * H, count: H)
+            let last = Int(cache.finalRow[t * B + b])
             if r == last {
-                dEta[j] = 0
+                d.dEta[j] = 0
             } else {
-                let hN = h.pointer + last * H, cN = c.pointer + last * H
-                dEta[j] = Reductions.dotOfDifferences(dht, h.pointer + r * H, hN, dct, c.pointer + r * H, cN,
-                                                      count: H) - ponderWeight
+                d.dEta[j] = Scalar.dotOfDifferences(dht, h + r * H, h + last * H, dct, c + r * H, c + last * H,
+                                                    count: H) - ponderWeight
             }
-        }
-    }
-
-    /// The halting unit backward: from `dEta` into dL/dh^n, dL/dc^n and the gradients of w_η, b_η.
-    /// Sharing layer 1's halting, a layer above passes its `dEta` to layer 1 instead, and layer 1 adds
-    /// what every layer above passed to its own first.
-    private func haltingBackward(_ block: Block, _ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>,
-                                 t: Int) {
-        let H = self.H, s = block.start
-        if let shared = stackHalting {
-            guard parameters.hasHaltingUnit else {
-                let passed = shared.dEta[depth - 1]
-                for j in 0..<block.count { passed[stackEntry(row: s + j, t: t, step: block.step)] = dEta[j] }
-                return
-            }
-            for passed in shared.dEta {
-                for j in 0..<block.count { dEta[j] += passed[stackEntry(row: s + j, t: t, step: block.step)] }
-            }
-        }
-        HaltingUnit.backward(rows: block.count, hidden: H, h: h.pointer + s * H, c: c.pointer + s * H,
-                             tanhC: tanhC.pointer + s * H, eta: eta.pointer + s,
-                             weights: θ + parameters.haltingWeights.lowerBound, dEta: dEta,
-                             dh: dH.pointer + s * H, dc: dC.pointer + s * H,
-                             dWeights: g + parameters.haltingWeights.lowerBound,
-                             dBias: g + parameters.haltingBias.lowerBound, input: haltingInput)
-    }
-
-    /// The LSTM step backward: dL/da of the block's rows into `dGates`, dL/dc^{n−1} into `dcPrevStep`
-    /// and dL/dh^{n−1} = da · W_hᵀ into `dhPrevStep`.
-    private func cellBackward(_ block: Block) {
-        let H = self.H, G = 4 * H, s = block.start, k = block.count
-        let da = dGates.pointer + s * G
-        LSTMCell.backward(rows: k, hidden: H, gates: gates.pointer + s * G, cPrev: cPrev.pointer + s * H,
-                          tanhC: tanhC.pointer + s * H, dh: dH.pointer + s * H, dc: dC.pointer + s * H,
-                          da: da, dcPrev: dcPrevStep)
-        recurrentWeightsTransposed.multiply(m: k, a: da, lda: G, beta: 0, c: dhPrevStep, ldc: H)
-        ownFlops += 2 * Double(k * G * H)
-    }
-
-    /// The gather backward: dL/dh^{n−1}, dL/dc^{n−1} to the row's step n − 1 (to the carry into t − 1 at
-    /// n = 1), and dL/da to the input projection of x_t (and to the flag at n = 1).
-    private func scatterBackward(_ block: Block, _ g: UnsafeMutablePointer<Scalar>, t: Int) {
-        let H = self.H, G = 4 * H, B = batch
-        let da = dGates.pointer + block.start * G
-        let gFlag = g + parameters.flagWeights.lowerBound
-        for j in 0..<block.count {
-            let r = block.start + j, b = Int(rowStream[r])
-            let dhp = dhPrevStep + j * H, dcp = dcPrevStep + j * H
-            if block.step == 1 {
-                (dhCarry + b * H).update(from: dhp, count: H)
-                (dcCarry + b * H).update(from: dcp, count: H)
-            } else {
-                let parent = Int(rowParent[r])
-                let dhr = dH.pointer + parent * H, dcr = dC.pointer + parent * H
-                for q in 0..<H {
-                    dhr[q] += dhp[q]
-                    dcr[q] += dcp[q]
-                }
-            }
-            let dx = dXProjection + (t * B + b) * G, dar = da + j * G
-            for q in 0..<G { dx[q] += dar[q] }
-            if block.step == 1 {
-                for q in 0..<G { gFlag[q] += dar[q] }
-            }
-        }
-    }
-
-    /// The weight gradients over the whole window (all time steps done), one GEMM each
-    /// (dW_h = Σ_rows h^{n−1}ᵀ da).
-    func weightGradients(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, length: Int,
-                         bytes: UnsafePointer<UInt8>?, below: UnsafePointer<Scalar>?) {
-        let H = self.H, G = 4 * H, positions = length * batch
-        Scalar.gemm(transposeA: true, transposeB: false, m: H, n: G, k: rowCount, alpha: 1, a: hPrev.pointer, lda: H,
-                    b: dGates.pointer, ldb: G, beta: 1, c: g + parameters.recurrentWeights.lowerBound, ldc: G)
-        ownFlops += 2 * Double(rowCount * G * H)
-        let gBias = g + parameters.bias.lowerBound
-        let gWx = g + parameters.inputWeights.lowerBound
-        for i in 0..<positions {
-            let dx = dXProjection + i * G
-            for q in 0..<G { gBias[q] += dx[q] }
-            if let bytes {
-                let w = gWx + Int(bytes[i]) * G
-                for q in 0..<G { w[q] += dx[q] }
-            }
-        }
-        if let below {
-            Scalar.gemm(transposeA: true, transposeB: false, m: H, n: G, k: positions, alpha: 1, a: below, lda: H,
-                        b: dXProjection, ldb: G, beta: 1, c: gWx, ldc: G)
-            ownFlops += 2 * Double(positions * G * H)
         }
     }
 }

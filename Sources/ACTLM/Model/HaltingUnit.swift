@@ -49,7 +49,7 @@ public enum HaltingUnit<Scalar: NetworkScalar> {
     }
 
     /// From dL/dη of the k rows (`dEta` [k]), adds the paths through η into dL/dh and dL/dc of the rows
-    /// (`dh`, `dc` [k, H]; dc not including the path through h, as `LSTMCell.backward` takes it) and the
+    /// (`dh`, `dc` [k, H]; dc not including the path through h, as `Scalar.lstmCellBackward` takes it) and the
     /// gradients of w_η and b_η into `dWeights` and `dBias`. Rows with dL/dη = 0 (the ones that halted,
     /// whose η is not used) are skipped.
     @inline(__always)

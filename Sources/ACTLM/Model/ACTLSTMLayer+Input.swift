@@ -1,0 +1,53 @@
+/// A layer's input, forward and backward: layer 1 looks each byte's row of W_x up; a layer above projects
+/// the output of the layer below, W_x·u_t + b, one GEMM per chunk of time steps, which the wavefront
+/// runs on the thread of the layer below (and passes the gradient down there too).
+extension ACTLSTMLayer {
+    /// Makes W_x ready for a window's `projectForward` calls, on the thread that makes them (the layer below's).
+    func beginProjecting(_ θ: UnsafePointer<Scalar>, length: Int) {
+        inputWeights.prepare(θ + parameters.inputWeights.lowerBound, rows: length * batch)
+    }
+
+    /// x_t's projection for the whole window: b plus W_x's row for each byte.
+    func lookupForward(_ θ: UnsafePointer<Scalar>, bytes: UnsafePointer<UInt8>, length: Int) {
+        let G = 4 * H, xProjection = cache.xProjection
+        let Wx = θ + parameters.inputWeights.lowerBound, bias = θ + parameters.bias.lowerBound
+        for i in 0..<(length * batch) {
+            let row = xProjection + i * G, w = Wx + Int(bytes[i]) * G
+            for j in 0..<G { row[j] = w[j] + bias[j] }
+        }
+    }
+
+    /// The byte rows of W_x each add the gradient of their positions' projection.
+    func lookupBackward(_ g: UnsafeMutablePointer<Scalar>, bytes: UnsafePointer<UInt8>, length: Int) {
+        let G = 4 * H, dXProjection = gradients.dXProjection, gWx = g + parameters.inputWeights.lowerBound
+        for i in 0..<(length * batch) {
+            let dx = dXProjection + i * G, w = gWx + Int(bytes[i]) * G
+            for q in 0..<G { w[q] += dx[q] }
+        }
+    }
+
+    /// The input projection W_x·u_t + b of the time steps `times`, in one GEMM, from `below` [T·B, H].
+    func projectForward(_ θ: UnsafePointer<Scalar>, times: Range<Int>, below: UnsafePointer<Scalar>) {
+        let H = self.H, G = 4 * H, first = times.lowerBound * batch, rows = times.count * batch
+        let bias = θ + parameters.bias.lowerBound, xProjection = cache.xProjection
+        for i in first..<(first + rows) { (xProjection + i * G).update(from: bias, count: G) }
+        inputWeights.multiply(m: rows, a: below + first * H, lda: H, beta: 1, c: xProjection + first * G, ldc: G)
+        inputFlops += 2 * Double(rows * G * H)
+    }
+
+    /// dL/du = dL/d(W_x·u)·W_xᵀ of the time steps `times` (all done), in one GEMM, into `dBelow` [T·B, H].
+    func projectBackward(times: Range<Int>, dBelow: UnsafeMutablePointer<Scalar>) {
+        let H = self.H, G = 4 * H, first = times.lowerBound * batch, rows = times.count * batch
+        inputWeightsTransposed.multiply(m: rows, a: gradients.dXProjection + first * G, lda: G, beta: 0,
+                                        c: dBelow + first * H, ldc: H)
+        inputFlops += 2 * Double(rows * G * H)
+    }
+
+    /// dW_x = Σ_positions u_tᵀ dL/d(W_x·u_t) in one GEMM over the whole window, from `below` [T·B, H].
+    func projectWeightGradient(_ g: UnsafeMutablePointer<Scalar>, length: Int, below: UnsafePointer<Scalar>) {
+        let H = self.H, G = 4 * H, positions = length * batch
+        Scalar.gemm(transposeA: true, transposeB: false, m: H, n: G, k: positions, alpha: 1, a: below, lda: H,
+                    b: gradients.dXProjection, ldb: G, beta: 1, c: g + parameters.inputWeights.lowerBound, ldc: G)
+        ownFlops += 2 * Double(positions * G * H)
+    }
+}
