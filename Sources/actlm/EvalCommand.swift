@@ -15,9 +15,16 @@ struct EvalCommand: ParsableCommand {
             says the layer ponders more at word boundaries (spaces, punctuation, sentence ends, \
             newlines) than inside words. Use it to compare models on the same held-out text.
 
+            It also says how well each signal marks word boundaries, as a ROC AUC (1: higher at every \
+            boundary than at any other byte, 0.5: no signal): each layer's ρ and N while reading a \
+            byte, the next-step loss (of the prediction made at that byte) and the byte's own \
+            surprisal, over the same bytes (all but the first and last, within the first \
+            \(grouped(PonderSignals.defaultCapacity)) bytes); and the mean ρ at digits, at '<' and on \
+            letters, beside the next-step loss there.
+
             --json prints one object with the keys bpc, mean_ponder and boundary_inside_ratio (lists \
             with one entry per layer; null where the text has no word boundaries or no word insides), \
-            and more (see the output).
+            signals (the AUCs and means; null where undefined), and more (see the output).
 
             Examples:
               actlm eval checkpoints/run-1/best.ckpt heldout.txt
@@ -41,8 +48,11 @@ struct EvalCommand: ParsableCommand {
         let scorer = scoring.scorer(for: trained.config)
         let stream = try TextInput.open(file)
         let progress = ScoringProgress.onTerminal(for: stream, path: file)
-        let evaluation = try scorer.run(parameters: trained.parameters, over: stream, progress: { progress?.update($0) })
+        var signals = PonderSignals(layers: trained.config.layers)
+        let evaluation = try scorer.run(parameters: trained.parameters, over: stream, row: { signals.add($0) },
+                                        progress: { progress?.update($0) })
         progress?.clear()
+        let metrics = signals.metrics()
         guard evaluation.bitsPerCharacter != nil else {
             throw TextInputError.tooShort(path: file, bytes: evaluation.bytes)
         }
@@ -52,14 +62,15 @@ struct EvalCommand: ParsableCommand {
             encoder.keyEncodingStrategy = .convertToSnakeCase
             encoder.nonConformingFloatEncodingStrategy = .convertToString(
                 positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try encoder.encode(EvalReport(trained, file, stream.format, evaluation)),
+            print(String(decoding: try encoder.encode(EvalReport(trained, file, stream.format, evaluation, metrics)),
                          as: UTF8.self))
         } else {
-            print(describe(trained, evaluation, format: stream.format))
+            print(describe(trained, evaluation, metrics, format: stream.format))
         }
     }
 
-    private func describe(_ trained: TrainedModel, _ evaluation: TextEvaluation, format: CorpusFormat) -> String {
+    private func describe(_ trained: TrainedModel, _ evaluation: TextEvaluation, _ metrics: PonderSignalMetrics,
+                          format: CorpusFormat) -> String {
         let layers = (0..<evaluation.layers)
         func list(_ values: [Double?], _ decimals: Int) -> String {
             layers.map { "layer \($0 + 1) " + (values[$0].map { String(format: "%.\(decimals)f", $0) } ?? "–") }
@@ -74,12 +85,12 @@ struct EvalCommand: ParsableCommand {
             boundary/inside  \(list(evaluation.boundaryToInsideRatio, 2)) (mean ρ at word boundaries / inside words)
 
             """
-        return header + PonderReport(evaluation.stats).text
+        return header + "\n" + metrics.text + "\n" + PonderReport(evaluation.stats).text
     }
 }
 
-/// `actlm eval --json`: the keys experiments/run.sh reads (bpc, mean_ponder, boundary_inside_ratio)
-/// and the full ponder report.
+/// `actlm eval --json`: the keys experiments/run.sh reads (bpc, mean_ponder, boundary_inside_ratio,
+/// signals), and the full ponder report.
 private struct EvalReport: Encodable {
     let checkpoint: String
     let config: ModelConfig
@@ -92,8 +103,10 @@ private struct EvalReport: Encodable {
     let meanSteps: [Double?]
     let boundaryInsideRatio: [Double?]
     let ponder: PonderReport
+    let signals: PonderSignalMetrics
 
-    init(_ trained: TrainedModel, _ text: String, _ format: CorpusFormat, _ evaluation: TextEvaluation) {
+    init(_ trained: TrainedModel, _ text: String, _ format: CorpusFormat, _ evaluation: TextEvaluation,
+         _ signals: PonderSignalMetrics) {
         checkpoint = trained.path
         config = trained.config
         self.text = text
@@ -105,5 +118,6 @@ private struct EvalReport: Encodable {
         meanSteps = evaluation.meanSteps
         boundaryInsideRatio = evaluation.boundaryToInsideRatio
         ponder = PonderReport(evaluation.stats)
+        self.signals = signals
     }
 }

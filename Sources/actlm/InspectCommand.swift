@@ -9,7 +9,11 @@ struct InspectCommand: ParsableCommand {
         discussion: """
             The ponder statistics come from the checkpoint's last validation: mean ponder cost ρ by \
             character class and layer, whether word boundaries get more computation than word insides, \
-            the histogram of ponder steps N, and N for every byte of a fixed held-out excerpt.
+            the histogram of ponder steps N, and N for every byte of a fixed held-out excerpt. On that \
+            excerpt (the first --trace-chars held-out bytes, 1,000 by default), how well each layer's ρ \
+            and N mark word boundaries as a ROC AUC, beside the next-step loss and each byte's own \
+            surprisal (checkpoints written before the excerpt kept its losses show ρ and N only), and \
+            mean ρ at digits, '<' and letters (as actlm eval reports them for a whole text).
 
             Examples:
               actlm inspect checkpoints/run-20261126-031500/best.ckpt
@@ -72,7 +76,11 @@ struct InspectCommand: ParsableCommand {
         if let v = c.validation {
             out += "Ponder statistics of the validation at step \(grouped(v.step)):\n\n"
             out += ponder.text
-            if !c.ponderTrace.text.isEmpty { out += "\n" + PonderReport.traceText(c.ponderTrace) }
+            if !c.ponderTrace.text.isEmpty {
+                out += "\nOn the held-out excerpt this validation recorded (its first \(grouped(c.ponderTrace.text.count)) bytes):\n\n"
+                out += PonderSignals(trace: c.ponderTrace).metrics().text
+                out += "\n" + PonderReport.traceText(c.ponderTrace)
+            }
         }
         return out
     }
@@ -97,6 +105,8 @@ private struct InspectReport: Encodable {
     let validation: TrainingCheckpoint.ValidationSummary?
     let bestValidBpc: Double?
     let ponder: PonderReport
+    /// The signal metrics of the recorded excerpt.
+    let signals: PonderSignalMetrics
     let trace: PonderTrace
 
     init(path: String, _ c: TrainingCheckpoint) {
@@ -110,6 +120,7 @@ private struct InspectReport: Encodable {
         validation = c.validation
         bestValidBpc = c.bestValidBPC
         ponder = PonderReport(c.ponderStats)
+        signals = PonderSignals(trace: c.ponderTrace).metrics()
         trace = c.ponderTrace
     }
 }

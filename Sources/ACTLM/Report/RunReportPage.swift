@@ -204,6 +204,44 @@ public struct RunReportPage {
             sink.write("</p>\n</div>\n")
         }
         sink.write("</div>\n")
+        if !c.ponderTrace.text.isEmpty { writeSignals(PonderSignals(trace: c.ponderTrace).metrics(), sink) }
+    }
+
+    /// The signal metrics of the recorded excerpt: one table of AUCs and means, a column per signal.
+    private func writeSignals(_ m: PonderSignalMetrics, _ sink: OutputSink) {
+        func auc(_ x: Double?) -> String { x.map { formatFixed($0, decimals: 3) } ?? "–" }
+        func mean(_ x: Double?) -> String { x.map { formatFixed($0, decimals: 2) } ?? "–" }
+        let missing = m.lossesRecorded ? "–" : "not recorded"
+        var columns: [(String, String, [String])] = m.perLayer.map { layer in
+            ("ρ layer \(layer.layer)", auc(layer.rhoAUC),
+             [layer.meanRho.digits, layer.meanRho.tagOpenings, layer.meanRho.letters].map(mean))
+        }
+        columns += m.perLayer.map { ("N layer \($0.layer)", auc($0.stepsAUC), ["", "", ""]) }
+        columns.append(("next-step loss (bits)", m.lossesRecorded ? auc(m.nextLossAUC) : missing,
+                        [m.meanNextLoss.digits, m.meanNextLoss.tagOpenings, m.meanNextLoss.letters].map(mean)))
+        columns.append(("own surprisal", m.lossesRecorded ? auc(m.surprisalAUC) : missing, ["", "", ""]))
+        sink.write("<p class=\"note\">")
+        sink.writeXMLEscaped("On the recorded excerpt (\(grouped(m.bytes)) bytes, \(grouped(m.boundaries)) word boundaries): "
+                             + "ROC AUC of each signal for \"this byte is a word boundary\" (1 = higher at every "
+                             + "boundary than at any other byte, 0.5 = no signal), and means at digits, '<' and letters.")
+        sink.write("</p>\n<div class=\"scroll\"><table class=\"signals\"><thead><tr><th></th>")
+        for column in columns {
+            sink.write("<th>")
+            sink.writeXMLEscaped(column.0)
+            sink.write("</th>")
+        }
+        sink.write("</tr></thead><tbody>\n<tr><td>word boundary AUC</td>")
+        for column in columns { sink.write("<td>\(column.1)</td>") }
+        sink.write("</tr>\n")
+        for (k, label) in ["mean at digits (\(grouped(m.digits)))", "mean at '<' (\(grouped(m.tagOpenings)))",
+                           "mean on letters (\(grouped(m.letters)))"].enumerated() {
+            sink.write("<tr><td>")
+            sink.writeXMLEscaped(label)
+            sink.write("</td>")
+            for column in columns { sink.write("<td>\(column.2[k])</td>") }
+            sink.write("</tr>\n")
+        }
+        sink.write("</tbody></table></div>\n")
     }
 
     private func writeBar(_ fraction: Double, style: SeriesStyle, _ sink: OutputSink) {

@@ -47,6 +47,63 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertEqual((object["config"] as? [String: Any])?["hidden"] as? Int, 16)
     }
 
+    /// The signal metrics of a scored text, against each byte's row counted pair by pair: a word boundary
+    /// is a space, punctuation, sentence end or newline; the next-step loss of a byte is the next row's
+    /// bits; every byte but the first and the last is measured.
+    func testSignalsCountEveryPairOfTheScoredRows() throws {
+        let directory = try CommandFixtures.temporaryDirectory(for: self)
+        try CommandFixtures.save(model, to: directory + "/model.ckpt")
+        let short = Array(text.prefix(3_000))
+        _ = try CorpusFixtures.write(short, to: URL(fileURLWithPath: directory + "/short.txt"))
+        let output = try ActlmBinary.run(["eval", "model.ckpt", "short.txt", "--json"], in: directory)
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.stdout)) as? [String: Any])
+        let signals = try XCTUnwrap(object["signals"] as? [String: Any])
+
+        var rows: [PonderMapRow] = []
+        _ = try TextScorer(config: model.config).run(parameters: model.parameters, bytes: short) { rows.append($0) }
+        let measured = Array(1..<rows.count - 1)
+        var previous = UInt8(ascii: "\n")
+        let boundary = rows.map { row -> Bool in
+            defer { previous = row.byte }
+            return [.space, .punctuation, .sentenceEnd, .newline].contains(CharacterClass.classify(previous: previous, current: row.byte))
+        }
+        func pairCount(_ score: (Int) -> Float) -> Double {
+            var twice = 0, pairs = 0
+            for i in measured where boundary[i] {
+                for j in measured where !boundary[j] {
+                    pairs += 1
+                    twice += score(i) > score(j) ? 2 : score(i) == score(j) ? 1 : 0
+                }
+            }
+            return Double(twice) / Double(2 * pairs)
+        }
+        XCTAssertEqual(signals["bytes"] as? Int, 2_998)
+        XCTAssertEqual(signals["boundaries"] as? Int, measured.filter { boundary[$0] }.count)
+        XCTAssertEqual(try XCTUnwrap(signals["next_loss_auc"] as? Double), pairCount { rows[$0 + 1].bits! }, accuracy: 1e-4)
+        XCTAssertEqual(try XCTUnwrap(signals["surprisal_auc"] as? Double), pairCount { rows[$0].bits! }, accuracy: 1e-4)
+        let layers = try XCTUnwrap(signals["per_layer"] as? [[String: Any]])
+        XCTAssertEqual(layers.count, 2)
+        for l in 0..<2 {
+            XCTAssertEqual(layers[l]["layer"] as? Int, l + 1)
+            XCTAssertEqual(try XCTUnwrap(layers[l]["rho_auc"] as? Double), pairCount { rows[$0].rho[l] }, accuracy: 1e-4)
+            XCTAssertEqual(try XCTUnwrap(layers[l]["steps_auc"] as? Double), pairCount { Float(rows[$0].steps[l]) },
+                           accuracy: 1e-4)
+            let digits = measured.filter { rows[$0].byte >= 0x30 && rows[$0].byte <= 0x39 }
+            let meanRho = try XCTUnwrap(layers[l]["mean_rho"] as? [String: Any])
+            XCTAssertFalse(digits.isEmpty)
+            XCTAssertEqual(try XCTUnwrap(meanRho["digits"] as? Double),
+                           digits.map { Double(rows[$0].rho[l]) }.reduce(0, +) / Double(digits.count), accuracy: 1e-5)
+        }
+
+        let people = try ActlmBinary.run(["eval", "model.ckpt", "short.txt"], in: directory)
+        XCTAssertEqual(people.status, 0, people.stderr)
+        for line in ["ROC AUC of each signal", "over 2,998 bytes", "  ρ (ponder cost)", "  N (ponder steps)",
+                     "  next-step loss", "  own surprisal", "  ρ layer 2", "  next-step loss, bits"] {
+            XCTAssertTrue(people.text.contains(line), "«\(line)» is missing from:\n\(people.text)")
+        }
+    }
+
     func testGzipAndPlainTextScoreTheSame() throws {
         let directory = try workspace()
         let plain = try ActlmBinary.run(["eval", "run/best.ckpt", "heldout.txt", "--json"], in: directory)
@@ -99,14 +156,14 @@ final class EvalCommandTests: XCTestCase {
     }
 
     /// Scoring reads ahead one batch of segments and keeps one batch of rows: 8 MiB from standard input
-    /// peak at the memory of 1 MiB.
+    /// peak at the memory of 1 MiB. (The signal metrics keep every byte, up to the first 1 MiB.)
     func testScoringFromStandardInputStaysInConstantMemory() throws {
         let directory = try CommandFixtures.temporaryDirectory(for: self)
         var tiny = CommandFixtures.randomModel(layers: 1, hidden: 8, maxPonder: 2)
         tiny = TrainedModel(path: tiny.path, config: ModelConfig(layers: 1, hidden: 8, maxPonder: 2, stateReset: 500),
                             parameters: tiny.parameters)
         let checkpoint = try CommandFixtures.save(tiny, to: directory + "/tiny.ckpt")
-        let chunk = CommandFixtures.text(bytes: 1 << 20, seed: 8)
+        let chunk = CommandFixtures.text(bytes: PonderSignals.defaultCapacity, seed: 8)
         func file(megabytes: Int) throws -> String {
             let path = directory + "/long-\(megabytes).txt"
             _ = FileManager.default.createFile(atPath: path, contents: nil)

@@ -58,11 +58,25 @@ final class TrainCommandTests: XCTestCase {
         let trace = try XCTUnwrap(json["trace"] as? [String: Any])
         XCTAssertEqual((trace["text"] as? String)?.utf8.count, 80)
         XCTAssertEqual((trace["steps"] as? [[Int]])?.map(\.count), [80, 80])
+        // The excerpt keeps each byte's bits, as the scorer finds them on the same bytes with the same weights.
+        let bits = try XCTUnwrap(trace["bits"] as? [Any])
+        XCTAssertTrue(bits.first is NSNull)
+        let checkpoint = try TrainingCheckpoint.read(from: run.latest)
+        var rows: [PonderMapRow] = []
+        _ = try TextScorer(config: checkpoint.config).run(parameters: checkpoint.parameters,
+                                                          bytes: checkpoint.ponderTrace.text) { rows.append($0) }
+        XCTAssertEqual(bits.count, 80)
+        for i in 1..<80 { XCTAssertEqual(try XCTUnwrap(bits[i] as? Double), Double(rows[i].bits!), accuracy: 1e-4) }
+        let signals = try XCTUnwrap(json["signals"] as? [String: Any])
+        XCTAssertEqual(signals["bytes"] as? Int, 78, "all but the excerpt's first and last byte")
+        XCTAssertEqual(signals["losses_recorded"] as? Bool, true)
+        XCTAssertEqual((signals["per_layer"] as? [Any])?.count, 2)
 
         let text = try actlm(["inspect", run.best])
         XCTAssertEqual(text.status, 0, text.stderr)
         for words in ["progress    step 20, 1,280 bytes", "validation  bpc", "Mean ponder cost ρ = N + R by character class",
-                      "Word boundaries", "Ponder steps N per byte of the excerpt"] {
+                      "Word boundaries", "Ponder steps N per byte of the excerpt",
+                      "On the held-out excerpt this validation recorded (its first 80 bytes)", "ROC AUC of each signal"] {
             XCTAssertTrue(text.text.contains(words), "«\(words)» not in:\n\(text.text)")
         }
     }
