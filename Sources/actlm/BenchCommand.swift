@@ -110,10 +110,10 @@ struct BenchCommand: ParsableCommand {
 
     /// `latest`: the last save of any run under checkpoints/; a folder: the last save of a run in it.
     func checkpointPath(_ given: String) throws -> String {
-        if given == "latest" { return try CheckpointFinder.newest(under: CheckpointFinder.defaultDirectory, for: .resume) }
+        if given == "latest" { return try CheckpointLocator.newest(under: CheckpointLocator.defaultDirectory, for: .resume) }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: given, isDirectory: &isDirectory), isDirectory.boolValue {
-            return try CheckpointFinder.newest(under: given, for: .resume)
+            return try CheckpointLocator.newest(under: given, for: .resume)
         }
         return given
     }

@@ -57,7 +57,7 @@ struct ExportCommand: ParsableCommand {
 
     /// `run/best.ckpt` → `run/best.safetensors`.
     static func defaultOutput(for checkpoint: String) -> String {
-        let suffix = "." + CheckpointFinder.fileExtension
+        let suffix = "." + CheckpointLocator.fileExtension
         return (checkpoint.hasSuffix(suffix) ? String(checkpoint.dropLast(suffix.count)) : checkpoint) + ".safetensors"
     }
 

@@ -124,7 +124,7 @@ struct TrainCommand: ParsableCommand {
 
     private func resumeRun(_ resume: String, _ communicator: Communicator) throws -> Trainer {
         // Found by the root, so every rank resumes the same file.
-        var path = communicator.isRoot ? try CheckpointFinder.locate(resume == "latest" ? nil : resume,
+        var path = communicator.isRoot ? try CheckpointLocator.locate(resume == "latest" ? nil : resume,
                                                                      directory: output.checkpointDir, for: .resume) : ""
         if communicator.size > 1 { path = communicator.broadcast(path) }
         let checkpoint = try TrainingCheckpoint.read(from: path)

@@ -14,8 +14,8 @@ public struct TrainedModel: Sendable {
 
     /// Loads `checkpoint` when given, otherwise the newest checkpoint under `directory`.
     public static func load(_ checkpoint: String?,
-                            directory: String = CheckpointFinder.defaultDirectory) throws -> TrainedModel {
-        let path = try CheckpointFinder.locate(checkpoint, directory: directory)
+                            directory: String = CheckpointLocator.defaultDirectory) throws -> TrainedModel {
+        let path = try CheckpointLocator.locate(checkpoint, directory: directory)
         let (config, parameters) = try CheckpointFile.read(from: path).decodeModel()
         return TrainedModel(path: path, config: config, parameters: parameters)
     }

@@ -14,7 +14,7 @@ final class TrainThenUseTests: XCTestCase {
                                          "--eval-every", "50", "--lr", "0.01", "--warmup", "0", "--run-name", "first"],
                                         in: directory)
         XCTAssertEqual(train.status, 0, train.stderr + train.text)
-        let newest = try CheckpointFinder.newest(under: directory + "/checkpoints")
+        let newest = try CheckpointLocator.newest(under: directory + "/checkpoints")
         XCTAssertTrue(newest.hasPrefix(directory + "/checkpoints/first/"), newest)
 
         let sample = try ActlmBinary.run(["sample", "--length", "100", "--seed", "1", "--prime", "Grüße"],

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 import ACTLM
 
-final class CheckpointFinderTests: XCTestCase {
+final class CheckpointLocatorTests: XCTestCase {
     private func touch(_ path: String, minutesAgo: Double) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
@@ -20,31 +20,31 @@ final class CheckpointFinderTests: XCTestCase {
         try touch(root + "/run-2/notes.txt", minutesAgo: 1)
         try touch(root + "/run-2/.latest.ckpt.123-abc.tmp", minutesAgo: 0)
         try touch(root + "/run-3/.hidden.ckpt", minutesAgo: 0)
-        XCTAssertEqual(try CheckpointFinder.newest(under: root), root + "/run-2/best.ckpt")
+        XCTAssertEqual(try CheckpointLocator.newest(under: root), root + "/run-2/best.ckpt")
 
         try touch(root + "/run-2/deep/er/old.ckpt", minutesAgo: 1)
-        XCTAssertEqual(try CheckpointFinder.newest(under: root), root + "/run-2/deep/er/old.ckpt")
-        XCTAssertEqual(try CheckpointFinder.locate(nil, directory: root), root + "/run-2/deep/er/old.ckpt")
+        XCTAssertEqual(try CheckpointLocator.newest(under: root), root + "/run-2/deep/er/old.ckpt")
+        XCTAssertEqual(try CheckpointLocator.locate(nil, directory: root), root + "/run-2/deep/er/old.ckpt")
     }
 
     func testAnExplicitPathWinsAndAFolderIsSearched() throws {
         let root = try CommandFixtures.temporaryDirectory(for: self)
         try touch(root + "/checkpoints/a/latest.ckpt", minutesAgo: 1)
         try touch(root + "/elsewhere/run/best.ckpt", minutesAgo: 10)
-        XCTAssertEqual(try CheckpointFinder.locate("some/file.ckpt", directory: root + "/checkpoints"), "some/file.ckpt")
-        XCTAssertEqual(try CheckpointFinder.locate(root + "/elsewhere", directory: root + "/checkpoints"),
+        XCTAssertEqual(try CheckpointLocator.locate("some/file.ckpt", directory: root + "/checkpoints"), "some/file.ckpt")
+        XCTAssertEqual(try CheckpointLocator.locate(root + "/elsewhere", directory: root + "/checkpoints"),
                        root + "/elsewhere/run/best.ckpt")
     }
 
     func testNoFolderAndAnEmptyFolderSayWhatToDo() throws {
         let root = try CommandFixtures.temporaryDirectory(for: self)
-        XCTAssertThrowsError(try CheckpointFinder.newest(under: root + "/checkpoints")) { error in
+        XCTAssertThrowsError(try CheckpointLocator.newest(under: root + "/checkpoints")) { error in
             XCTAssertEqual(error as? CheckpointSearchError, .noDirectory(root + "/checkpoints", .use))
             XCTAssertTrue("\(error)".contains("actlm train"), "\(error)")
             XCTAssertTrue("\(error)".contains("--checkpoint"), "\(error)")
         }
         try touch(root + "/checkpoints/run/metrics.jsonl", minutesAgo: 1)
-        XCTAssertThrowsError(try CheckpointFinder.newest(under: root + "/checkpoints")) { error in
+        XCTAssertThrowsError(try CheckpointLocator.newest(under: root + "/checkpoints")) { error in
             XCTAssertEqual(error as? CheckpointSearchError, .noCheckpoint(root + "/checkpoints", .use))
             XCTAssertTrue("\(error)".contains("no .ckpt file"), "\(error)")
         }
@@ -53,7 +53,7 @@ final class CheckpointFinderTests: XCTestCase {
     /// `train --resume latest` takes the newest run folder's latest.ckpt, never a best.ckpt or a temporary.
     func testNewestLatestCheckpointToResume() throws {
         let root = try CommandFixtures.temporaryDirectory(for: self) + "/checkpoints"
-        XCTAssertThrowsError(try CheckpointFinder.newest(under: root, for: .resume)) { error in
+        XCTAssertThrowsError(try CheckpointLocator.newest(under: root, for: .resume)) { error in
             XCTAssertEqual(error as? CheckpointSearchError, .noDirectory(root, .resume))
             XCTAssertTrue("\(error)".hasPrefix("no checkpoint to resume: there is no folder \(root)/ here."), "\(error)")
             XCTAssertTrue("\(error)".contains("--checkpoint-dir"), "\(error)")
@@ -63,11 +63,11 @@ final class CheckpointFinderTests: XCTestCase {
         try touch(root + "/new/best.ckpt", minutesAgo: 1)
         try touch(root + "/new/.latest.ckpt.123-abc.tmp", minutesAgo: 0)
         try touch(root + "/empty/metrics.jsonl", minutesAgo: 0)
-        XCTAssertEqual(try CheckpointFinder.newest(under: root, for: .resume), root + "/new/latest.ckpt")
-        XCTAssertEqual(try CheckpointFinder.newest(under: root + "/", for: .resume), root + "/new/latest.ckpt")
+        XCTAssertEqual(try CheckpointLocator.newest(under: root, for: .resume), root + "/new/latest.ckpt")
+        XCTAssertEqual(try CheckpointLocator.newest(under: root + "/", for: .resume), root + "/new/latest.ckpt")
 
         let empty = root + "/empty"
-        XCTAssertThrowsError(try CheckpointFinder.newest(under: empty, for: .resume)) { error in
+        XCTAssertThrowsError(try CheckpointLocator.newest(under: empty, for: .resume)) { error in
             XCTAssertEqual(error as? CheckpointSearchError, .noCheckpoint(empty, .resume))
             XCTAssertTrue("\(error)".hasPrefix("no checkpoint to resume under \(empty)/: no run folder there has a "
                                                + "latest.ckpt. Give the checkpoint's path to --resume"), "\(error)")

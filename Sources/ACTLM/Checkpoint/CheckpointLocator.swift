@@ -3,7 +3,7 @@ import Foundation
 /// Which checkpoint a command uses: the one the user named, or else the newest under `checkpoints/`, so
 /// `actlm sample` right after `actlm train` uses what training just wrote, and `actlm train --resume
 /// latest` continues the run that saved last.
-public enum CheckpointFinder {
+public enum CheckpointLocator {
     /// Where `actlm train` writes its runs (`checkpoints/<run>/latest.ckpt`, `best.ckpt`).
     public static let defaultDirectory = RunFolder.defaultRoot
     public static let fileExtension = "ckpt"
@@ -69,8 +69,8 @@ public enum CheckpointFinder {
 
 /// Why no checkpoint was found to load or resume.
 public enum CheckpointSearchError: Error, Equatable, CustomStringConvertible {
-    case noDirectory(String, CheckpointFinder.Purpose)
-    case noCheckpoint(String, CheckpointFinder.Purpose)
+    case noDirectory(String, CheckpointLocator.Purpose)
+    case noCheckpoint(String, CheckpointLocator.Purpose)
 
     public var description: String {
         switch self {
@@ -79,7 +79,7 @@ public enum CheckpointSearchError: Error, Equatable, CustomStringConvertible {
                 + "(actlm train corpora/wiki.gz), run from the folder that holds checkpoints/, or name one "
                 + "with --checkpoint PATH."
         case let .noCheckpoint(directory, .use):
-            return "no checkpoint to use: \(shown(directory)) holds no .\(CheckpointFinder.fileExtension) file. "
+            return "no checkpoint to use: \(shown(directory)) holds no .\(CheckpointLocator.fileExtension) file. "
                 + "Train a model first (actlm train corpora/wiki.gz) or name one with --checkpoint PATH."
         case let .noDirectory(directory, .resume):
             return "no checkpoint to resume: there is no folder \(shown(directory)) here. " + resumeAdvice
