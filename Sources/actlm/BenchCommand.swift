@@ -47,8 +47,9 @@ struct BenchCommand: ParsableCommand {
     @Argument(help: "Text to train on (gzip, zlib or plain); with --checkpoint, the checkpoint's corpus by default.")
     var corpus: String?
 
-    @Option(help: ArgumentHelp("A training checkpoint to continue: a file, a run folder, or 'latest' (the last save under checkpoints/).",
-                               valueName: "path|latest"))
+    @Option(help: ArgumentHelp("A training checkpoint to continue: a file, a run folder (its last save), 'latest' "
+                               + "(the last save under checkpoints/) or 'best' (that run's best.ckpt).",
+                               valueName: "path|latest|best"))
     var checkpoint: String?
 
     @OptionGroup(title: "Model") var model: ModelFlags
@@ -70,7 +71,7 @@ struct BenchCommand: ParsableCommand {
                                          OptionSetting("--tau", tau, \.tau)].compactMap { $0 }
         let corpus: Corpus, options: Benchmark.Options
         if let checkpoint {
-            let path = try checkpointPath(checkpoint)
+            let path = try CheckpointLocator.locate(checkpoint, for: .resume)
             let saved = try TrainingCheckpoint.read(from: path)
             let conflicts = settings.compactMap { $0.conflict(saved.options) }
             if !conflicts.isEmpty {
@@ -90,14 +91,14 @@ struct BenchCommand: ParsableCommand {
             if !json { FileHandle.standardError.write(Data("bench: \(line)\n".utf8)) }
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            print(try JSONOutput.string(result))
             return
         }
         let ponder = result.meanPonder.map { String(format: "%.2f", $0) }.joined(separator: " / ")
+        let run = RunDescription(options.training)
         print("""
-            model        L=\(result.layers) H=\(result.hidden) B=\(result.batch) T=\(result.seq) M=\(result.maxPonder), from step \(result.startStep)
+            model        \(run.model)
+            training     \(run.training()), from step \(result.startStep)
             machine      \(result.cpu); \(result.blas)
             trained      \(result.windows) windows in \(String(format: "%.1f", result.seconds)) s, train bpc \(String(format: "%.3f", result.trainBPC))
             speed        \(String(format: "%.0f", result.charsPerSecond)) chars/s
@@ -106,15 +107,5 @@ struct BenchCommand: ParsableCommand {
             products     \(String(format: "%.1f", result.sgemmGFLOPs)) GFLOP/s alone on the same shapes (\(String(format: "%.1f", result.peakSGEMMGFLOPs ?? 0)) at 1024³); OpenBLAS \(String(format: "%.1f", result.openBLASGFLOPs ?? 0))
             ratio        \(String(format: "%.0f", 100 * result.ratio))% of the products' rate alone
             """)
-    }
-
-    /// `latest`: the last save of any run under checkpoints/; a folder: the last save of a run in it.
-    func checkpointPath(_ given: String) throws -> String {
-        if given == "latest" { return try CheckpointLocator.newest(under: CheckpointLocator.defaultDirectory, for: .resume) }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: given, isDirectory: &isDirectory), isDirectory.boolValue {
-            return try CheckpointLocator.newest(under: given, for: .resume)
-        }
-        return given
     }
 }

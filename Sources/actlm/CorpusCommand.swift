@@ -40,9 +40,7 @@ struct CorpusCommand: ParsableCommand {
     func run() throws {
         let info = try Corpus.scan(path: file, validFraction: validFraction, validPath: validPath)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(Report(info)), as: UTF8.self))
+            print(try JSONOutput.string(Report(info)))
         } else {
             print(describe(info))
         }

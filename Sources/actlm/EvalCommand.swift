@@ -32,7 +32,8 @@ struct EvalCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The checkpoint, or a run folder to take the newest from.", valueName: "checkpoint"))
+    @Argument(help: ArgumentHelp("The checkpoint: a file, a run folder to take the newest from, 'latest' or "
+                                 + "'best' (the best.ckpt of the run that saved last).", valueName: "checkpoint"))
     var checkpoint: String
 
     @Argument(help: ArgumentHelp("The text (plain or gzip); '-' reads standard input.", valueName: "text-file"))
@@ -57,13 +58,7 @@ struct EvalCommand: ParsableCommand {
             throw TextInputError.tooShort(path: file, bytes: evaluation.bytes)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(
-                positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try encoder.encode(EvalReport(trained, file, stream.format, evaluation, metrics)),
-                         as: UTF8.self))
+            print(try JSONOutput.string(EvalReport(trained, file, stream.format, evaluation, metrics)))
         } else {
             print(describe(trained, evaluation, metrics, format: stream.format))
         }

@@ -45,10 +45,7 @@ struct ExportCommand: ParsableCommand {
         try export.write(to: output)
         let summary = ExportSummary(trained, output: output, export: export)
         if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            print(try JSONOutput.string(summary))
         } else {
             print("wrote \(output): \(trained.shape), \(grouped(summary.parameters)) parameters in "
                   + "\(summary.tensors.count) tensors, \(grouped(summary.bytes)) bytes (from \(trained.path))")

@@ -21,42 +21,30 @@ struct InspectCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A checkpoint file (latest.ckpt or best.ckpt in a run folder).")
+    @Argument(help: ArgumentHelp("A checkpoint file, a run folder (its last save), 'latest' (the last save under "
+                                 + "checkpoints/) or 'best' (the best.ckpt of the run that saved last).",
+                                 valueName: "checkpoint|folder|latest|best"))
     var checkpoint: String
 
     @Flag(help: "Print one JSON object (snake_case keys) instead of text.")
     var json = false
 
     func run() throws {
-        let checkpoint = try TrainingCheckpoint.read(from: self.checkpoint)
-        let report = InspectReport(path: self.checkpoint, checkpoint)
+        let path = try CheckpointLocator.locate(checkpoint)
+        let checkpoint = try TrainingCheckpoint.read(from: path)
+        let report = InspectReport(path: path, checkpoint)
         if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(
-                positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(try JSONOutput.string(report, pretty: true))
         } else {
-            print(text(checkpoint, report.ponder), terminator: "")
+            print(text(path, checkpoint, report.ponder), terminator: "")
         }
     }
 
-    private func text(_ c: TrainingCheckpoint, _ ponder: PonderReport) -> String {
-        let model = c.config, options = c.options
+    private func text(_ path: String, _ c: TrainingCheckpoint, _ ponder: PonderReport) -> String {
         let f4 = { (x: Double) in String(format: "%.4f", x) }
-        var lines = [
-            "checkpoint  \(self.checkpoint) (written by actlm \(c.writtenBy))",
-            "model       L=\(model.layers) H=\(model.hidden) M=\(model.maxPonder) ε=\(model.epsilon) "
-                + "halting bias \(model.haltingBias) reading \(model.haltingInput)"
-                + (model.haltsAsStack ? " (layer 1's unit, for the stack)" : "")
-                + ", \(model.resetDescription), "
-                + "\(grouped(c.parameters.count)) parameters",
-            "training    batch \(options.batch) × \(options.seq) bytes, τ \(options.tau), lr \(options.schedule.peak) "
-                + "(warm-up \(options.schedule.warmupSteps), decay \(options.schedule.decay.rawValue)), "
-                + (options.byteRateDescription.map { "\($0), " } ?? "")
-                + "clip \(options.clip), seed \(options.seed)",
-            "halting     \(options.haltingDescription)",
+        var lines = ["checkpoint  \(path) (written by actlm \(c.writtenBy))"]
+        lines += RunDescription(c.options).text()
+        lines += [
             "corpus      \(c.corpus.path): \(grouped(Int(c.corpus.trainBytes))) training, "
                 + "\(grouped(Int(c.corpus.validBytes))) validation bytes"
                 + (c.corpus.validPath.map { " (from \($0))" } ?? ""),

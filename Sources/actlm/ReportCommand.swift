@@ -8,7 +8,8 @@ struct ReportCommand: ParsableCommand {
         abstract: "Draw how training runs learn and ponder, side by side, as one HTML page.",
         discussion: """
             Each RUN is a run folder (checkpoints/<run>: its metrics.jsonl, and latest.ckpt or \
-            best.ckpt) or one checkpoint file (the metrics history it holds). The page is self-contained \
+            best.ckpt), one checkpoint file (the metrics history it holds), 'latest' (the run that saved \
+            last under checkpoints/) or 'best' (that run's best.ckpt). The page is self-contained \
             (inline SVG, no scripts, nothing fetched) and shows: training and validation bpc against \
             bytes read and against wall minutes, every run overlaid; mean ρ per layer over training with \
             the halting warm-up shaded; per layer, the share of N = 1 … M and ρ by character class at the \
@@ -43,7 +44,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        var runs = try self.runs.map(ReportRun.load)
+        var runs = try self.runs.map { try ReportRun.load(CheckpointLocator.locateRun($0)) }
         // Runs of the same name from different places are told apart by the path given.
         let names = runs.map(\.name)
         for i in runs.indices where names.filter({ $0 == names[i] }).count > 1 { runs[i].name = self.runs[i] }

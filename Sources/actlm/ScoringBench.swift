@@ -21,7 +21,7 @@ extension BenchCommand {
         guard scoring.batch >= 1 else { throw ValidationError("--scoring-batch must be at least 1") }
         let model: TrainedModel
         if let checkpoint {
-            model = try TrainedModel.load(try checkpointPath(checkpoint))
+            model = try TrainedModel.load(try CheckpointLocator.locate(checkpoint, for: .resume))
         } else {
             var training = TrainingOptions.defaults
             for setting in self.model.settings { setting.apply(&training) }
@@ -36,16 +36,12 @@ extension BenchCommand {
             if !json { FileHandle.standardError.write(Data("bench: \(line)\n".utf8)) }
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(
-                positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            print(try JSONOutput.string(result))
             return
         }
         let ponder = result.meanPonder.map { String(format: "%.2f", $0) }.joined(separator: " / ")
         print("""
-            model        \(model.path): L=\(result.layers) H=\(result.hidden) M=\(result.maxPonder), \(model.config.resetDescription)
+            model        \(model.path): \(RunDescription.shape(model.config)), \(model.config.resetDescription)
             machine      \(result.cpu); \(result.blas)
             scored       \(grouped(Int(result.bytes))) bytes in \(String(format: "%.2f", result.seconds)) s, \(result.batch) segments side by side, bpc \(String(format: "%.3f", result.bpc))
             speed        \(String(format: "%.1f", result.kilobytesPerSecond)) KB/s

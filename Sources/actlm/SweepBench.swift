@@ -72,9 +72,7 @@ extension BenchCommand {
             if !json { FileHandle.standardError.write(Data("bench: \(line)\n".utf8)) }
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            print(try JSONOutput.string(result))
             return
         }
         func figure(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "" }

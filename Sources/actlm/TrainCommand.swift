@@ -124,7 +124,7 @@ struct TrainCommand: ParsableCommand {
 
     private func resumeRun(_ resume: String, _ communicator: Communicator) throws -> Trainer {
         // Found by the root, so every rank resumes the same file.
-        var path = communicator.isRoot ? try CheckpointLocator.locate(resume == "latest" ? nil : resume,
+        var path = communicator.isRoot ? try CheckpointLocator.locate(resume,
                                                                      directory: output.checkpointDir, for: .resume) : ""
         if communicator.size > 1 { path = communicator.broadcast(path) }
         let checkpoint = try TrainingCheckpoint.read(from: path)
@@ -381,9 +381,10 @@ struct OutputFlags: ParsableArguments {
     @Option(name: .customLong("run-name"), help: "The run folder's name (default: run-<UTC date>-<time>).")
     var runName: String?
 
-    @Option(help: ArgumentHelp("Continue a run from a checkpoint, from a run folder's latest.ckpt, or from "
-                               + "the newest latest.ckpt under --checkpoint-dir with 'latest'.",
-                               valueName: "checkpoint|folder|latest"))
+    @Option(help: ArgumentHelp("Continue a run from a checkpoint, from a run folder's latest.ckpt, from "
+                               + "the newest latest.ckpt under --checkpoint-dir with 'latest', or from that "
+                               + "run's best.ckpt with 'best'.",
+                               valueName: "checkpoint|folder|latest|best"))
     var resume: String?
 }
 

@@ -19,31 +19,12 @@ final class TrainingConsole {
     }
 
     func announce() {
-        let options = trainer.options, model = options.model
-        let schedule = options.schedule
-        var rate = "lr \(options.schedule.peak)"
-        if schedule.warmupSteps > 0 { rate += ", warm-up \(schedule.warmupSteps) steps" }
-        if schedule.decay != .none {
-            rate += ", \(schedule.decay.rawValue) decay to \(schedule.floor) "
-            if !schedule.isPending {
-                rate += "from step \(grouped(schedule.decayBegins)) to \(grouped(schedule.totalSteps))"
-            } else if limits.minutes != nil {
-                rate += "over the last \(options.decayShare) of the minutes"
-            } else {
-                rate += "once a session with --minutes reaches its last \(options.decayShare)"
-            }
-        }
         if trainer.step > 0 {
             emit("resuming \(trainer.lastCheckpoint ?? trainer.folder.latest) at step \(grouped(trainer.step)) "
                  + "(\(bytes(trainer.chars)), \(String(format: "%.2f", trainer.epochs)) epochs)")
         }
-        let count = ParameterLayout(config: model).count
         emit("run folder  \(trainer.folder.path)")
-        emit("model       L=\(model.layers) H=\(model.hidden) M=\(model.maxPonder) ε=\(model.epsilon), \(model.resetDescription), \(grouped(count)) parameters")
-        if let bytes = options.byteRateDescription { rate += ", \(bytes)" }
-        emit("training    batch \(options.batch) × \(options.seq) bytes, τ \(options.tau), \(rate), clip "
-             + "\(options.clip), seed \(options.seed)")
-        emit("halting     \(options.haltingDescription)")
+        RunDescription(trainer.options).text(minutesLimited: limits.minutes != nil).forEach(emit)
         let info = trainer.corpus.info
         let validation = trainer.validationChars > 0
             ? "validating on \(grouped(trainer.validationChars)) held-out bytes "

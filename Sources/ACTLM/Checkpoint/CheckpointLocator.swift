@@ -1,31 +1,58 @@
 import Foundation
 
-/// Which checkpoint a command uses: the one the user named, or else the newest under `checkpoints/`, so
-/// `actlm sample` right after `actlm train` uses what training just wrote, and `actlm train --resume
-/// latest` continues the run that saved last.
+/// Which checkpoint a command means, by one rule for every command (train --resume, bench, eval, inspect,
+/// sample, ponder-map, report):
+/// - a file: that file;
+/// - a folder: the newest checkpoint under it (a run folder: its last save);
+/// - `latest`, or nothing given: the newest checkpoint under `checkpoints/`, so `actlm sample` right
+///   after `actlm train` uses what training just wrote;
+/// - `best`: the best.ckpt of the run that saved last.
+/// What the checkpoint is for (`Purpose`) decides which files qualify and what an error advises.
 public enum CheckpointLocator {
     /// Where `actlm train` writes its runs (`checkpoints/<run>/latest.ckpt`, `best.ckpt`).
     public static let defaultDirectory = RunFolder.defaultRoot
     public static let fileExtension = "ckpt"
+    /// The words that name a checkpoint by what it is rather than where.
+    public static let latest = "latest", best = "best"
 
-    /// What the checkpoint is wanted for: it decides which files qualify and what an error advises.
     public enum Purpose: Sendable, Equatable {
-        /// A model to run (sample, eval, ponder-map): any `*.ckpt`.
+        /// A model to run (sample, eval, ponder-map, inspect): any `*.ckpt`.
         case use
-        /// A run to continue (`train --resume latest`): a run folder's `latest.ckpt`, the last save.
+        /// A run to continue (`train --resume`, `bench --checkpoint`): a run folder's `latest.ckpt`, the last save.
         case resume
     }
 
-    /// The checkpoint to load: `explicit` when given (a file, or a folder to search), otherwise the
-    /// newest under `directory`.
-    public static func locate(_ explicit: String?, directory: String = defaultDirectory,
+    /// The checkpoint that `given` names, looking under `directory` for `latest`, `best` and nothing.
+    public static func locate(_ given: String?, directory: String = defaultDirectory,
                               for purpose: Purpose = .use) throws -> String {
-        guard let explicit else { return try newest(under: directory, for: purpose) }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: explicit, isDirectory: &isDirectory), isDirectory.boolValue {
-            return try newest(under: explicit, for: purpose)
+        switch given {
+        case nil, latest?:
+            return try newest(under: directory, for: purpose)
+        case best?:
+            let run = RunFolder.containing(try newest(under: directory, for: .resume))
+            guard FileManager.default.fileExists(atPath: run.best) else {
+                throw CheckpointSearchError.noBest(run.path)
+            }
+            return run.best
+        case let path?:
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                return try newest(under: path, for: purpose)
+            }
+            return path   // reading it says clearly what is wrong with it, if anything
         }
-        return explicit   // reading it says clearly what is wrong with it, if anything
+    }
+
+    /// The run `given` names for a report: `latest` is the folder of the run that saved last, `best` that
+    /// run's best.ckpt; a folder or a file is itself.
+    public static func locateRun(_ given: String, directory: String = defaultDirectory) throws -> String {
+        given == latest ? RunFolder.containing(try newest(under: directory, for: .resume)).path
+            : given == best ? try locate(best, directory: directory) : given
+    }
+
+    /// A run folder's checkpoints in the order a reader prefers them: the last save, then the best.
+    public static func checkpoints(of run: RunFolder) -> [String] {
+        [run.latest, run.best].filter { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// The most recently modified checkpoint under `directory`, searched recursively, that serves
@@ -71,6 +98,8 @@ public enum CheckpointLocator {
 public enum CheckpointSearchError: Error, Equatable, CustomStringConvertible {
     case noDirectory(String, CheckpointLocator.Purpose)
     case noCheckpoint(String, CheckpointLocator.Purpose)
+    /// The newest run has no best.ckpt: it has not validated yet.
+    case noBest(String)
 
     public var description: String {
         switch self {
@@ -86,6 +115,9 @@ public enum CheckpointSearchError: Error, Equatable, CustomStringConvertible {
         case let .noCheckpoint(directory, .resume):
             return "no checkpoint to resume under \(shown(directory)): no run folder there has a "
                 + "\(RunFolder.latestName). " + resumeAdvice
+        case let .noBest(run):
+            return "the newest run, \(shown(run)), has no \(RunFolder.bestName) yet: it has not validated. Name "
+                + "its \(RunFolder.latestName) or 'latest' instead, or wait for its first validation."
         }
     }
 

@@ -182,12 +182,7 @@ public struct PonderReport: Encodable, Sendable {
 
     /// The report as JSON (snake_case keys, sorted, nulls where a class never occurred).
     public func json(pretty: Bool = true) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        try JSONOutput.string(self, pretty: pretty)
     }
 
     // MARK: Ponder trace

@@ -55,7 +55,7 @@ public struct ReportRun {
         let manager = FileManager.default
         var notes: [String] = []
         var checkpoint: TrainingCheckpoint?, checkpointPath: String?
-        for candidate in [folder.latest, folder.best] where manager.fileExists(atPath: candidate) {
+        for candidate in CheckpointLocator.checkpoints(of: folder) {
             do {
                 checkpoint = try TrainingCheckpoint.read(from: candidate)
                 checkpointPath = candidate
@@ -99,12 +99,6 @@ public struct ReportRun {
             return Double(record.chars) * Double(options.haltingWarmup) / Double(record.step)
         }
         return Double(options.haltingWarmup * options.batch * options.seq)
-    }
-
-    /// "act: L=2 H=256 M=3 τ 0.01", for the page's opening lines.
-    var shortDescription: String {
-        guard let c = checkpoint else { return name }
-        return "\(name): L=\(c.config.layers) H=\(c.config.hidden) M=\(c.config.maxPonder) τ \(c.options.tau)"
     }
 }
 

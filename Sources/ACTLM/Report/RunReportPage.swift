@@ -133,11 +133,11 @@ public struct RunReportPage {
         sink.write("</header>\n")
     }
 
-    /// "L=2 H=256 M=3, τ 0.01: step 1,500, 4.8M bytes, 25.0 minutes, validation bpc 2.1034"
+    /// "L=2 H=256 M=3 ε=0.1, τ 0.01: step 1,500, 4.8M bytes, 25.0 minutes, validation bpc 2.1034"
     private func progressLine(_ run: ReportRun) -> String {
         var parts: [String] = []
         if let c = run.checkpoint {
-            parts.append("L=\(c.config.layers) H=\(c.config.hidden) M=\(c.config.maxPonder), τ \(c.options.tau)")
+            parts.append(RunDescription(c.options).short)
         }
         if let last = run.records.last {
             var progress = "step \(grouped(last.step)), \(grouped(last.chars)) bytes, "
@@ -273,17 +273,9 @@ public struct RunReportPage {
             run.checkpoint.map(value) ?? "–"
         }
         let rows: [(String, (ReportRun) -> String)] = [
-            ("model", { cell($0) { c in "L=\(c.config.layers) H=\(c.config.hidden) M=\(c.config.maxPonder) ε=\(c.config.epsilon), "
-                + "halting bias \(c.config.haltingBias), \(grouped(c.parameters.count)) parameters" } }),
-            ("τ (time penalty)", { cell($0) { "\($0.options.tau)" } }),
-            ("learning rate", { cell($0) { c in
-                let s = c.options.schedule
-                return "\(s.peak), warm-up \(s.warmupSteps) steps, decay \(s.decay.rawValue)"
-                    + (c.options.byteRateDescription.map { ", \($0)" } ?? "") } }),
-            ("halting", { cell($0) { $0.options.haltingDescription } }),
-            ("state resets", { cell($0) { $0.config.resetDescription } }),
-            ("batch", { cell($0) { "\($0.options.batch) streams × \($0.options.seq) bytes" } }),
-            ("clip, seed", { cell($0) { "\($0.options.clip), \($0.options.seed)" } }),
+            ("model", { cell($0) { RunDescription($0.options).model } }),
+            ("training", { cell($0) { RunDescription($0.options).training() } }),
+            ("halting", { cell($0) { RunDescription($0.options).halting } }),
             ("corpus", { cell($0) { c in "\(c.corpus.path): \(grouped(Int(c.corpus.trainBytes))) training, "
                 + "\(grouped(Int(c.corpus.validBytes))) held-out bytes" } }),
             ("progress", { run in run.records.last.map { r in "step \(grouped(r.step)), \(grouped(r.chars)) bytes, "

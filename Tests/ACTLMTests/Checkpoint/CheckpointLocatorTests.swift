@@ -84,4 +84,27 @@ final class CheckpointLocatorTests: XCTestCase {
         XCTAssertEqual(loaded.parameters, model.parameters)
         XCTAssertEqual(loaded.shape, "1 layer of 8, M = 4")
     }
+
+    /// `latest` and `best` name the last save and the best checkpoint of the run that saved last, for
+    /// every command; a report takes `latest` as that run's folder.
+    func testLatestAndBestNameTheRunThatSavedLast() throws {
+        let root = try CommandFixtures.temporaryDirectory(for: self) + "/checkpoints"
+        try touch(root + "/old/latest.ckpt", minutesAgo: 100)
+        try touch(root + "/old/best.ckpt", minutesAgo: 1)
+        try touch(root + "/new/latest.ckpt", minutesAgo: 10)
+        try touch(root + "/new/best.ckpt", minutesAgo: 20)
+        XCTAssertEqual(try CheckpointLocator.locate("latest", directory: root, for: .resume), root + "/new/latest.ckpt")
+        XCTAssertEqual(try CheckpointLocator.locate("best", directory: root), root + "/new/best.ckpt")
+        XCTAssertEqual(try CheckpointLocator.locateRun("latest", directory: root), root + "/new")
+        XCTAssertEqual(try CheckpointLocator.locateRun(root + "/old", directory: root), root + "/old")
+        XCTAssertEqual(CheckpointLocator.checkpoints(of: RunFolder(path: root + "/old")),
+                       [root + "/old/latest.ckpt", root + "/old/best.ckpt"])
+
+        try FileManager.default.removeItem(atPath: root + "/new/best.ckpt")
+        XCTAssertEqual(CheckpointLocator.checkpoints(of: RunFolder(path: root + "/new")), [root + "/new/latest.ckpt"])
+        XCTAssertThrowsError(try CheckpointLocator.locate("best", directory: root)) { error in
+            XCTAssertEqual(error as? CheckpointSearchError, .noBest(root + "/new"))
+            XCTAssertTrue("\(error)".contains("has not validated"), "\(error)")
+        }
+    }
 }
