@@ -25,11 +25,8 @@ extension BenchCommand {
         } else {
             var training = TrainingOptions.defaults
             for setting in self.model.settings { setting.apply(&training) }
-            try training.validate()
-            let config = training.model
-            var random = RandomSource(seed: 1)
-            model = TrainedModel(path: "a fresh model", config: config,
-                                 parameters: ParameterLayout(config: config).initialParameters(random: &random))
+            let start = try TrainingStart.fresh(training)
+            model = TrainedModel(path: "a fresh model", config: start.options.model, parameters: start.parameters)
         }
         let corpus = try Corpus(path: self.corpus ?? "corpora/wiki.gz", validFraction: TrainingOptions.defaults.validFraction)
         let result = try ScoringBenchmark.run(model: model, corpus: corpus, batch: scoring.batch) { line in

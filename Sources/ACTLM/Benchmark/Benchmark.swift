@@ -145,22 +145,9 @@ public enum Benchmark {
 
     /// The step the bench trains with: fresh weights from the seed, or the checkpoint's run continued.
     static func trainingStep(corpus: Corpus, options: Options) throws -> TrainingStep {
-        guard let checkpoint = options.checkpoint else {
-            let training = options.training
-            try training.validate()
-            var random = RandomSource(seed: training.seed)
-            return try TrainingStep(corpus: corpus, options: training,
-                                    parameters: ParameterLayout(config: training.model).initialParameters(random: &random))
-        }
-        try checkpoint.options.validate()
-        let stored = checkpoint.corpus, info = corpus.info
-        if stored.trainBytes != info.trainBytes {
-            throw TrainingError.corpusChanged(path: corpus.path, detail: "it has \(info.trainBytes) training bytes, "
-                + "the checkpoint's corpus \(stored.path) had \(stored.trainBytes)")
-        }
-        return try TrainingStep(corpus: corpus, options: checkpoint.options, parameters: checkpoint.parameters,
-                                adam: checkpoint.adam, step: checkpoint.step, positions: checkpoint.positions,
-                                networkState: checkpoint.networkState)
+        let start = try options.checkpoint.map { try TrainingStart.resuming($0, on: corpus) }
+            ?? TrainingStart.fresh(options.training)
+        return try start.step(corpus: corpus)
     }
 
     /// Processor time of the whole process so far (user and system, every thread).

@@ -97,13 +97,7 @@ public struct LineChart: Sendable {
         let x0 = Self.left, x1 = width - Self.right, y0 = Self.top, y1 = height - Self.bottom
         var out = "<text x=\"\(svgNumber(x0))\" y=\"20\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">"
             + xmlEscaped(title) + "</text>\n"
-        guard hasData else {
-            out += "<rect x=\"\(svgNumber(x0))\" y=\"\(svgNumber(y0))\" width=\"\(svgNumber(x1 - x0))\" "
-                + "height=\"\(svgNumber(y1 - y0))\" fill=\"#f6f6f6\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>\n"
-            out += "<text x=\"\(svgNumber((x0 + x1) / 2))\" y=\"\(svgNumber((y0 + y1) / 2))\" text-anchor=\"middle\" "
-                + "font-size=\"15\" fill=\"#555\" class=\"empty\">" + xmlEscaped(emptyMessage) + "</text>\n"
-            return out
-        }
+        guard hasData else { return out + emptyPlot(x0: x0, x1: x1, y0: y0, y1: y1) }
         let all = series.flatMap(\.points)
         let xs = AxisTicks(covering: min(all.map(\.x).min()!, xFromZero ? 0 : .infinity), all.map(\.x).max()!,
                            count: 4, style: xStyle)
@@ -154,6 +148,14 @@ public struct LineChart: Sendable {
             out += "</g>\n"
         }
         return out
+    }
+
+    /// A dashed box saying why there is nothing to draw, where the plot would be.
+    private func emptyPlot(x0: Double, x1: Double, y0: Double, y1: Double) -> String {
+        "<rect x=\"\(svgNumber(x0))\" y=\"\(svgNumber(y0))\" width=\"\(svgNumber(x1 - x0))\" "
+            + "height=\"\(svgNumber(y1 - y0))\" fill=\"#f6f6f6\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>\n"
+            + "<text x=\"\(svgNumber((x0 + x1) / 2))\" y=\"\(svgNumber((y0 + y1) / 2))\" text-anchor=\"middle\" "
+            + "font-size=\"15\" fill=\"#555\" class=\"empty\">" + xmlEscaped(emptyMessage) + "</text>\n"
     }
 }
 

@@ -70,8 +70,8 @@ public struct TrainingOutcome: Sendable {
 /// rate follows the schedule, and every step is a pure function of the state a checkpoint records, so a
 /// resumed run retraces the original bit for bit.
 public final class Trainer {
-    /// The run's settings; a decay that waits for the run's speed is fixed in them when it begins.
-    public private(set) var options: TrainingOptions
+    /// The run's settings (its step's); a decay that waits for the run's speed is fixed in them when it begins.
+    public var options: TrainingOptions { training.options }
     public let folder: RunFolder
     public let corpus: Corpus
     /// Training bytes read so far.
@@ -81,7 +81,7 @@ public final class Trainer {
     /// The last validation summary, this session's or the resumed checkpoint's.
     public private(set) var validation: TrainingCheckpoint.ValidationSummary?
     /// The checkpoint saved last (or resumed from): named when training diverges.
-    public private(set) var lastCheckpoint: String?
+    public var lastCheckpoint: String? { training.lastCheckpoint }
     /// The ranks of a data-parallel run, each training its share of the streams (alone: a single process).
     public let communicator: Communicator
     /// Whether this process prints and writes the run's files (metrics, checkpoints, reports): always alone,
@@ -96,44 +96,31 @@ public final class Trainer {
     private var ponderTrace: PonderTrace
     private let elapsedBefore: Double
     private var session = Stopwatch()
+    private var tally = SessionTally(layers: 0)
 
     /// A new run: weights initialised from `options.seed`, metrics.jsonl started afresh in `folder`.
     public convenience init(corpus: Corpus, options: TrainingOptions, folder: RunFolder,
                             communicator: Communicator = SingleProcess()) throws {
-        try options.validate()
-        var random = RandomSource(seed: options.seed)
-        let parameters = ParameterLayout(config: options.model).initialParameters(random: &random)
-        try self.init(corpus: corpus, options: options, folder: folder, parameters: parameters,
-                      random: random, resumed: nil, communicator: communicator)
+        try self.init(corpus: corpus, start: .fresh(options), folder: folder, communicator: communicator)
     }
 
     /// Continues the run `checkpoint` (read from `path`) on `corpus`, which must be the one it trained on.
     public convenience init(corpus: Corpus, resuming checkpoint: TrainingCheckpoint, from path: String,
                             folder: RunFolder, communicator: Communicator = SingleProcess()) throws {
-        try checkpoint.options.validate()
-        let stored = checkpoint.corpus, info = corpus.info
-        if stored.trainBytes != info.trainBytes || stored.validBytes != info.validBytes {
-            throw TrainingError.corpusChanged(path: corpus.path, detail: "it splits into \(info.trainBytes) training "
-                + "and \(info.validBytes) validation bytes, the checkpoint's corpus \(stored.path) into "
-                + "\(stored.trainBytes) and \(stored.validBytes)")
-        }
-        try self.init(corpus: corpus, options: checkpoint.options, folder: folder, parameters: checkpoint.parameters,
-                      random: checkpoint.random, resumed: checkpoint, communicator: communicator)
-        lastCheckpoint = path
+        try self.init(corpus: corpus, start: .resuming(checkpoint, on: corpus), folder: folder,
+                      communicator: communicator)
+        training.lastCheckpoint = path
     }
 
-    private init(corpus: Corpus, options: TrainingOptions, folder: RunFolder, parameters: [Float],
-                 random: RandomSource, resumed: TrainingCheckpoint?, communicator: Communicator) throws {
-        self.options = options
+    private init(corpus: Corpus, start: TrainingStart, folder: RunFolder, communicator: Communicator) throws {
+        let options = start.options, resumed = start.resumed
         self.communicator = communicator
         let share = try StreamShare(batch: options.batch, rank: communicator.rank, ranks: communicator.size)
         self.folder = folder
         self.corpus = corpus
-        self.random = random
+        random = start.random
         let config = options.model
-        training = try TrainingStep(corpus: corpus, options: options, parameters: parameters, adam: resumed?.adam,
-                                    step: resumed?.step ?? 0, positions: resumed?.positions,
-                                    networkState: resumed?.networkState, share: share)
+        training = try start.step(corpus: corpus, share: share)
         if communicator.size > 1 { training.reduction = communicator }
         evaluator = corpus.info.validBytes > 0
             ? try ValidationEvaluator(corpus: corpus, config: config, validChars: options.validChars,
@@ -184,114 +171,122 @@ public final class Trainer {
         try limits.validate()
         try cadence.validate()
         session = Stopwatch()
-        var sessionSteps = 0, sessionChars = 0
-        var trainingSeconds = 0.0
-        var sinceRecord = WindowLoss(layers: options.model.layers)
-        var lastRecorded = sinceRecord
-        var saved: String?
-        var rate = 0.0, norm = 0.0
-        var recordedStep: Int?, savedStep: Int?
-        func speed() -> Double { trainingSeconds > 0 ? Double(sessionChars) / trainingSeconds : 0 }
-        func record(_ validated: ValidationResult?) throws {
-            recordedStep = step
-            if sinceRecord.count > 0 { lastRecorded = sinceRecord }
-            try metrics?.append(MetricsRecord(
-                step: step, chars: chars, elapsedSeconds: elapsedBefore + session.seconds,
-                trainBPC: lastRecorded.bitsPerCharacter, validBPC: validated?.bpc, learningRate: rate,
-                gradNorm: norm, meanRho: lastRecorded.meanPonder, charsPerSecond: speed()))
-            sinceRecord = WindowLoss(layers: options.model.layers)
-        }
-        func validateAndSave() throws {
-            let result = try validateRecordingBest(report: report)
-            try record(result)
-            saved = try save(best: result.map { $0.bpc == bestValidBPC } ?? false, report: report)
-            savedStep = step
-        }
-        func outcome(_ reason: StopReason) -> TrainingOutcome {
-            TrainingOutcome(reason: reason, step: step, chars: chars, epochs: epochs, sessionSteps: sessionSteps,
-                            charsPerSecond: speed(), validation: validation, bestValidBPC: bestValidBPC,
-                            saved: saved)
-        }
-
+        tally = SessionTally(layers: options.model.layers)
         while true {
             // Every rank stops at the same step, for the reason of whichever saw one first.
             let local = limits.reached(step: step, chars: chars, epochs: epochs, sessionSeconds: session.seconds)
                 ?? (shouldStop() ? .signal : nil)
-            let reason = communicator.size > 1 ? communicator.agree(on: local) : local
-            if let reason, reason != .signal {
-                let upToDate = savedStep == step && (evaluator == nil || validation?.step == step)
-                if sessionSteps > 0 && !upToDate { try validateAndSave() }
+            if let reason = communicator.size > 1 ? communicator.agree(on: local) : local {
+                try finish(reason, report: report)
                 return outcome(reason)
             }
-            if reason == .signal {
-                if sessionSteps > 0 && savedStep != step {
-                    if recordedStep != step { try record(nil) }
-                    saved = try save(best: false, report: report)
-                }
-                return outcome(.signal)
-            }
-            fixPendingDecay(limits: limits, sessionSteps: sessionSteps, report: report)
-            let watch = Stopwatch()
-            let taken = try takeStep()
-            rate = taken.learningRate
-            norm = taken.gradNorm
-            trainingSeconds += watch.seconds
-            sessionSteps += 1
-            sessionChars += taken.loss.count
-            sinceRecord.add(taken.loss)
-
+            fixPendingDecay(limits: limits, report: report)
+            try takeStep()
             let validating = evaluator != nil && cadence.evalEvery > 0 && step % cadence.evalEvery == 0
             let recorded = step % cadence.logEvery == 0
-            let shown = sinceRecord
+            let shown = tally.sinceRecord
             if validating {
-                try validateAndSave()
+                try validateAndSave(report: report)
             } else {
                 if recorded { try record(nil) }
                 if cadence.checkpointEvery > 0 && step % cadence.checkpointEvery == 0 {
-                    saved = try save(best: false, report: report)
-                    savedStep = step
+                    try save(best: false, report: report)
                 }
             }
-            report(.progress(TrainingProgress(
-                step: step, chars: chars, epochs: epochs, trainBPC: shown.bitsPerCharacter, meanRho: shown.meanPonder,
-                learningRate: rate, gradNorm: norm, charsPerSecond: speed(),
-                etaSeconds: limits.remainingSeconds(step: step, chars: chars, charsPerStep: options.batch * options.seq,
-                                                    trainBytes: corpus.info.trainBytes,
-                                                    sessionSeconds: session.seconds, charsPerSecond: speed()),
-                isRecorded: recorded || validating)))
+            report(.progress(progress(shown, isRecorded: recorded || validating, limits: limits)))
         }
+    }
+
+    /// What this call to `train` has done so far.
+    private struct SessionTally {
+        var steps = 0, chars = 0
+        var trainingSeconds = 0.0
+        /// The steps since the last metrics record, and the last record's (kept while no step comes between).
+        var sinceRecord: WindowLoss, lastRecorded: WindowLoss
+        var rate = 0.0, norm = 0.0
+        var recordedStep: Int?, savedStep: Int?
+        var saved: String?
+
+        init(layers: Int) {
+            sinceRecord = WindowLoss(layers: layers)
+            lastRecorded = sinceRecord
+        }
+
+        /// Training bytes per second of this session, validation and saving not counted.
+        var speed: Double { trainingSeconds > 0 ? Double(chars) / trainingSeconds : 0 }
+    }
+
+    /// A limit ends with a validation and a save, unless this step had both; a stop request saves at once.
+    private func finish(_ reason: StopReason, report: (TrainingEvent) -> Void) throws {
+        guard tally.steps > 0 else { return }
+        if reason == .signal {
+            guard tally.savedStep != step else { return }
+            if tally.recordedStep != step { try record(nil) }
+            try save(best: false, report: report)
+        } else if tally.savedStep != step || (evaluator != nil && validation?.step != step) {
+            try validateAndSave(report: report)
+        }
+    }
+
+    private func outcome(_ reason: StopReason) -> TrainingOutcome {
+        TrainingOutcome(reason: reason, step: step, chars: chars, epochs: epochs, sessionSteps: tally.steps,
+                        charsPerSecond: tally.speed, validation: validation, bestValidBPC: bestValidBPC,
+                        saved: tally.saved)
+    }
+
+    /// One training step, timed and added to the session's tally.
+    private func takeStep() throws {
+        let watch = Stopwatch()
+        let taken = try training.run()
+        chars += taken.loss.count
+        tally.rate = taken.learningRate
+        tally.norm = taken.gradNorm
+        tally.trainingSeconds += watch.seconds
+        tally.steps += 1
+        tally.chars += taken.loss.count
+        tally.sinceRecord.add(taken.loss)
+    }
+
+    /// Appends a metrics record of the steps since the last one (`validated`: this step's validation).
+    private func record(_ validated: ValidationResult?) throws {
+        tally.recordedStep = step
+        if tally.sinceRecord.count > 0 { tally.lastRecorded = tally.sinceRecord }
+        try metrics?.append(MetricsRecord(
+            step: step, chars: chars, elapsedSeconds: elapsedBefore + session.seconds,
+            trainBPC: tally.lastRecorded.bitsPerCharacter, validBPC: validated?.bpc, learningRate: tally.rate,
+            gradNorm: tally.norm, meanRho: tally.lastRecorded.meanPonder, charsPerSecond: tally.speed))
+        tally.sinceRecord = WindowLoss(layers: options.model.layers)
+    }
+
+    private func validateAndSave(report: (TrainingEvent) -> Void) throws {
+        let result = try validateRecordingBest(report: report)
+        try record(result)
+        try save(best: result.map { $0.bpc == bestValidBPC } ?? false, report: report)
+    }
+
+    private func progress(_ shown: WindowLoss, isRecorded: Bool, limits: TrainingLimits) -> TrainingProgress {
+        TrainingProgress(
+            step: step, chars: chars, epochs: epochs, trainBPC: shown.bitsPerCharacter, meanRho: shown.meanPonder,
+            learningRate: tally.rate, gradNorm: tally.norm, charsPerSecond: tally.speed,
+            etaSeconds: limits.remainingSeconds(step: step, chars: chars, charsPerStep: options.batch * options.seq,
+                                                trainBytes: corpus.info.trainBytes, sessionSeconds: session.seconds,
+                                                charsPerSecond: tally.speed),
+            isRecorded: isRecorded)
     }
 
     /// A decay over the last `decayFraction` of `--minutes` begins once that fraction of the session is
     /// left, and ends at the step the session's speed so far says it will reach. Fixed then and stored in
     /// every checkpoint, it is followed step by step from there, so a resumed run retraces it exactly.
-    private func fixPendingDecay(limits: TrainingLimits, sessionSteps: Int, report: (TrainingEvent) -> Void) {
+    private func fixPendingDecay(limits: TrainingLimits, report: (TrainingEvent) -> Void) {
         guard options.schedule.isPending, let minutes = limits.minutes else { return }
         let left = options.decayStepsLeft(elapsedSeconds: session.seconds, budgetSeconds: minutes * 60,
-                                          sessionSteps: sessionSteps)
+                                          sessionSteps: tally.steps)
         // The root's clock decides for every rank, so all replicas keep one schedule: -1 while not yet due.
         var remaining = Int64(left ?? -1)
         if communicator.size > 1 { remaining = communicator.broadcast(remaining) }
         guard remaining >= 0 else { return }
-        options.schedule.fixDecay(from: step, to: step + Int(remaining))
-        training.schedule = options.schedule
+        training.options.schedule.fixDecay(from: step, to: step + Int(remaining))
         report(.decayFixed(options.schedule))
-    }
-
-    /// One training step; a divergence names the last checkpoint, which only the trainer knows.
-    private func takeStep() throws -> TrainingStep.Outcome {
-        do {
-            let taken = try training.run()
-            chars += taken.loss.count
-            return taken
-        } catch let TrainingError.diverged(step, quantity, value, rate, _) {
-            throw TrainingError.diverged(step: step, quantity: quantity, value: value, learningRate: rate,
-                                         lastCheckpoint: lastCheckpoint)
-        }
-    }
-
-    private func diverged(_ quantity: String, _ value: Double, _ rate: Double) -> TrainingError {
-        .diverged(step: step + 1, quantity: quantity, value: value, learningRate: rate, lastCheckpoint: lastCheckpoint)
     }
 
     // MARK: Validation
@@ -351,21 +346,23 @@ public final class Trainer {
     }
 
     /// Writes latest.ckpt (and best.ckpt) atomically; weights that are not all finite are never written.
-    private func save(best: Bool, report: (TrainingEvent) -> Void) throws -> String {
+    private func save(best: Bool, report: (TrainingEvent) -> Void) throws {
         if let bad = parameters.firstIndex(where: { !$0.isFinite }) {
-            throw diverged("weight \(bad)", Double(parameters[bad]), options.schedule.rate(at: max(step - 1, 0)))
+            throw training.diverged("weight \(bad)", Double(parameters[bad]), options.schedule.rate(at: max(step - 1, 0)))
         }
         if communicator.size > 1, !communicator.allAgree(on: ParameterChecksum.of(parameters)) {
             throw DataParallelError.replicasDiffer(step: step, lastCheckpoint: lastCheckpoint)
         }
         let checkpoint = checkpoint()
+        tally.saved = folder.latest
+        tally.savedStep = step
         guard isRoot else {
-            lastCheckpoint = folder.latest
-            return folder.latest
+            training.lastCheckpoint = folder.latest
+            return
         }
         let file = try checkpoint.file()
         try file.write(to: folder.latest)
-        lastCheckpoint = folder.latest
+        training.lastCheckpoint = folder.latest
         report(.saved(path: folder.latest, step: step))
         if best {
             try file.write(to: folder.best)
@@ -373,6 +370,5 @@ public final class Trainer {
         }
         // After a validation, the run's page shows it.
         if validation?.step == step, let metrics { writeRunReport(checkpoint, metrics: metrics, report: report) }
-        return folder.latest
     }
 }

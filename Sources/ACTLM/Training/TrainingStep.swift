@@ -1,12 +1,11 @@
-/// One step of truncated-BPTT training, the one `Trainer` and `Benchmark` both run: the next window of
-/// the corpus's B streams, forward with the carried state (streams due for a reset, staggered by the step,
-/// start from zero),
-/// backward, the replicas joined (when data-parallel), the finite check, clipping by global norm and
-/// Adam with the halting units' rates. It owns what a step changes: weights, Adam and the step count.
+/// One step of truncated-BPTT training, the one `Trainer` and both benchmarks run (`TrainingStart` builds
+/// it): the next window of the corpus's B streams, forward with the carried state (streams due for a
+/// reset, staggered by the step, start from zero), backward, the replicas joined (when data-parallel),
+/// the finite check, clipping by global norm and Adam with the halting units' rates. It owns what a step
+/// changes: weights, Adam and the step count.
 public final class TrainingStep {
-    public let options: TrainingOptions
-    /// `options.schedule`, once the trainer has fixed a decay that waits for the run's speed.
-    public var schedule: LearningRateSchedule
+    /// The run's settings; the trainer fixes a decay that waits for the run's speed in them.
+    public internal(set) var options: TrainingOptions
     /// Steps taken so far in the whole run.
     public private(set) var step: Int
     /// The flat parameter buffer (ParameterLayout order).
@@ -14,6 +13,8 @@ public final class TrainingStep {
     public private(set) var adam: Adam
     /// Set by a data-parallel run; nil trains alone.
     public var reduction: GradientReduction?
+    /// The checkpoint saved last, or resumed from (the trainer keeps it): named when training diverges.
+    public var lastCheckpoint: String?
     /// The streams this replica trains, out of the run's B.
     public let share: StreamShare
 
@@ -39,7 +40,6 @@ public final class TrainingStep {
         let share = share ?? StreamShare(batch: options.batch)
         self.share = share
         self.options = options
-        schedule = options.schedule
         self.step = step
         self.parameters = parameters
         self.adam = adam ?? Adam(parameterCount: parameters.count)
@@ -61,11 +61,11 @@ public final class TrainingStep {
     /// Where each of this replica's streams' next window starts.
     public var positions: [Int64] { batches.positions }
 
-    /// Takes the step. A non-finite loss or gradient throws `TrainingError.diverged` (without a last
-    /// checkpoint, which the caller knows) and leaves the weights as they were.
+    /// Takes the step. A non-finite loss or gradient throws `TrainingError.diverged` and leaves the
+    /// weights as they were.
     @discardableResult
     public func run() throws -> Outcome {
-        let rate = schedule.rate(at: step)
+        let rate = options.schedule.rate(at: step)
         try batches.next(into: &window)
         let local = parameters.withUnsafeBufferPointer { θ in
             window.inputs.withUnsafeBufferPointer { x in
@@ -121,7 +121,8 @@ public final class TrainingStep {
         return parts.filter { !$0.range.isEmpty }
     }
 
-    private func diverged(_ quantity: String, _ value: Double, _ rate: Double) -> TrainingError {
-        .diverged(step: step + 1, quantity: quantity, value: value, learningRate: rate, lastCheckpoint: nil)
+    /// Divergence at the next step, naming the last checkpoint to go back to.
+    func diverged(_ quantity: String, _ value: Double, _ rate: Double) -> TrainingError {
+        .diverged(step: step + 1, quantity: quantity, value: value, learningRate: rate, lastCheckpoint: lastCheckpoint)
     }
 }
