@@ -19,8 +19,16 @@ public struct ModelConfig: Equatable, Codable, Sendable {
     /// Whether each layer halts on its own or layer 1 halts for the stack.
     public var haltingScope: HaltingScope
 
-    public init(layers: Int = 2, hidden: Int = 256, maxPonder: Int = 8, epsilon: Double = 0.01,
-                haltingBias: Double = 1, stateReset: Int = 0, haltingInput: HaltingInput = .hiddenAndCell, haltingScope: HaltingScope = .layer) {
+    /// A setting not given takes the value a plain `actlm train` uses: the defaults live in one place,
+    /// `TrainingOptions.defaults`.
+    public init(layers: Int = TrainingOptions.defaults.model.layers,
+                hidden: Int = TrainingOptions.defaults.model.hidden,
+                maxPonder: Int = TrainingOptions.defaults.model.maxPonder,
+                epsilon: Double = TrainingOptions.defaults.model.epsilon,
+                haltingBias: Double = TrainingOptions.defaults.model.haltingBias,
+                stateReset: Int = TrainingOptions.defaults.model.stateReset,
+                haltingInput: HaltingInput = TrainingOptions.defaults.model.haltingInput,
+                haltingScope: HaltingScope = TrainingOptions.defaults.model.haltingScope) {
         self.layers = layers
         self.hidden = hidden
         self.maxPonder = maxPonder

@@ -43,7 +43,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// ε = 0.1 rather than the paper's 0.01: at 0.01 most bytes took a second step that weighed about 0.01,
     /// a whole step of computation for almost nothing, where 0.1 learns as much per step in fewer steps.
     public static let defaults = TrainingOptions(
-        model: ModelConfig(layers: 2, hidden: 256, maxPonder: 3, epsilon: 0.1, haltingBias: 1, stateReset: 500),
+        model: ModelConfig(layers: 2, hidden: 256, maxPonder: 3, epsilon: 0.1, haltingBias: 1, stateReset: 500,
+                           haltingInput: .hiddenAndCell, haltingScope: .layer),
         batch: 32, seq: 100, tau: 0.01,
         schedule: LearningRateSchedule(peak: 2e-3, warmupSteps: 100, decay: .cosine, floor: 1e-4), decayFraction: 0.2,
         clip: 1, seed: 1, validFraction: 0.05, validChars: 100_000, traceChars: 1_000,

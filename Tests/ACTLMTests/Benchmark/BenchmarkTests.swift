@@ -27,8 +27,8 @@ final class BenchmarkTests: XCTestCase {
     func testBenchmarkFiguresAgreeWithAHandCountAndAnOuterClock() throws {
         let corpus = try Corpus(path: try self.corpus(), validFraction: 0)
         let (B, T, H) = (8, 20, 32)
-        let options = Benchmark.Options(config: ModelConfig(layers: 2, hidden: H, maxPonder: 1), batch: B, seq: T,
-                                        seconds: 0.5, warmupSeconds: 0.1)
+        let config = ModelConfig(layers: 2, hidden: H, maxPonder: 1, epsilon: 0.01, stateReset: 0)
+        let options = Benchmark.Options(config: config, batch: B, seq: T, seconds: 0.5, warmupSeconds: 0.1)
         let started = ContinuousClock.now
         let result = try Benchmark.run(corpus: corpus, options: options)
         let elapsed = ContinuousClock.now - started
@@ -68,7 +68,7 @@ final class BenchmarkTests: XCTestCase {
     /// The matrix FLOPs the network counts are those of the products it runs: check them on one window
     /// against the shapes it multiplied and against the hand count.
     func testFLOPCountMatchesTheRecordedProducts() {
-        let config = ModelConfig(layers: 2, hidden: 8, maxPonder: 3, haltingBias: 0)
+        let config = ModelConfig(layers: 2, hidden: 8, maxPonder: 3, epsilon: 0.01, haltingBias: 0, stateReset: 0)
         var random = RandomSource(seed: 4)
         let θ = ParameterLayout(config: config).initialParameters(random: &random)
         let network = Network<Float>(config: config, batch: 3, seq: 5, tau: 0.01)

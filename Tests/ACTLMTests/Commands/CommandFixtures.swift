@@ -9,7 +9,7 @@ enum CommandFixtures {
     /// model.
     static func randomModel(layers: Int = 2, hidden: Int = 16, maxPonder: Int = 4, seed: UInt64 = 3,
                             path: String = "random.ckpt") -> TrainedModel {
-        let config = ModelConfig(layers: layers, hidden: hidden, maxPonder: maxPonder)
+        let config = ModelConfig(layers: layers, hidden: hidden, maxPonder: maxPonder, epsilon: 0.01, stateReset: 0)
         let layout = ParameterLayout(config: config)
         var random = RandomSource(seed: seed)
         var parameters = layout.initialParameters(random: &random)

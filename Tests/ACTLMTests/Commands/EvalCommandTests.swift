@@ -160,7 +160,8 @@ final class EvalCommandTests: XCTestCase {
     func testScoringFromStandardInputStaysInConstantMemory() throws {
         let directory = try CommandFixtures.temporaryDirectory(for: self)
         var tiny = CommandFixtures.randomModel(layers: 1, hidden: 8, maxPonder: 2)
-        tiny = TrainedModel(path: tiny.path, config: ModelConfig(layers: 1, hidden: 8, maxPonder: 2, stateReset: 500),
+        tiny = TrainedModel(path: tiny.path, config: ModelConfig(layers: 1, hidden: 8, maxPonder: 2, epsilon: 0.01,
+                                                                 stateReset: 500),
                             parameters: tiny.parameters)
         let checkpoint = try CommandFixtures.save(tiny, to: directory + "/tiny.ckpt")
         let chunk = CommandFixtures.text(bytes: PonderSignals.defaultCapacity, seed: 8)

@@ -18,7 +18,7 @@ final class MatrixEngineTests: XCTestCase {
         let saved = MatrixEngine.current
         MatrixEngine.current = engine
         defer { MatrixEngine.current = saved }
-        let config = ModelConfig(layers: 2, hidden: 36, maxPonder: 3, haltingBias: 0, stateReset: 40)
+        let config = ModelConfig(layers: 2, hidden: 36, maxPonder: 3, epsilon: 0.01, haltingBias: 0, stateReset: 40)
         var random = RandomSource(seed: 5)
         let θ = ParameterLayout(config: config).initialParameters(random: &random)
         let batch = 8, seq = 12

@@ -5,7 +5,7 @@ import ACTLM
 final class NetworkForwardTests: XCTestCase {
     /// With M = 1 every layer is an ordinary LSTM: the network must agree with the plain one below.
     func testOneStepIsAPlainLSTM() {
-        let config = ModelConfig(layers: 2, hidden: 6, maxPonder: 1)
+        let config = ModelConfig(layers: 2, hidden: 6, maxPonder: 1, epsilon: 0.01, stateReset: 0)
         var random = RandomSource(seed: 5)
         let θ = ParameterLayout(config: config).initialParameters(random: &random).map { 3 * Double($0) }
         let batch = 3, seq = 5
@@ -41,7 +41,7 @@ final class NetworkForwardTests: XCTestCase {
     /// An untrained layer (halting weights 0, b_η = 1) halts after two steps: η = σ(1) ≈ 0.731 < 0.99,
     /// then Σ ≥ 0.99, so N = 2 and ρ = 2 + (1 − σ(1)) ≈ 2.269, as act-lstm.md says.
     func testUntrainedLayersPonderTwoSteps() {
-        let config = ModelConfig(layers: 2, hidden: 8, maxPonder: 8)
+        let config = ModelConfig(layers: 2, hidden: 8, maxPonder: 8, epsilon: 0.01, stateReset: 0)
         var random = RandomSource(seed: 1)
         let θ = ParameterLayout(config: config).initialParameters(random: &random).map(Double.init)
         let network = Network<Double>(config: config, batch: 2, seq: 4)
@@ -57,7 +57,7 @@ final class NetworkForwardTests: XCTestCase {
 
     /// Truncated BPTT carries the state: two windows of T give what one window of 2T gives.
     func testStateCarriesAcrossWindows() {
-        let config = ModelConfig(layers: 2, hidden: 5, maxPonder: 4, haltingBias: 0)
+        let config = ModelConfig(layers: 2, hidden: 5, maxPonder: 4, epsilon: 0.01, haltingBias: 0, stateReset: 0)
         let setup = NetworkTestSetup(config: config, batch: 2, seq: 6, tau: 0, seed: 9)
         let long = Network<Double>(config: config, batch: 2, seq: 6)
         long.state = setup.state
@@ -79,7 +79,7 @@ final class NetworkForwardTests: XCTestCase {
     /// A stream due for a state reset starts its window from zero, exactly like a fresh network; a stream
     /// not yet due carries its state on.
     func testStreamsDueForAResetStartFromZero() {
-        let config = ModelConfig(layers: 2, hidden: 5, maxPonder: 4, haltingBias: 0, stateReset: 6)
+        let config = ModelConfig(layers: 2, hidden: 5, maxPonder: 4, epsilon: 0.01, haltingBias: 0, stateReset: 6)
         let setup = NetworkTestSetup(config: config, batch: 2, seq: 3, tau: 0, seed: 4)
         let window = (inputs: Array(setup.inputs[0..<6]), targets: Array(setup.targets[0..<6]))
         // Stream 0 would pass 6 bytes with this window, stream 1 would not.
@@ -108,7 +108,7 @@ final class NetworkForwardTests: XCTestCase {
 
     /// Float (the training path, with its polynomial exponential) agrees with Double.
     func testFloatAgreesWithDouble() {
-        let config = ModelConfig(layers: 2, hidden: 16, maxPonder: 5, haltingBias: 1)
+        let config = ModelConfig(layers: 2, hidden: 16, maxPonder: 5, epsilon: 0.01, haltingBias: 1, stateReset: 0)
         var random = RandomSource(seed: 2)
         let θ = ParameterLayout(config: config).initialParameters(random: &random)
         let text = Array("The quick brown fox jumps over the lazy dog. ".utf8)

@@ -6,7 +6,7 @@ import ACTLM
 /// τ > 0, several time steps, and a non-zero state carried in.
 final class NetworkGradientTests: XCTestCase {
     func testEveryGradientMatchesFiniteDifferencesWithPondering() throws {
-        let config = ModelConfig(layers: 2, hidden: 5, maxPonder: 4, epsilon: 0.01, haltingBias: 0)
+        let config = ModelConfig(layers: 2, hidden: 5, maxPonder: 4, epsilon: 0.01, haltingBias: 0, stateReset: 0)
         let setup = NetworkTestSetup(config: config, batch: 4, seq: 3, tau: 0.05, seed: 7)
         let stepsSeen = setup.stepsSeen()
         XCTAssertGreaterThanOrEqual(Set(stepsSeen).count, 3, "streams should halt at different steps: \(stepsSeen)")
@@ -16,7 +16,7 @@ final class NetworkGradientTests: XCTestCase {
     }
 
     func testGradientsOfAThreeLayerModelWithoutTimePenalty() throws {
-        let config = ModelConfig(layers: 3, hidden: 3, maxPonder: 3, epsilon: 0.01, haltingBias: 0)
+        let config = ModelConfig(layers: 3, hidden: 3, maxPonder: 3, epsilon: 0.01, haltingBias: 0, stateReset: 0)
         let setup = NetworkTestSetup(config: config, batch: 3, seq: 4, tau: 0, seed: 11)
         try setup.checkAllGradients()
     }
@@ -25,7 +25,7 @@ final class NetworkGradientTests: XCTestCase {
     func testGradientsWhenTheHaltingUnitReadsPartOfTheState() throws {
         for input in [HaltingInput.hidden, .hiddenAndTanhCell] {
             let config = ModelConfig(layers: 2, hidden: 4, maxPonder: 4, epsilon: 0.01, haltingBias: 0,
-                                     haltingInput: input)
+                                     stateReset: 0, haltingInput: input)
             let setup = NetworkTestSetup(config: config, batch: 4, seq: 3, tau: 0.05, seed: 7)
             XCTAssertGreaterThanOrEqual(Set(setup.stepsSeen()).count, 2, "\(input): rows halt at different steps")
             try setup.checkAllGradients()
@@ -37,7 +37,7 @@ final class NetworkGradientTests: XCTestCase {
     func testGradientsWhenLayerOneHaltsForTheStack() throws {
         for (layers, seed) in [(2, UInt64(7)), (3, 5)] {
             let config = ModelConfig(layers: layers, hidden: 4, maxPonder: 4, epsilon: 0.01, haltingBias: 0,
-                                     haltingScope: .stack)
+                                     stateReset: 0, haltingScope: .stack)
             let setup = NetworkTestSetup(config: config, batch: 4, seq: 3, tau: 0.05, seed: seed)
             let steps = setup.stepsSeen(), positions = steps.count / layers
             XCTAssertGreaterThanOrEqual(Set(steps).count, 3, "rows halt at different steps: \(steps)")
@@ -53,7 +53,7 @@ final class NetworkGradientTests: XCTestCase {
     /// A larger ε (`--halting-epsilon`) halts earlier, so fewer rows reach M; both scopes.
     func testGradientsWithALargerHaltingEpsilon() throws {
         for scope in [HaltingScope.layer, .stack] {
-            let config = ModelConfig(layers: 2, hidden: 4, maxPonder: 4, epsilon: 0.3, haltingBias: 0,
+            let config = ModelConfig(layers: 2, hidden: 4, maxPonder: 4, epsilon: 0.3, haltingBias: 0, stateReset: 0,
                                      haltingScope: scope)
             let setup = NetworkTestSetup(config: config, batch: 4, seq: 3, tau: 0.05, seed: 7)
             var paperConfig = config
@@ -69,7 +69,8 @@ final class NetworkGradientTests: XCTestCase {
     /// One layer: the softmax reads the layer that reads the bytes.
     func testGradientsOfASingleLayer() throws {
         for maxPonder in [1, 4] {
-            let config = ModelConfig(layers: 1, hidden: 5, maxPonder: maxPonder, epsilon: 0.01, haltingBias: 0)
+            let config = ModelConfig(layers: 1, hidden: 5, maxPonder: maxPonder, epsilon: 0.01, haltingBias: 0,
+                                     stateReset: 0)
             let setup = NetworkTestSetup(config: config, batch: 4, seq: 3, tau: 0.05, seed: 7)
             if maxPonder > 1 { XCTAssertGreaterThanOrEqual(Set(setup.stepsSeen()).count, 2) }
             try setup.checkAllGradients()
@@ -77,7 +78,7 @@ final class NetworkGradientTests: XCTestCase {
     }
 
     func testGradientsOfPlainLSTMWhenMIsOne() throws {
-        let config = ModelConfig(layers: 2, hidden: 4, maxPonder: 1)
+        let config = ModelConfig(layers: 2, hidden: 4, maxPonder: 1, epsilon: 0.01, stateReset: 0)
         let setup = NetworkTestSetup(config: config, batch: 2, seq: 3, tau: 0.1, seed: 3)
         XCTAssertEqual(Set(setup.stepsSeen()), [1])
         try setup.checkAllGradients()

@@ -6,7 +6,7 @@ import ACTLM
 /// very logits the network produced.
 final class NetworkSoftmaxTests: XCTestCase {
     func testNatsAreThePlainLogSumExpLessTheTargetLogit() {
-        let config = ModelConfig(layers: 1, hidden: 8, maxPonder: 3)
+        let config = ModelConfig(layers: 1, hidden: 8, maxPonder: 3, epsilon: 0.01, stateReset: 0)
         var random = RandomSource(seed: 4)
         let layout = ParameterLayout(config: config)
         var θ = layout.initialParameters(random: &random)

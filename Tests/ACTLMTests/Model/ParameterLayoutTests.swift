@@ -10,7 +10,7 @@ final class ParameterLayoutTests: XCTestCase {
     }
 
     private func assertFreshWeights(hidden H: Int) {
-        let config = ModelConfig(layers: 2, hidden: H, maxPonder: 3, haltingBias: 1)
+        let config = ModelConfig(layers: 2, hidden: H, maxPonder: 3, epsilon: 0.01, haltingBias: 1, stateReset: 0)
         let layout = ParameterLayout(config: config)
         var random = RandomSource(seed: 3)
         let θ = layout.initialParameters(random: &random)

@@ -17,8 +17,8 @@ final class WavefrontTests: XCTestCase {
     /// active, run on `threads` wavefront threads.
     private func windows(layers: Int, threads: Int, maxPonder: Int = 3, forwardOnly: Bool = false,
                          scope: HaltingScope = .layer) -> [Window] {
-        let config = ModelConfig(layers: layers, hidden: 24, maxPonder: maxPonder, haltingBias: 0, stateReset: 40,
-                                 haltingScope: scope)
+        let config = ModelConfig(layers: layers, hidden: 24, maxPonder: maxPonder, epsilon: 0.01, haltingBias: 0,
+                                 stateReset: 40, haltingScope: scope)
         var random = RandomSource(seed: 8)
         let θ = ParameterLayout(config: config).initialParameters(random: &random)
         let batch = 6, seq = 11  // 66 rows: windows of 11 steps pack the weights, the one of 7 does not

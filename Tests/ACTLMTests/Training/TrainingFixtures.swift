@@ -7,7 +7,7 @@ enum TrainingFixtures {
     /// A tiny model that trains in milliseconds per step but still ponders (M = 4).
     static func options(seed: UInt64 = 1) -> TrainingOptions {
         var options = TrainingOptions.defaults
-        options.model = ModelConfig(layers: 2, hidden: 16, maxPonder: 4)
+        options.model = ModelConfig(layers: 2, hidden: 16, maxPonder: 4, epsilon: 0.01, stateReset: 0)
         options.batch = 4
         options.seq = 16
         options.tau = 0.01

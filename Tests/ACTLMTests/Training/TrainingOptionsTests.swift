@@ -79,7 +79,7 @@ final class TrainingOptionsTests: XCTestCase {
 
     /// A model stored before state resets existed never resets.
     func testModelWithoutStateResetDecodes() throws {
-        let config = ModelConfig(layers: 1, hidden: 8, maxPonder: 3, stateReset: 500)
+        let config = ModelConfig(layers: 1, hidden: 8, maxPonder: 3, epsilon: 0.01, stateReset: 500)
         let (value, old) = try stored(config, without: "stateReset")
         XCTAssertEqual(value as? Int, 500)
         XCTAssertEqual(old.stateReset, 0)
@@ -88,7 +88,8 @@ final class TrainingOptionsTests: XCTestCase {
 
     /// The halting input is stored with the model; a model stored before it was a setting read [h ; c].
     func testHaltingInputIsStoredAndDefaultsToTheWholeState() throws {
-        let config = ModelConfig(layers: 1, hidden: 8, maxPonder: 3, haltingInput: .hidden)
+        let config = ModelConfig(layers: 1, hidden: 8, maxPonder: 3, epsilon: 0.01, stateReset: 0,
+                                 haltingInput: .hidden)
         let (value, old) = try stored(config, without: "haltingInput")
         XCTAssertEqual(value as? String, "h")
         XCTAssertEqual(old.haltingInput, .hiddenAndCell)
@@ -99,7 +100,8 @@ final class TrainingOptionsTests: XCTestCase {
     /// The halting scope is stored with the model; a model stored before it was a setting halted per layer.
     /// With the stack's scope only layer 1 has halting parameters.
     func testHaltingScopeIsStoredAndDefaultsToEachLayer() throws {
-        let config = ModelConfig(layers: 3, hidden: 8, maxPonder: 3, haltingScope: .stack)
+        let config = ModelConfig(layers: 3, hidden: 8, maxPonder: 3, epsilon: 0.01, stateReset: 0,
+                                 haltingScope: .stack)
         let (value, old) = try stored(config, without: "haltingScope")
         XCTAssertEqual(value as? String, "stack")
         XCTAssertEqual(old.haltingScope, .layer)
