@@ -1,3 +1,4 @@
+import ACTLM
 import ArgumentParser
 
 @main
@@ -15,6 +16,7 @@ struct ACTLMCommand: ParsableCommand {
               actlm report checkpoints/<run>        a page of learning curves and ponder, runs side by side
               actlm export run/best.ckpt -o m.safetensors   the weights for other tools (safetensors)
             """,
+        version: ACTLMVersion.string,
         subcommands: [
             TrainCommand.self, SampleCommand.self, PonderMapCommand.self, EvalCommand.self,
             InspectCommand.self, ReportCommand.self, ExportCommand.self, CorpusCommand.self, BenchCommand.self,

@@ -13,7 +13,7 @@ final class BenchmarkSweepTests: XCTestCase {
 
     /// Every engine of the processor and the peer, side by side at one small size: a row each, the
     /// figures from the runs, and the ratio to the peer from the run beside it.
-    func testSweepRunsEveryEngineBesideThePeer() throws {
+    func testTimingSweepRunsEveryEngineBesideThePeer() throws {
         let directory = try CorpusFixtures.temporaryDirectory(for: self)
         let path = try CorpusFixtures.write(CorpusFixtures.text(bytes: 100_000, seed: 5),
                                             to: directory.appendingPathComponent("sweep.txt"))

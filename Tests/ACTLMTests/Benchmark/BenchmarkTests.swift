@@ -24,7 +24,7 @@ final class BenchmarkTests: XCTestCase {
     /// At M = 1 every byte takes one step, so the work of a window is known in advance: the figures the
     /// benchmark reports must agree with that hand count, with the definition of ρ and with a clock of
     /// the test's own around the whole run.
-    func testBenchmarkFiguresAgreeWithAHandCountAndAnOuterClock() throws {
+    func testTimingBenchmarkFiguresAgreeWithAHandCountAndAnOuterClock() throws {
         let corpus = try Corpus(path: try self.corpus(), validFraction: 0)
         let (B, T, H) = (8, 20, 32)
         let config = ModelConfig(layers: 2, hidden: H, maxPonder: 1, epsilon: 0.01, stateReset: 0)
@@ -139,7 +139,7 @@ final class BenchmarkTests: XCTestCase {
     /// --checkpoint continues the run: the bench's windows are exactly the steps the run would take next
     /// from its saved weights, Adam state, positions and carried state (so its ponder and bpc are those
     /// the checkpoint's weights give), and the checkpoint file is left as it was.
-    func testBenchContinuesACheckpointsRun() throws {
+    func testSlowBenchContinuesACheckpointsRun() throws {
         let (path, corpusPath) = try trainedCheckpoint()
         let before = try XCTUnwrap(FileManager.default.contents(atPath: path))
         let saved = try TrainingCheckpoint.read(from: path)
@@ -171,7 +171,7 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertEqual(FileManager.default.contents(atPath: path), before)
     }
 
-    func testBenchCommandContinuesACheckpointAndRefusesOtherSettings() throws {
+    func testSlowBenchCommandContinuesACheckpointAndRefusesOtherSettings() throws {
         let (path, _) = try trainedCheckpoint()
         let directory = try CorpusFixtures.temporaryDirectory(for: self).path
         let output = try ActlmBinary.run(["bench", "--checkpoint", path, "--seconds", "0.2", "--warmup", "0", "--json"],

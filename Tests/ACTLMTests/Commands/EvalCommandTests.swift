@@ -157,7 +157,7 @@ final class EvalCommandTests: XCTestCase {
 
     /// Scoring reads ahead one batch of segments and keeps one batch of rows: 8 MiB from standard input
     /// peak at the memory of 1 MiB. (The signal metrics keep every byte, up to the first 1 MiB.)
-    func testScoringFromStandardInputStaysInConstantMemory() throws {
+    func testSlowScoringFromStandardInputStaysInConstantMemory() throws {
         let directory = try CommandFixtures.temporaryDirectory(for: self)
         var tiny = CommandFixtures.randomModel(layers: 1, hidden: 8, maxPonder: 2)
         tiny = TrainedModel(path: tiny.path, config: ModelConfig(layers: 1, hidden: 8, maxPonder: 2, epsilon: 0.01,

@@ -115,7 +115,7 @@ final class PonderMapCommandTests: XCTestCase {
         XCTAssertTrue(output.stderr.contains("ponder at word boundaries / inside words"), output.stderr)
     }
 
-    func testLongInputStaysInConstantMemory() throws {
+    func testSlowLongInputStaysInConstantMemory() throws {
         // The smallest model, so 20 MiB take about a minute: memory, not the model, is under test.
         let directory = try CommandFixtures.temporaryDirectory(for: self)
         let checkpoint = try CommandFixtures.save(CommandFixtures.randomModel(layers: 1, hidden: 8, maxPonder: 2),

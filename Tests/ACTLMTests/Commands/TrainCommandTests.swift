@@ -259,7 +259,7 @@ final class TrainCommandTests: XCTestCase {
     }
 
     /// A short run on real Wikipedia text, when this machine has it.
-    func testShortRunOnRealText() throws {
+    func testSlowShortRunOnRealText() throws {
         guard let enwik8 = CorpusFixtures.sharedCorpus else { throw XCTSkip("../shared/corpora/enwik8-head.gz is absent") }
         let output = try actlm(["train", enwik8, "--run-name", "wiki", "--layers", "2", "--hidden", "32",
                                 "--batch", "16", "--seq", "50", "--lr", "0.005", "--warmup", "10", "--steps", "150",

@@ -12,7 +12,7 @@ final class CorpusPerformanceTests: XCTestCase {
         return kilobytes * 1024
     }
 
-    func testHundredsOfMegabytesPassInConstantMemory() throws {
+    func testSlowHundredsOfMegabytesPassInConstantMemory() throws {
         // Writing "5" to clear_refs resets the peak (VmHWM) to the current RSS, so the peak below is this test's own.
         guard FileManager.default.isWritableFile(atPath: "/proc/self/clear_refs") else {
             throw XCTSkip("needs Linux's /proc/self/clear_refs to measure this test's peak memory")
@@ -56,7 +56,7 @@ final class CorpusPerformanceTests: XCTestCase {
     }
 
     /// MB/s of decompressed output, best of three runs each, alternating so both see the same load.
-    func testThroughputAgainstGzip() throws {
+    func testTimingThroughputAgainstGzip() throws {
         guard let gzip = CorpusFixtures.program("gzip") else { throw XCTSkip("gzip is not installed") }
         let directory = try CorpusFixtures.temporaryDirectory(for: self)
         let path = directory.appendingPathComponent("bench.gz").path

@@ -81,7 +81,7 @@ final class DataParallelTrainingTests: XCTestCase {
 
     /// A --minutes run fixes its decay by the root's clock, so the replicas keep one schedule (replicas that
     /// drifted apart would be refused at the save).
-    func testTwoRanksFixOneDecayForAMinutesRun() throws {
+    func testTimingTwoRanksFixOneDecayForAMinutesRun() throws {
         try expectSuccess(ranks(2, ["train", corpus, "--run-name", "timed", "--minutes", "0.05", "--decay-fraction", "0.5",
                                     "--eval-every", "0"] + tiny))
         let saved = try TrainingCheckpoint.read(from: folder("timed").latest)

@@ -145,7 +145,7 @@ final class TrainerTests: XCTestCase {
 
     /// A --minutes run decays over the last part of its minutes: the decay is fixed when that part begins,
     /// the steps follow it, and the checkpoint keeps it for a resume.
-    func testMinutesRunFixesItsDecayWhenItsLastPartBegins() throws {
+    func testTimingMinutesRunFixesItsDecayWhenItsLastPartBegins() throws {
         var options = TrainingFixtures.options()
         options.schedule.decay = .cosine
         options.decayFraction = 0.5
