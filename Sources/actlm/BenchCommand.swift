@@ -78,8 +78,11 @@ struct BenchCommand: ParsableCommand {
                 throw ValidationError("--checkpoint benches the run as it was trained: "
                                       + conflicts.joined(separator: "; "))
             }
-            corpus = try Corpus(path: self.corpus ?? saved.corpus.path, validFraction: saved.options.validFraction,
-                                validPath: saved.corpus.validPath)
+            corpus = try Corpus(path: try self.corpus ?? TrainingCheckpoint.CorpusIdentity.openable(saved.corpus.path, flag: "CORPUS"),
+                                validFraction: saved.options.validFraction,
+                                validPath: try saved.corpus.validPath.map {
+                                    try TrainingCheckpoint.CorpusIdentity.openable($0, flag: "--valid")
+                                })
             options = Benchmark.Options(continuing: saved, seconds: seconds, warmupSeconds: warmup)
         } else {
             corpus = try Corpus(path: self.corpus ?? "corpora/wiki.gz", validFraction: 0)

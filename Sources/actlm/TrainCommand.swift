@@ -130,9 +130,12 @@ struct TrainCommand: ParsableCommand {
         let checkpoint = try TrainingCheckpoint.read(from: path)
         let conflicts = self.conflicts(with: checkpoint)
         if !conflicts.isEmpty { throw TrainingError.resumeConflict(conflicts) }
-        let corpus = try Corpus(path: self.corpus ?? checkpoint.corpus.path,
+        let stored = checkpoint.corpus
+        let corpus = try Corpus(path: try self.corpus ?? TrainingCheckpoint.CorpusIdentity.openable(stored.path, flag: "CORPUS"),
                                 validFraction: checkpoint.options.validFraction,
-                                validPath: data.valid ?? checkpoint.corpus.validPath)
+                                validPath: try data.valid ?? stored.validPath.map {
+                                    try TrainingCheckpoint.CorpusIdentity.openable($0, flag: "--valid")
+                                })
         return try Trainer(corpus: corpus, resuming: checkpoint, from: path, folder: RunFolder.containing(path),
                            communicator: communicator)
     }

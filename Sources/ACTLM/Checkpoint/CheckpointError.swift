@@ -11,6 +11,11 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case missingSection(path: String, section: String)
     /// The section's bytes are intact but do not decode as what the reader expects.
     case malformedSection(path: String, section: String, detail: String)
+    /// The file is intact, but a value in it cannot be right: outside what actlm runs, not finite, or
+    /// at odds with another value. `field` names it as the section spells it (`options.model.hidden`).
+    case invalidValue(path: String, section: String, field: String, detail: String)
+    /// A section claims more bytes than a model of the checkpoint's settings has.
+    case sectionTooLarge(path: String, section: String, length: Int, limit: Int)
     case invalidSectionName(String)
     case writeFailed(path: String, reason: String)
 
@@ -39,6 +44,15 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case let .malformedSection(path, section, detail):
             return "\(path): section \"\(section)\" does not decode (\(detail)); the file is intact, so it was "
                 + "written by an incompatible actlm. \(useAnother.prefix(1).uppercased() + useAnother.dropFirst())."
+        case let .invalidValue(path, section, field, detail):
+            return "\(path): \(field) in section \"\(section)\" is impossible: \(detail). The file is intact (its "
+                + "checksums pass), so it was written by something other than this actlm or altered after; it is "
+                + "not used. \(useAnother.prefix(1).uppercased() + useAnother.dropFirst())."
+        case let .sectionTooLarge(path, section, length, limit):
+            return "\(path): section \"\(section)\" claims \(length) bytes, more than the \(limit) a model of the "
+                + "checkpoint's settings has. The file is intact (its checksums pass), so it was written by something "
+                + "other than this actlm or altered after; it is not used. "
+                + "\(useAnother.prefix(1).uppercased() + useAnother.dropFirst())."
         case let .invalidSectionName(name):
             return "invalid checkpoint section name \"\(name)\": use 1 to \(CheckpointFile.maximumTagLength) "
                 + "printable ASCII characters"

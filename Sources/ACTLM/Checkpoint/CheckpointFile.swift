@@ -25,16 +25,69 @@ public struct CheckpointFile {
     public static let maximumTagLength = 32
     static let preludeSize = 20
 
-    /// Section tag → raw (uncompressed) payload.
+    /// Section tag → raw (uncompressed) payload, for sections given to be written. A section set here
+    /// replaces one of the same name read from disk.
     public var sections: [String: [UInt8]]
+    /// Sections read from disk, still deflated: each is inflated when asked for, up to a size the asker
+    /// gives, so a length the table claims is never allocated on its word.
+    private var stored: [String: StoredSection] = [:]
     /// The file this was read from; names the file in decoding errors.
     public private(set) var path: String?
+
+    /// One section as the file holds it; `bytes` passed its stored checksum when the file was read.
+    struct StoredSection {
+        var bytes: ArraySlice<UInt8>
+        var rawLength: Int
+        var storedCRC: UInt32
+        var rawCRC: UInt32
+    }
 
     public init(sections: [String: [UInt8]] = [:]) {
         self.sections = sections
     }
 
     // MARK: Section payloads
+
+    /// Every section's name, read or given, in tag order.
+    public var tags: [String] { Set(sections.keys).union(stored.keys).sorted() }
+
+    public func has(_ tag: String) -> Bool { sections[tag] != nil || stored[tag] != nil }
+
+    /// The raw length of section `tag` as its table entry claims it (or as given), without inflating it.
+    public func claimedLength(_ tag: String) -> Int? { sections[tag]?.count ?? stored[tag]?.rawLength }
+
+    public mutating func removeSection(_ tag: String) {
+        sections[tag] = nil
+        stored[tag] = nil
+    }
+
+    /// The raw bytes of section `tag`, inflated chunk by chunk and never past `limit` bytes: a section
+    /// claiming or inflating to more is refused before it is allocated.
+    public func payload(_ tag: String, atMost limit: Int = .max) throws -> [UInt8] {
+        let name = path ?? "checkpoint"
+        if let raw = sections[tag] {
+            guard raw.count <= limit else { throw CheckpointError.sectionTooLarge(path: name, section: tag, length: raw.count, limit: limit) }
+            return raw
+        }
+        guard let section = stored[tag] else { throw CheckpointError.missingSection(path: name, section: tag) }
+        guard section.rawLength <= limit else {
+            throw CheckpointError.sectionTooLarge(path: name, section: tag, length: section.rawLength, limit: limit)
+        }
+        guard let raw = CheckpointFile.inflate(section.bytes, rawLength: section.rawLength) else {
+            throw CheckpointError.corruptedSection(path: name, section: tag, detail: "its compressed data is invalid")
+        }
+        guard CheckpointFile.crc(raw[...]) == section.rawCRC else {
+            throw CheckpointError.corruptedSection(path: name, section: tag, detail: "checksum mismatch after decompression")
+        }
+        return raw
+    }
+
+    /// Every section's raw bytes (for tests and tools that look at a whole file).
+    public func payloads() throws -> [String: [UInt8]] {
+        var all: [String: [UInt8]] = [:]
+        for tag in tags { all[tag] = try payload(tag) }
+        return all
+    }
 
     /// Stores the bytes `body` writes as section `tag`.
     public mutating func encode(_ tag: String, _ body: (inout ByteWriter) throws -> Void) rethrows {
@@ -43,11 +96,11 @@ public struct CheckpointFile {
         sections[tag] = writer.bytes
     }
 
-    /// Decodes section `tag` with `body`, which must consume it exactly; failures name file and section.
-    public func decode<T>(_ tag: String, _ body: (inout ByteReader) throws -> T) throws -> T {
+    /// Decodes section `tag` (at most `limit` raw bytes) with `body`, which must consume it exactly;
+    /// failures name file and section.
+    public func decode<T>(_ tag: String, atMost limit: Int = .max, _ body: (inout ByteReader) throws -> T) throws -> T {
         let name = path ?? "checkpoint"
-        guard let bytes = sections[tag] else { throw CheckpointError.missingSection(path: name, section: tag) }
-        var reader = ByteReader(bytes)
+        var reader = ByteReader(try payload(tag, atMost: limit))
         do {
             let value = try body(&reader)
             try reader.expectEnd()
@@ -68,9 +121,10 @@ public struct CheckpointFile {
         sections[tag] = Array(try encoder.encode(value))
     }
 
-    public func decodeJSON<T: Decodable>(_ type: T.Type, _ tag: String) throws -> T {
+    /// Decodes JSON section `tag`; small by nature, so at most `limit` bytes (1 MiB unless told).
+    public func decodeJSON<T: Decodable>(_ type: T.Type, _ tag: String, atMost limit: Int = 1 << 20) throws -> T {
         let name = path ?? "checkpoint"
-        guard let bytes = sections[tag] else { throw CheckpointError.missingSection(path: name, section: tag) }
+        let bytes = try payload(tag, atMost: limit)
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -183,7 +237,7 @@ public struct CheckpointFile {
 
     /// The whole file as bytes; sections in tag order, so equal contents give identical files.
     func serialized(compressionLevel: Int32, path: String) throws -> [UInt8] {
-        let tags = sections.keys.sorted()
+        let tags = self.tags
         var table = ByteWriter()
         table.write(UInt32(tags.count))
         var payloads: [[UInt8]] = []
@@ -193,17 +247,24 @@ public struct CheckpointFile {
                   ascii.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
                 throw CheckpointError.invalidSectionName(tag)
             }
-            let raw = sections[tag]!
-            guard let stored = CheckpointFile.deflate(raw, level: compressionLevel) else {
-                throw CheckpointError.writeFailed(path: path, reason: "zlib could not compress section \"\(tag)\"")
+            // A section read and not replaced is written as it was read, without inflating it.
+            let section: StoredSection
+            if let raw = sections[tag] {
+                guard let deflated = CheckpointFile.deflate(raw, level: compressionLevel) else {
+                    throw CheckpointError.writeFailed(path: path, reason: "zlib could not compress section \"\(tag)\"")
+                }
+                section = StoredSection(bytes: deflated[...], rawLength: raw.count,
+                                        storedCRC: CheckpointFile.crc(deflated[...]), rawCRC: CheckpointFile.crc(raw[...]))
+            } else {
+                section = stored[tag]!
             }
             table.write(UInt8(ascii.count))
             ascii.withUnsafeBytes { table.write(raw: $0) }
-            table.write(UInt64(raw.count))
-            table.write(UInt64(stored.count))
-            table.write(CheckpointFile.crc(stored[...]))
-            table.write(CheckpointFile.crc(raw[...]))
-            payloads.append(stored)
+            table.write(UInt64(section.rawLength))
+            table.write(UInt64(section.bytes.count))
+            table.write(section.storedCRC)
+            table.write(section.rawCRC)
+            payloads.append(Array(section.bytes))
         }
 
         var file = ByteWriter(capacity: 24 + table.count + payloads.reduce(0) { $0 + $1.count })
@@ -221,10 +282,7 @@ public struct CheckpointFile {
 
     /// Reads and verifies the checkpoint at `path`. Never modifies anything on disk.
     public static func read(from path: String) throws -> CheckpointFile {
-        let data = try readWholeFile(path)
-        var checkpoint = try parse(data, path: path)
-        checkpoint.path = path
-        return checkpoint
+        try parse(try readWholeFile(path), path: path)
     }
 
     static func parse(_ data: [UInt8], path: String) throws -> CheckpointFile {
@@ -300,7 +358,9 @@ public struct CheckpointFile {
                 path: path, detail: "\(size - total) unexpected bytes after the last section")
         }
 
+        // Damage anywhere is found here; each section is inflated only when a reader asks for it.
         var checkpoint = CheckpointFile()
+        checkpoint.path = path
         var offset = tableEnd + 4
         for entry in entries {
             let stored = data[offset..<offset + entry.storedLength]
@@ -308,15 +368,8 @@ public struct CheckpointFile {
             guard crc(stored) == entry.storedCRC else {
                 throw CheckpointError.corruptedSection(path: path, section: entry.tag, detail: "checksum mismatch")
             }
-            guard let raw = inflate(stored, rawLength: entry.rawLength) else {
-                throw CheckpointError.corruptedSection(path: path, section: entry.tag,
-                                                       detail: "its compressed data is invalid")
-            }
-            guard crc(raw[...]) == entry.rawCRC else {
-                throw CheckpointError.corruptedSection(path: path, section: entry.tag,
-                                                       detail: "checksum mismatch after decompression")
-            }
-            checkpoint.sections[entry.tag] = raw
+            checkpoint.stored[entry.tag] = StoredSection(bytes: stored, rawLength: entry.rawLength,
+                                                         storedCRC: entry.storedCRC, rawCRC: entry.rawCRC)
         }
         return checkpoint
     }
@@ -344,16 +397,51 @@ public struct CheckpointFile {
     }
 
     /// The raw bytes, or nil unless `stored` is exactly one valid zlib stream of `rawLength` bytes.
+    /// The output grows with what the stream really produces (from about twice the stored size), so a
+    /// claimed length far beyond the data costs nothing, and it never grows past `rawLength`.
     static func inflate(_ stored: ArraySlice<UInt8>, rawLength: Int) -> [UInt8]? {
-        var output = [UInt8](repeating: 0, count: max(rawLength, 1))
-        var outLength = uLong(rawLength)
-        var inLength = uLong(stored.count)
-        let status = output.withUnsafeMutableBufferPointer { out in
-            stored.withUnsafeBufferPointer { uncompress2(out.baseAddress, &outLength, $0.baseAddress, &inLength) }
+        var stream = z_stream()
+        guard inflateInit_(&stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        let chunk = 1 << 30   // zlib counts in 32 bits
+        var output = [UInt8](repeating: 0, count: min(rawLength, 2 * stored.count + (1 << 16)))
+        var produced = 0, consumed = 0
+        var spare: UInt8 = 0   // one byte past `rawLength`: a stream that fills it is too long
+        return stored.withUnsafeBufferPointer { input -> [UInt8]? in
+            while true {
+                if stream.avail_in == 0 && consumed < input.count {
+                    let n = min(chunk, input.count - consumed)
+                    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + consumed)
+                    stream.avail_in = uInt(n)
+                    consumed += n
+                }
+                if produced == output.count && output.count < rawLength {
+                    output.append(contentsOf: repeatElement(0, count: min(rawLength, 2 * output.count) - output.count))
+                }
+                let status: Int32
+                if produced < output.count {
+                    let room = min(chunk, output.count - produced)
+                    status = output.withUnsafeMutableBufferPointer { out in
+                        stream.next_out = out.baseAddress! + produced
+                        stream.avail_out = uInt(room)
+                        let status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                        produced += room - Int(stream.avail_out)
+                        return status
+                    }
+                } else {
+                    status = withUnsafeMutablePointer(to: &spare) { byte in
+                        stream.next_out = byte
+                        stream.avail_out = 1
+                        return CZlib.inflate(&stream, Z_NO_FLUSH)
+                    }
+                    if stream.avail_out == 0 { return nil }
+                }
+                if status == Z_STREAM_END { break }
+                guard status == Z_OK else { return nil }
+            }
+            guard produced == rawLength, stream.avail_in == 0, consumed == input.count else { return nil }
+            return output
         }
-        guard status == Z_OK, outLength == uLong(rawLength), inLength == uLong(stored.count) else { return nil }
-        if rawLength == 0 { output.removeAll() }
-        return output
     }
 
     static func directory(of path: String) -> String {

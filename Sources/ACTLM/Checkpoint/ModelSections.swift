@@ -13,21 +13,10 @@ extension CheckpointFile {
         encode(Tag.parameters) { $0.write(floatArray: parameters) }
     }
 
-    /// The model configuration and its parameters, checked against each other.
+    /// The model configuration and its parameters, after the checks every command applies to a checkpoint
+    /// it opens (`validated`): a training checkpoint's other sections are checked too.
     public func decodeModel() throws -> (config: ModelConfig, parameters: [Float]) {
-        let name = path ?? "checkpoint"
-        let config = try decodeJSON(ModelConfig.self, Tag.config)
-        guard config.layers >= 1, config.hidden >= 1, config.maxPonder >= 1,
-              config.epsilon > 0, config.epsilon < 1 else {
-            throw CheckpointError.malformedSection(path: name, section: Tag.config,
-                                                  detail: "an impossible model configuration \(config)")
-        }
-        let parameters = try decode(Tag.parameters) { try $0.readFloatArray() }
-        let expected = ParameterLayout(config: config).count
-        guard parameters.count == expected else {
-            throw CheckpointError.malformedSection(path: name, section: Tag.parameters,
-                detail: "\(parameters.count) parameters where the configuration needs \(expected)")
-        }
-        return (config, parameters)
+        let model = try validated()
+        return (model.config, model.parameters)
     }
 }

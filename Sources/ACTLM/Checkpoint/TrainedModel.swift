@@ -12,7 +12,8 @@ public struct TrainedModel: Sendable {
         self.parameters = parameters
     }
 
-    /// Loads `checkpoint` when given, otherwise the newest checkpoint under `directory`.
+    /// Loads `checkpoint` when given, otherwise the newest checkpoint under `directory`, through the checks
+    /// every command applies to a checkpoint it opens (`CheckpointFile.validated`).
     public static func load(_ checkpoint: String?,
                             directory: String = CheckpointLocator.defaultDirectory) throws -> TrainedModel {
         let path = try CheckpointLocator.locate(checkpoint, directory: directory)

@@ -32,6 +32,29 @@ public struct TrainingCheckpoint {
             validBytes = info.validBytes
             validPath = info.validPath
         }
+
+        /// `stored`, a path this identity names, when it is a regular file (or a link to one) or is missing
+        /// (opening it then says so). A checkpoint from someone else could name a device, a FIFO or a folder,
+        /// which would never end or not be text; those are opened only when the user names them again.
+        public static func openable(_ stored: String, flag: String) throws -> String {
+            var status = stat()
+            guard stat(stored, &status) == 0 else { return stored }
+            let kind = status.st_mode & S_IFMT
+            guard kind != S_IFREG else { return stored }
+            let what: String
+            switch kind {
+            case S_IFDIR: what = "a folder"
+            case S_IFCHR: what = "a character device"
+            case S_IFBLK: what = "a block device"
+            case S_IFIFO: what = "a FIFO"
+            case S_IFSOCK: what = "a socket"
+            default: what = "not a regular file"
+            }
+            throw TrainingError.invalidOption("the checkpoint names \(stored) as its \(flag == "--valid" ? "validation file" : "corpus"), "
+                + "which is \(what); a path stored in a checkpoint is opened only if it is a regular file. "
+                + "Name the \(flag == "--valid" ? "validation file with --valid FILE" : "corpus again (actlm train CORPUS --resume ...)") "
+                + "if you mean it.")
+        }
     }
 
     /// The headline numbers of the last validation.
@@ -103,7 +126,7 @@ public struct TrainingCheckpoint {
     // MARK: Writing
 
     /// The JSON section: small values that may gain fields.
-    private struct Summary: Codable {
+    struct Summary: Codable {
         var format: UInt32
         var actlmVersion: String
         var options: TrainingOptions
@@ -114,8 +137,6 @@ public struct TrainingCheckpoint {
         var bestValidBPC: Double?
         var validation: ValidationSummary?
     }
-
-    private struct FormatOnly: Decodable { var format: UInt32 }
 
     public func file() throws -> CheckpointFile {
         var file = CheckpointFile()
@@ -150,57 +171,11 @@ public struct TrainingCheckpoint {
         try TrainingCheckpoint(try CheckpointFile.read(from: path))
     }
 
+    /// The training state of `file`, through the checks every command applies (`CheckpointFile.validated`).
     public init(_ file: CheckpointFile) throws {
-        let name = file.path ?? "checkpoint"
-        func malformed(_ section: String, _ detail: String) -> CheckpointError {
-            .malformedSection(path: name, section: section, detail: detail)
+        guard let training = try file.validated().training else {
+            throw CheckpointError.missingSection(path: file.path ?? "checkpoint", section: Tag.training)
         }
-        let format = try file.decodeJSON(FormatOnly.self, Tag.training).format
-        if format > Self.trainingFormat {
-            throw CheckpointError.newerVersion(path: name, version: format, supported: Self.trainingFormat)
-        }
-        let summary = try file.decodeJSON(Summary.self, Tag.training)
-        let (config, parameters) = try file.decodeModel()
-        guard summary.options.model == config else {
-            throw malformed(Tag.training, "its model configuration differs from the \"config\" section")
-        }
-        let options = summary.options, layers = config.layers
-        let adam = try file.decode(Tag.adam) { try Adam(from: &$0) }
-        guard adam.parameterCount == parameters.count else {
-            throw malformed(Tag.adam, "\(adam.parameterCount) moments for \(parameters.count) parameters")
-        }
-        let positions = try file.decode(Tag.positions) { try $0.readUInt64Array().map { Int64(bitPattern: $0) } }
-        guard positions.count == options.batch else {
-            throw malformed(Tag.positions, "\(positions.count) stream positions for a batch of \(options.batch)")
-        }
-        let networkState = try file.decode(Tag.networkState) { try $0.readFloatArray() }
-        let stateCount = layers * 2 * options.batch * config.hidden
-        guard networkState.count == stateCount else {
-            throw malformed(Tag.networkState, "\(networkState.count) values where the model carries \(stateCount)")
-        }
-        let random = try file.decode(Tag.random) { reader in
-            RandomSource(state: (try reader.readUInt64(), try reader.readUInt64(),
-                                 try reader.readUInt64(), try reader.readUInt64()))
-        }
-        let history = try file.decode(Tag.metrics) { try MetricsLog.decodeHistory(from: &$0) }
-        let stats = try file.decode(Tag.ponderStats) { try PonderStats(from: &$0) }
-        guard stats.layers == layers, stats.maxPonder == config.maxPonder else {
-            throw malformed(Tag.ponderStats, "statistics of \(stats.layers) layers and M = \(stats.maxPonder) "
-                            + "for a model of \(layers) and M = \(config.maxPonder)")
-        }
-        let trace = try file.decode(Tag.ponderTrace) { try PonderTrace(from: &$0) }
-        guard trace.layers == layers else {
-            throw malformed(Tag.ponderTrace, "a trace of \(trace.layers) layers for a model of \(layers)")
-        }
-        guard summary.step >= 0, summary.chars >= 0, adam.step == summary.step else {
-            throw malformed(Tag.training, "step \(summary.step) with \(summary.chars) bytes read and \(adam.step) "
-                            + "optimizer updates")
-        }
-        self.init(options: options, corpus: summary.corpus, step: summary.step, chars: summary.chars,
-                  elapsedSeconds: summary.elapsedSeconds, bestValidBPC: summary.bestValidBPC,
-                  validation: summary.validation, parameters: parameters, adam: adam, positions: positions,
-                  networkState: networkState, random: random, history: history, ponderStats: stats,
-                  ponderTrace: trace)
-        writtenBy = summary.actlmVersion
+        self = training
     }
 }

@@ -39,6 +39,30 @@ public struct ModelConfig: Equatable, Codable, Sendable {
         self.haltingScope = haltingScope
     }
 
+    /// The largest model actlm trains or runs. A stream's state reset interval is bounded because the
+    /// scorer holds a whole segment of that many bytes (and each layer's ρ and N of it) in memory.
+    public static let maximumLayers = 64, maximumHidden = 16_384, maximumPonder = 1_000, maximumStateReset = 1_000_000
+
+    /// The first setting outside what actlm trains or runs, naming its flag and its field here.
+    public var problem: SettingProblem? {
+        func require(_ condition: Bool, _ flag: String, _ field: String, _ message: @autoclosure () -> String)
+            -> SettingProblem? {
+            condition ? nil : SettingProblem(flag: flag, field: field, message: message())
+        }
+        return require(layers >= 1 && layers <= Self.maximumLayers, "--layers", "layers",
+                       "--layers must be between 1 and \(Self.maximumLayers) (got \(layers))")
+            ?? require(hidden >= 1 && hidden <= Self.maximumHidden, "--hidden", "hidden",
+                       "--hidden must be between 1 and \(Self.maximumHidden) (got \(hidden))")
+            ?? require(maxPonder >= 1 && maxPonder <= Self.maximumPonder, "--max-ponder", "maxPonder",
+                       "--max-ponder must be between 1 and \(Self.maximumPonder) (got \(maxPonder)); 1 trains a plain LSTM")
+            ?? require(epsilon > 0 && epsilon < 1, "--halting-epsilon", "epsilon",
+                       "--halting-epsilon must be between 0 and 1 (got \(epsilon)); the paper used 0.01")
+            ?? require(haltingBias.isFinite, "--halting-bias", "haltingBias",
+                       "--halting-bias must be a finite number (got \(haltingBias))")
+            ?? require(stateReset >= 0 && stateReset <= Self.maximumStateReset, "--reset-every", "stateReset",
+                       "--reset-every must be 0 (never) or at most \(Self.maximumStateReset) bytes (got \(stateReset))")
+    }
+
     /// Whether layer 1's halting unit decides for layers above it (the stack's scope, and more than one layer).
     public var haltsAsStack: Bool { haltingScope == .stack && layers > 1 }
 

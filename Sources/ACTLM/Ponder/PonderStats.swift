@@ -178,15 +178,18 @@ public struct PonderStats: Equatable, Sendable {
         writer.write(uint64Array: stepHistogram)
     }
 
-    public init(from reader: inout ByteReader) throws {
+    /// Decodes statistics of `layers` layers and M = `maxPonder` (of the model they belong to): a header
+    /// claiming another shape is refused before any table is allocated from it.
+    public init(from reader: inout ByteReader, expecting layers: Int, maxPonder: Int) throws {
         let start = reader.offset
         func invalid(_ what: String) -> ByteReaderError { ByteReaderError(problem: .invalid(what), offset: start) }
         let version = try reader.readUInt32()
         guard version == Self.encodingVersion else { throw invalid("ponder statistics version \(version)") }
-        let layers = Int(try reader.readUInt32()), maxPonder = Int(try reader.readUInt32())
+        let storedLayers = Int(try reader.readUInt32()), storedPonder = Int(try reader.readUInt32())
         let classes = Int(try reader.readUInt32())
-        guard (1...4096).contains(layers), (1...1_000_000).contains(maxPonder), classes == Self.classCount else {
-            throw invalid("ponder statistics of \(layers) layers, M = \(maxPonder), \(classes) classes")
+        guard storedLayers == layers, storedPonder == maxPonder, classes == Self.classCount else {
+            throw invalid("statistics of \(storedLayers) layers, M = \(storedPonder) and \(classes) classes for a model "
+                          + "of \(layers) layers and M = \(maxPonder) (\(Self.classCount) classes)")
         }
         self.init(layers: layers, maxPonder: maxPonder)
         func read<T>(_ array: inout [T], _ next: (inout ByteReader) throws -> [T]) throws {

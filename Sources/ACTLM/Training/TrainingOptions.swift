@@ -96,42 +96,64 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// The decay's share of the run for people: "20%".
     public var decayShare: String { "\(Int((decayFraction * 100).rounded()))%" }
 
-    /// Throws `TrainingError.invalidOption` naming the flag at fault.
+    /// Throws `TrainingError.invalidOption` naming the flag at fault, or when a run of these settings
+    /// would not fit in this machine's memory.
     public func validate() throws {
-        func require(_ condition: Bool, _ message: @autoclosure () -> String) throws {
-            if !condition { throw TrainingError.invalidOption(message()) }
+        if let problem { throw TrainingError.invalidOption(problem.message) }
+        try TrainingMemory(options: self).checkFits()
+    }
+
+    /// The most steps a run counts to: far beyond any run, far below where a step count would overflow.
+    public static let largestStep = 1 << 50
+
+    /// The first setting outside what `actlm train` accepts, naming its flag and its field here; a
+    /// checkpoint's settings are held to the same limits.
+    public var problem: SettingProblem? {
+        if let problem = model.problem { return problem.within("model") }
+        func require(_ condition: Bool, _ flag: String, _ field: String, _ message: @autoclosure () -> String)
+            -> SettingProblem? {
+            condition ? nil : SettingProblem(flag: flag, field: field, message: message())
         }
-        try require(model.layers >= 1 && model.layers <= 64, "--layers must be between 1 and 64 (got \(model.layers))")
-        try require(model.hidden >= 1 && model.hidden <= 16_384,
-                    "--hidden must be between 1 and 16384 (got \(model.hidden))")
-        try require(model.maxPonder >= 1 && model.maxPonder <= 1_000,
-                    "--max-ponder must be between 1 and 1000 (got \(model.maxPonder)); 1 trains a plain LSTM")
-        try require(model.epsilon > 0 && model.epsilon < 1, "--halting-epsilon must be between 0 and 1 (got \(model.epsilon)); the paper used 0.01")
-        try require(model.stateReset == 0 || model.stateReset >= seq,
-                    "--reset-every must be 0 (never) or at least one window of --seq \(seq) bytes (got \(model.stateReset))")
-        try require(model.haltingBias.isFinite, "--halting-bias must be a finite number (got \(model.haltingBias))")
-        try require(batch >= 1 && batch <= 4_096, "--batch must be between 1 and 4096 (got \(batch))")
-        try require(seq >= 1 && seq <= 100_000, "--seq must be between 1 and 100000 (got \(seq))")
-        try require(tau >= 0 && tau.isFinite, "--tau must be 0 or more (got \(tau)); the paper used 0.001 to 0.1")
-        try require(clip >= 0 && clip.isFinite, "--clip must be 0 (no clipping) or more (got \(clip))")
-        try require(validFraction >= 0 && validFraction < 1,
-                    "--valid-fraction must be at least 0 and below 1 (got \(validFraction))")
-        try require(validChars >= 2, "--valid-chars must be at least 2 (got \(validChars))")
-        try require(traceChars >= 0, "--trace-chars must be 0 or more (got \(traceChars))")
-        try require(haltingWarmup >= 0, "--halting-warmup must be 0 or more steps (got \(haltingWarmup))")
-        try require(haltingLearningRateScale >= 0 && haltingLearningRateScale.isFinite,
-                    "--halting-lr-scale must be 0 or more (got \(haltingLearningRateScale)); 1 trains the halting "
-                    + "units at the same rate as the rest")
-        try require(byteLearningRateScale > 0 && byteLearningRateScale.isFinite,
-                    "--byte-lr-scale must be above 0 (got \(byteLearningRateScale)); 1 trains the byte rows at the "
-                    + "same rate as the rest")
-        try require(decayFraction > 0 && decayFraction <= 1,
-                    "--decay-fraction must be above 0 and at most 1 (got \(decayFraction))")
-        do {
-            try schedule.validate()
-        } catch let error as LearningRateScheduleError {
-            throw TrainingError.invalidOption(error.description)
-        }
+        let checks: [() -> SettingProblem?] = [
+            { require(model.stateReset == 0 || model.stateReset >= seq, "--reset-every", "model.stateReset",
+                      "--reset-every must be 0 (never) or at least one window of --seq \(seq) bytes (got \(model.stateReset))") },
+            { require(batch >= 1 && batch <= 4_096, "--batch", "batch", "--batch must be between 1 and 4096 (got \(batch))") },
+            { require(seq >= 1 && seq <= 100_000, "--seq", "seq", "--seq must be between 1 and 100000 (got \(seq))") },
+            { require(tau >= 0 && tau <= 1_000, "--tau", "tau",
+                      "--tau must be between 0 and 1000 (got \(tau)); the paper used 0.001 to 0.1") },
+            { require(schedule.peak <= 1_000, "--lr", "schedule.peak",
+                      "--lr must be at most 1000 (got \(schedule.peak)); the default is \(Self.defaults.schedule.peak)") },
+            { require([schedule.warmupSteps, schedule.totalSteps, schedule.decayStart ?? 0, haltingWarmup]
+                        .allSatisfy { $0 <= Self.largestStep }, "--warmup", "schedule",
+                      "step counts must be at most \(Self.largestStep) (got warm-up \(schedule.warmupSteps), decay "
+                      + "\(schedule.decayStart.map(String.init) ?? "from the warm-up") to \(schedule.totalSteps), halting "
+                      + "warm-up \(haltingWarmup))") },
+            { require(clip >= 0 && clip.isFinite, "--clip", "clip", "--clip must be 0 (no clipping) or more (got \(clip))") },
+            { require(validFraction >= 0 && validFraction < 1, "--valid-fraction", "validFraction",
+                      "--valid-fraction must be at least 0 and below 1 (got \(validFraction))") },
+            { require(validChars >= 2, "--valid-chars", "validChars", "--valid-chars must be at least 2 (got \(validChars))") },
+            { require(traceChars >= 0, "--trace-chars", "traceChars", "--trace-chars must be 0 or more (got \(traceChars))") },
+            { require(haltingWarmup >= 0, "--halting-warmup", "haltingWarmup",
+                      "--halting-warmup must be 0 or more steps (got \(haltingWarmup))") },
+            { require(haltingLearningRateScale >= 0 && haltingLearningRateScale <= 1_000, "--halting-lr-scale",
+                      "haltingLearningRateScale", "--halting-lr-scale must be between 0 and 1000 (got \(haltingLearningRateScale)); "
+                      + "1 trains the halting units at the same rate as the rest") },
+            { require(byteLearningRateScale > 0 && byteLearningRateScale <= 1_000, "--byte-lr-scale",
+                      "byteLearningRateScale", "--byte-lr-scale must be above 0 and at most 1000 (got \(byteLearningRateScale)); 1 trains "
+                      + "the byte rows at the same rate as the rest") },
+            { require(decayFraction > 0 && decayFraction <= 1, "--decay-fraction", "decayFraction",
+                      "--decay-fraction must be above 0 and at most 1 (got \(decayFraction))") },
+            {
+                do {
+                    try schedule.validate()
+                    return nil
+                } catch {
+                    return SettingProblem(flag: "--lr", field: "schedule", message: "\(error)")
+                }
+            },
+        ]
+        for check in checks { if let problem = check() { return problem } }
+        return nil
     }
 }
 

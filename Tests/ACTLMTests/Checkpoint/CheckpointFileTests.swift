@@ -60,7 +60,7 @@ final class CheckpointFileTests: XCTestCase {
         let path = directory + "/latest.ckpt"
         try original.write(to: path)
         let loaded = try CheckpointFile.read(from: path)
-        XCTAssertEqual(loaded.sections, original.sections)
+        XCTAssertEqual(try loaded.payloads(), original.sections)
         XCTAssertEqual(loaded.path, path)
         XCTAssertEqual(try loaded.decodeJSON(ModelConfig.self, "config"), ModelConfig(layers: 3, hidden: 16, maxPonder: 4))
         XCTAssertEqual(listing(), ["latest.ckpt"])
@@ -81,14 +81,14 @@ final class CheckpointFileTests: XCTestCase {
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory))
         defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         try sample().write(to: "here.ckpt")
-        XCTAssertEqual(try CheckpointFile.read(from: "here.ckpt").sections, try sample().sections)
+        XCTAssertEqual(try CheckpointFile.read(from: "here.ckpt").payloads(), try sample().sections)
     }
 
     func testOverwriteReplacesTheOldFile() throws {
         let path = directory + "/latest.ckpt"
         try sample(seed: 1).write(to: path)
         try sample(seed: 2).write(to: path)
-        XCTAssertEqual(try CheckpointFile.read(from: path).sections, try sample(seed: 2).sections)
+        XCTAssertEqual(try CheckpointFile.read(from: path).payloads(), try sample(seed: 2).sections)
         XCTAssertEqual(listing(), ["latest.ckpt"])
     }
 
@@ -295,7 +295,7 @@ final class CheckpointFileTests: XCTestCase {
         XCTAssertThrowsError(try sample(seed: 2).write(to: path)) { error in
             XCTAssertTrue("\(error)".contains("Permission denied"), "\(error)")
         }
-        XCTAssertEqual(try CheckpointFile.read(from: path).sections, try sample(seed: 1).sections)
+        XCTAssertEqual(try CheckpointFile.read(from: path).payloads(), try sample(seed: 1).sections)
         XCTAssertEqual(listing(), ["latest.ckpt"])
     }
 
@@ -360,7 +360,7 @@ final class CheckpointFileTests: XCTestCase {
             let count = Foundation.write(fd, buffer.baseAddress, min(buffer.count, 300))
             if count > 0 && count < buffer.count {
                 checks += 1
-                XCTAssertEqual(try? CheckpointFile.read(from: path).sections, old.sections)
+                XCTAssertEqual(try? CheckpointFile.read(from: path).payloads(), old.sections)
                 let temporaries = self.listing().filter { $0 != "latest.ckpt" }
                 XCTAssertEqual(temporaries.count, 1)
                 if let temporary = temporaries.first {
@@ -373,13 +373,13 @@ final class CheckpointFileTests: XCTestCase {
         }
         operations.rename = { from, to in
             checks += 1
-            XCTAssertEqual(try? CheckpointFile.read(from: to).sections, old.sections)
-            XCTAssertEqual(try? CheckpointFile.read(from: from).sections, new.sections)
+            XCTAssertEqual(try? CheckpointFile.read(from: to).payloads(), old.sections)
+            XCTAssertEqual(try? CheckpointFile.read(from: from).payloads(), new.sections)
             return Foundation.rename(from, to)
         }
         try new.write(to: path, operations: operations)
         XCTAssertGreaterThanOrEqual(checks, 3)
-        XCTAssertEqual(try CheckpointFile.read(from: path).sections, new.sections)
+        XCTAssertEqual(try CheckpointFile.read(from: path).payloads(), new.sections)
         XCTAssertEqual(listing(), ["latest.ckpt"])
     }
 
@@ -409,7 +409,7 @@ final class CheckpointFileTests: XCTestCase {
             return Foundation.write(fd, buffer.baseAddress, min(buffer.count, 7))
         }
         try sample().write(to: path, operations: operations)
-        XCTAssertEqual(try CheckpointFile.read(from: path).sections, try sample().sections)
+        XCTAssertEqual(try CheckpointFile.read(from: path).payloads(), try sample().sections)
         XCTAssertGreaterThan(calls, 100)
     }
 }

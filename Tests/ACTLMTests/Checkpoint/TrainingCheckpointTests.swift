@@ -173,7 +173,7 @@ final class TrainingCheckpointTests: XCTestCase {
     func testNewerTrainingSections() throws {
         let path = try written(sample())
         var file = try CheckpointFile.read(from: path)
-        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(file.sections["training"]!)) as? [String: Any])
+        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try file.payload("training"))) as? [String: Any])
         json["format"] = 2
         file.sections["training"] = Array(try JSONSerialization.data(withJSONObject: json))
         try file.write(to: path)
@@ -194,41 +194,63 @@ final class TrainingCheckpointTests: XCTestCase {
     func testEveryMissingSectionIsNamed() throws {
         let path = try written(sample())
         let complete = try CheckpointFile.read(from: path)
-        for tag in complete.sections.keys.sorted() {
+        for tag in complete.tags {
             var file = complete
-            file.sections[tag] = nil
+            file.removeSection(tag)
             try file.write(to: path)
             XCTAssertEqual(assertReadFails(path, ["has no section \"\(tag)\""]),
                            .missingSection(path: path, section: tag))
         }
     }
 
-    /// Intact files whose sections disagree with each other: written by something else, not damaged.
+    /// Intact files whose sections disagree with each other: written by something else, not damaged. A
+    /// section of the wrong length is refused from the section table, before it is inflated.
     func testInconsistentSections() throws {
         let path = try written(sample())
         let complete = try CheckpointFile.read(from: path)
-        var other = sample()
-        other.options.batch = 3
-        other.positions = [1, 2, 3]
-        let cases: [(String, (inout CheckpointFile) throws -> Void, String)] = [
-            ("adam", { $0.encode("adam") { Adam(parameterCount: 3).encode(into: &$0) } }, "moments for"),
+        let cases: [(String, (inout CheckpointFile) throws -> Void, [String])] = [
+            ("adam", { $0.encode("adam") { Adam(parameterCount: 3).encode(into: &$0) } }, ["its length", "has exactly"]),
             ("corpus-positions", { $0.encode("corpus-positions") { $0.write(uint64Array: [1, 2]) } },
-             "2 stream positions for a batch of 4"),
+             ["claims 24 bytes", "B=4 has exactly 40"]),
             ("network-state", { $0.encode("network-state") { $0.write(floatArray: [1, 2, 3]) } },
-             "3 values where the model carries 256"),
+             ["claims 20 bytes", "has exactly 1032"]),
             ("ponder-stats", { $0.encode("ponder-stats") { PonderStats(layers: 3, maxPonder: 4).encode(into: &$0) } },
-             "statistics of 3 layers"),
+             ["its length"]),
             ("ponder-trace", { file in file.encode("ponder-trace") { PonderTrace(text: [1], layers: 1).encode(into: &$0) } },
-             "a trace of 1 layers"),
-            ("random", { $0.sections["random"] = [1, 2, 3] }, "does not decode"),
-            ("training", { try $0.encodeJSON("training", ["format": 1]) }, "does not decode"),
+             ["a trace of 1 layers"]),
+            ("random", { $0.sections["random"] = [1, 2, 3] }, ["claims 3 bytes", "exactly 32"]),
         ]
         for (section, change, words) in cases {
             var file = complete
             try change(&file)
             try file.write(to: path)
-            let error = assertReadFails(path, [words, "section \"\(section)\"", "written by an incompatible actlm"])
-            guard case .malformedSection(_, section, _)? = error else { return XCTFail("\(section): \(String(describing: error))") }
+            let error = assertReadFails(path, words + ["in section \"\(section)\"", "is impossible", "checksums pass"])
+            guard case .invalidValue(path, section, _, _)? = error else { return XCTFail("\(section): \(String(describing: error))") }
+        }
+        var file = complete
+        try file.encodeJSON("training", ["format": 1])
+        try file.write(to: path)
+        let error = assertReadFails(path, ["does not decode", "section \"training\"", "written by an incompatible actlm"])
+        guard case .malformedSection(_, "training", _)? = error else { return XCTFail("\(String(describing: error))") }
+    }
+
+    /// A corpus path stored in a checkpoint is opened on resume only if it is a regular file: a device, a
+    /// FIFO or a folder gets an error that says to name it again.
+    func testOnlyARegularFileNamedByACheckpointIsOpened() throws {
+        let file = directory + "/corpus.txt", fifo = directory + "/fifo"
+        try Data("text".utf8).write(to: URL(fileURLWithPath: file))
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        XCTAssertEqual(try TrainingCheckpoint.CorpusIdentity.openable(file, flag: "CORPUS"), file)
+        let missing = directory + "/gone.txt"
+        XCTAssertEqual(try TrainingCheckpoint.CorpusIdentity.openable(missing, flag: "CORPUS"), missing)
+        for (path, what) in [("/dev/zero", "a character device"), (fifo, "a FIFO"), (directory, "a folder")] {
+            XCTAssertThrowsError(try TrainingCheckpoint.CorpusIdentity.openable(path, flag: "CORPUS")) { error in
+                XCTAssertTrue("\(error)".contains("names \(path) as its corpus, which is \(what)"), "\(error)")
+                XCTAssertTrue("\(error)".contains("Name the corpus again"), "\(error)")
+            }
+        }
+        XCTAssertThrowsError(try TrainingCheckpoint.CorpusIdentity.openable(fifo, flag: "--valid")) { error in
+            XCTAssertTrue("\(error)".contains("as its validation file"), "\(error)")
         }
     }
 

@@ -119,18 +119,23 @@ final class PonderStatsTests: XCTestCase {
         var writer = ByteWriter()
         stats.encode(into: &writer)
         var reader = ByteReader(writer.bytes)
-        XCTAssertEqual(try PonderStats(from: &reader), stats)
+        XCTAssertEqual(try PonderStats(from: &reader, expecting: stats.layers, maxPonder: stats.maxPonder), stats)
         XCTAssertTrue(reader.isAtEnd)
 
         for cut in stride(from: 0, to: writer.count, by: 97) {
             var short = ByteReader(Array(writer.bytes[0..<cut]))
-            XCTAssertThrowsError(try PonderStats(from: &short))
+            XCTAssertThrowsError(try PonderStats(from: &short, expecting: stats.layers, maxPonder: stats.maxPonder))
         }
         var wrongVersion = writer.bytes
         wrongVersion[0] = 9
         var reader9 = ByteReader(wrongVersion)
-        XCTAssertThrowsError(try PonderStats(from: &reader9)) { error in
+        XCTAssertThrowsError(try PonderStats(from: &reader9, expecting: stats.layers, maxPonder: stats.maxPonder)) { error in
             XCTAssertTrue("\(error)".contains("ponder statistics version 9"), "\(error)")
+        }
+        // A header claiming another shape is refused before any table is sized from it.
+        var otherReader = ByteReader(writer.bytes)
+        XCTAssertThrowsError(try PonderStats(from: &otherReader, expecting: stats.layers, maxPonder: stats.maxPonder + 1)) {
+            XCTAssertTrue("\($0)".contains("for a model of 2 layers and M = 5"), "\($0)")
         }
     }
 

@@ -34,6 +34,11 @@ final class TrainingOptionsTests: XCTestCase {
             ("--byte-lr-scale", { $0.byteLearningRateScale = 0 }),
             ("--reset-every", { $0.model.stateReset = $0.seq - 1 }),
             ("--decay-fraction", { $0.decayFraction = 1.5 }),
+            ("--reset-every must be 0 (never) or at most 1000000", { $0.model.stateReset = 1_000_001 }),
+            ("--layers must be between 1 and 64", { $0.model.layers = 1_000_000_000 }),
+            ("--lr must be at most 1000", { $0.schedule.peak = 1e300 }),
+            ("--tau must be between 0 and 1000", { $0.tau = 1e300 }),
+            ("step counts must be at most", { $0.schedule.warmupSteps = .max }),
         ]
         cases.append(("learning rate must be positive", { $0.schedule.peak = 0 }))
         for (words, change) in cases {
@@ -43,6 +48,24 @@ final class TrainingOptionsTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains(words), "«\(words)» not in: \(error)")
             }
         }
+    }
+
+    /// Settings each within its limit can still need more memory together than the machine has: the run
+    /// is refused before anything is allocated, naming the flags that size it.
+    func testARunThatCannotFitIsRefused() throws {
+        var options = TrainingOptions.defaults
+        options.model.hidden = 16_384
+        options.batch = 4_096
+        options.seq = 100_000
+        options.model.stateReset = 100_000
+        XCTAssertNil(options.problem)
+        XCTAssertThrowsError(try options.validate()) { error in
+            XCTAssertTrue("\(error)".contains("--hidden 16384 --batch 4096 --seq 100000 needs at least"), "\(error)")
+            XCTAssertTrue("\(error)".contains("Use a smaller --batch, --seq or --hidden"), "\(error)")
+        }
+        let memory = TrainingMemory(options: TrainingOptions.defaults)
+        XCTAssertNoThrow(try memory.checkFits(machine: memory.bytes))
+        XCTAssertThrowsError(try memory.checkFits(machine: memory.bytes - 1))
     }
 
     /// Options stored before the halting-unit settings existed read as "no warm-up, full rate", and before
