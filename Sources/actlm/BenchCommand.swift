@@ -78,10 +78,10 @@ struct BenchCommand: ParsableCommand {
                 throw ValidationError("--checkpoint benches the run as it was trained: "
                                       + conflicts.joined(separator: "; "))
             }
-            corpus = try Corpus(path: try self.corpus ?? TrainingCheckpoint.CorpusIdentity.openable(saved.corpus.path, flag: "CORPUS"),
+            corpus = try Corpus(path: try self.corpus ?? TrainingCheckpoint.CorpusIdentity.openable(saved.corpus.path, flag: "CORPUS", checkpoint: path),
                                 validFraction: saved.options.validFraction,
                                 validPath: try saved.corpus.validPath.map {
-                                    try TrainingCheckpoint.CorpusIdentity.openable($0, flag: "--valid")
+                                    try TrainingCheckpoint.CorpusIdentity.openable($0, flag: "--valid", checkpoint: path)
                                 })
             options = Benchmark.Options(continuing: saved, seconds: seconds, warmupSeconds: warmup)
         } else {

@@ -131,10 +131,10 @@ struct TrainCommand: ParsableCommand {
         let conflicts = self.conflicts(with: checkpoint)
         if !conflicts.isEmpty { throw TrainingError.resumeConflict(conflicts) }
         let stored = checkpoint.corpus
-        let corpus = try Corpus(path: try self.corpus ?? TrainingCheckpoint.CorpusIdentity.openable(stored.path, flag: "CORPUS"),
+        let corpus = try Corpus(path: try self.corpus ?? TrainingCheckpoint.CorpusIdentity.openable(stored.path, flag: "CORPUS", checkpoint: path),
                                 validFraction: checkpoint.options.validFraction,
                                 validPath: try data.valid ?? stored.validPath.map {
-                                    try TrainingCheckpoint.CorpusIdentity.openable($0, flag: "--valid")
+                                    try TrainingCheckpoint.CorpusIdentity.openable($0, flag: "--valid", checkpoint: path)
                                 })
         return try Trainer(corpus: corpus, resuming: checkpoint, from: path, folder: RunFolder.containing(path),
                            communicator: communicator)

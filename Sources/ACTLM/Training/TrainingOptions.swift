@@ -121,8 +121,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
             { require(seq >= 1 && seq <= 100_000, "--seq", "seq", "--seq must be between 1 and 100000 (got \(seq))") },
             { require(tau >= 0 && tau <= 1_000, "--tau", "tau",
                       "--tau must be between 0 and 1000 (got \(tau)); the paper used 0.001 to 0.1") },
-            { require(schedule.peak <= 1_000, "--lr", "schedule.peak",
-                      "--lr must be at most 1000 (got \(schedule.peak)); the default is \(Self.defaults.schedule.peak)") },
+            { require(schedule.peak <= Double(Float.greatestFiniteMagnitude), "--lr", "schedule.peak",
+                      "--lr must be a finite Float, at most \(Float.greatestFiniteMagnitude) (got \(schedule.peak)); "
+                      + "the default is \(Self.defaults.schedule.peak)") },
             { require([schedule.warmupSteps, schedule.totalSteps, schedule.decayStart ?? 0, haltingWarmup]
                         .allSatisfy { $0 <= Self.largestStep }, "--warmup", "schedule",
                       "step counts must be at most \(Self.largestStep) (got warm-up \(schedule.warmupSteps), decay "

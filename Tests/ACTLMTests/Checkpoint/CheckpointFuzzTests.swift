@@ -98,6 +98,106 @@ final class CheckpointFuzzTests: XCTestCase {
         XCTAssertGreaterThan(tally.accepted, 0)
     }
 
+    /// The worst of the mutants (the largest claims, the inflating sections, the traps of old) through
+    /// every command's own process: each refuses with the file named, or runs, never killed by a signal,
+    /// and at most twice the memory it takes on the genuine checkpoint plus 100 MB.
+    func testEveryCommandRefusesTheWorstInBoundedMemory() throws {
+        let genuinePath = try genuineCheckpoint()
+        let genuineBytes = try XCTUnwrap(TrainingFixtures.bytes(genuinePath))
+        let genuine = try CheckpointFile.read(from: genuinePath)
+        let text = directory + "/text.txt"
+        try Data(String(repeating: "the cat sat on the mat. ", count: 40).utf8).write(to: URL(fileURLWithPath: text))
+        func commands(_ checkpoint: String) -> [[String]] {
+            [["inspect", checkpoint], ["eval", checkpoint, text], ["sample", "--checkpoint", checkpoint, "--length", "20"],
+             ["ponder-map", text, "--checkpoint", checkpoint, "--format", "tsv"],
+             ["export", checkpoint, "-o", directory + "/model.safetensors"], ["report", checkpoint, "-o", "-"],
+             ["train", "--resume", checkpoint, "--steps", "5"],
+             ["bench", "--checkpoint", checkpoint, "--seconds", "0.2", "--warmup", "0"]]
+        }
+        let baseline = try commands(genuinePath).map { arguments -> Int in
+            let output = try run(arguments)
+            XCTAssertEqual(output.status, 0, "\(arguments): \(output.stderr)")
+            return output.peakMemory
+        }
+
+        func mutant(_ tag: String, _ change: ([UInt8]) throws -> [UInt8]) throws -> [UInt8] {
+            var file = genuine
+            file.sections[tag] = try change(try genuine.payload(tag))
+            return try file.serialized(compressionLevel: 1, path: mutantPath)
+        }
+        func json(_ tag: String, _ change: @escaping (inout [String: Any]) -> Void) throws -> [UInt8] {
+            try mutant(tag) { raw in
+                var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any])
+                change(&object)
+                return Array(try JSONSerialization.data(withJSONObject: object))
+            }
+        }
+        func options(_ change: @escaping (inout [String: Any]) -> Void) -> (inout [String: Any]) -> Void {
+            { training in
+                var options = training["options"] as! [String: Any]
+                change(&options)
+                training["options"] = options
+            }
+        }
+        let table = headerFields(genuineBytes)
+        let parametersClaim = try XCTUnwrap(table.first { $0.0.name == "parameters: raw length" }).0
+        var cases: [(String, [UInt8])] = [
+            ("parameters claiming 1,000× their length", patched(genuineBytes, parametersClaim,
+                FieldValue(parametersClaim.read(genuineBytes) * 1_000))),
+            ("config: hidden = 2^31", try json("config") { $0["hidden"] = 1 << 31 }),
+            ("training: reset interval −1", try json("training", options { model in
+                var m = model["model"] as! [String: Any]
+                m["stateReset"] = -1
+                model["model"] = m
+            })),
+            ("training: corpus /dev/zero", try json("training") { training in
+                var corpus = training["corpus"] as! [String: Any]
+                corpus["path"] = "/dev/zero"
+                training["corpus"] = corpus
+            }),
+            ("parameters[0] = NaN", try mutant("parameters") { raw in
+                var bytes = raw
+                store(UInt64(Float.nan.bitPattern), 4, into: &bytes, at: 8)
+                return bytes
+            }),
+        ]
+        for tag in ["parameters", "adam", "network-state", "ponder-stats"] {
+            cases.append(("\(tag) inflating to 64 MiB more",
+                          try replacing(tag, in: genuineBytes, with: try genuine.payload(tag), zerosAppended: 64 << 20)))
+        }
+        var worst = (ratio: 0.0, seconds: 0.0, name: "")
+        for (name, bytes) in cases {
+            try put(bytes, mutantPath)
+            for (arguments, base) in zip(commands(mutantPath), baseline) {
+                let watch = Stopwatch()
+                let output = try run(arguments)
+                let seconds = watch.seconds
+                let label = "\(name): actlm \(arguments[0])"
+                XCTAssertNil(output.signal, "\(label) was killed by signal \(output.signal ?? 0): \(output.stderr)")
+                if output.status != 0 {
+                    XCTAssertTrue(output.stderr.contains(mutantPath), "\(label): \(output.stderr)")
+                }
+                let allowed = 2 * base + (100 << 20)
+                XCTAssertLessThan(output.peakMemory, allowed, "\(label): peak \(output.peakMemory >> 20) MB")
+                let ratio = Double(output.peakMemory) / Double(base)
+                if ratio > worst.ratio { worst = (ratio, seconds, label) }
+            }
+        }
+        print("checkpoint fuzz, every command: \(cases.count) files × \(baseline.count) commands; the most memory "
+              + "against the genuine file: \(String(format: "%.2f", worst.ratio))× (\(worst.name), "
+              + "\(String(format: "%.2f", worst.seconds)) s)")
+    }
+
+    /// Runs actlm in the test's folder, killing it if it takes more than 60 s (a read that never ends).
+    private func run(_ arguments: [String]) throws -> ChildProcess.Output {
+        let child = try ActlmBinary.start(arguments, in: directory, discardingOutput: true)
+        if !TrainingFixtures.wait(seconds: 60, until: { !child.isRunning }) {
+            child.signal(SIGKILL)
+            XCTFail("\(arguments) did not end within 60 s")
+        }
+        return try child.wait()
+    }
+
     // MARK: Opening a mutant
 
     /// Opens `bytes` as every command does: as a model (eval, sample, ponder-map) and as a training
@@ -163,10 +263,10 @@ final class CheckpointFuzzTests: XCTestCase {
 
     /// An accepted training checkpoint resumes for one step on the corpus it names.
     private func resumes(_ checkpoint: TrainingCheckpoint, _ name: String) throws {
-        let path = try TrainingCheckpoint.CorpusIdentity.openable(checkpoint.corpus.path, flag: "CORPUS")
+        let path = try TrainingCheckpoint.CorpusIdentity.openable(checkpoint.corpus.path, flag: "CORPUS", checkpoint: mutantPath)
         let corpus = try Corpus(path: path, validFraction: checkpoint.options.validFraction,
                                 validPath: try checkpoint.corpus.validPath.map {
-                                    try TrainingCheckpoint.CorpusIdentity.openable($0, flag: "--valid")
+                                    try TrainingCheckpoint.CorpusIdentity.openable($0, flag: "--valid", checkpoint: mutantPath)
                                 })
         let trainer = try Trainer(corpus: corpus, resuming: checkpoint, from: mutantPath,
                                   folder: RunFolder.containing(mutantPath))

@@ -36,7 +36,7 @@ final class TrainingCheckpointTests: XCTestCase {
             elapsedSeconds: 0.5, bestValidBPC: 7.5,
             validation: .init(step: 1, bpc: 7.5, meanRho: [2.2, 2.3], chars: 96),
             parameters: θ, adam: adam, positions: [0, 225, 450, 675],
-            networkState: (0..<(2 * 2 * 4 * 16)).map { Float($0) / 100 }, random: random, history: [record],
+            networkState: (0..<(2 * 2 * 4 * 16)).map { Float($0 % 200) / 100 - 1 }, random: random, history: [record],
             ponderStats: stats, ponderTrace: trace)
     }
 
@@ -240,16 +240,16 @@ final class TrainingCheckpointTests: XCTestCase {
         let file = directory + "/corpus.txt", fifo = directory + "/fifo"
         try Data("text".utf8).write(to: URL(fileURLWithPath: file))
         XCTAssertEqual(mkfifo(fifo, 0o600), 0)
-        XCTAssertEqual(try TrainingCheckpoint.CorpusIdentity.openable(file, flag: "CORPUS"), file)
+        XCTAssertEqual(try TrainingCheckpoint.CorpusIdentity.openable(file, flag: "CORPUS", checkpoint: "c.ckpt"), file)
         let missing = directory + "/gone.txt"
-        XCTAssertEqual(try TrainingCheckpoint.CorpusIdentity.openable(missing, flag: "CORPUS"), missing)
+        XCTAssertEqual(try TrainingCheckpoint.CorpusIdentity.openable(missing, flag: "CORPUS", checkpoint: "c.ckpt"), missing)
         for (path, what) in [("/dev/zero", "a character device"), (fifo, "a FIFO"), (directory, "a folder")] {
-            XCTAssertThrowsError(try TrainingCheckpoint.CorpusIdentity.openable(path, flag: "CORPUS")) { error in
-                XCTAssertTrue("\(error)".contains("names \(path) as its corpus, which is \(what)"), "\(error)")
+            XCTAssertThrowsError(try TrainingCheckpoint.CorpusIdentity.openable(path, flag: "CORPUS", checkpoint: "c.ckpt")) { error in
+                XCTAssertTrue("\(error)".contains("c.ckpt names \(path) as its corpus, which is \(what)"), "\(error)")
                 XCTAssertTrue("\(error)".contains("Name the corpus again"), "\(error)")
             }
         }
-        XCTAssertThrowsError(try TrainingCheckpoint.CorpusIdentity.openable(fifo, flag: "--valid")) { error in
+        XCTAssertThrowsError(try TrainingCheckpoint.CorpusIdentity.openable(fifo, flag: "--valid", checkpoint: "c.ckpt")) { error in
             XCTAssertTrue("\(error)".contains("as its validation file"), "\(error)")
         }
     }

@@ -36,7 +36,7 @@ final class TrainingOptionsTests: XCTestCase {
             ("--decay-fraction", { $0.decayFraction = 1.5 }),
             ("--reset-every must be 0 (never) or at most 1000000", { $0.model.stateReset = 1_000_001 }),
             ("--layers must be between 1 and 64", { $0.model.layers = 1_000_000_000 }),
-            ("--lr must be at most 1000", { $0.schedule.peak = 1e300 }),
+            ("--lr must be a finite Float", { $0.schedule.peak = 1e300 }),
             ("--tau must be between 0 and 1000", { $0.tau = 1e300 }),
             ("step counts must be at most", { $0.schedule.warmupSteps = .max }),
         ]
