@@ -77,7 +77,8 @@ struct CheckpointShape {
             exact(Tag.networkState, 8 + 4 * L * 2 * B * H),
             exact(Tag.random, 32),
             exact(Tag.ponderStats, 16 + 7 * 8 + 8 * L * (3 * bytes + 3 * classes + config.maxPonder)),
-            (Tag.ponderTrace, nil, 32 + t * (1 + 8 * L)),
+            // Version, layers, then the text, ρ, N and bits, each count-prefixed.
+            (Tag.ponderTrace, nil, 40 + t * (5 + 8 * L)),
             // A record every step or so, and one more for each session that stopped at once.
             (Tag.metrics, nil, 12 + (2 * min(step, Int(Int32.max)) + 1_024) * metricsRecordBytes),
         ]
@@ -380,6 +381,10 @@ struct CheckpointValidation {
         }
         if let i = trace.steps.firstIndex(where: { $0 < 0 || $0 > M }) {
             throw invalid(section, "steps[\(i)]", "N = \(trace.steps[i]) where M = \(M)")
+        }
+        // A byte's surprise in bits: NaN where nothing predicted it, else finite and not negative.
+        if let bits = trace.bits, let i = bits.firstIndex(where: { !$0.isNaN && !($0 >= 0 && $0.isFinite) }) {
+            throw invalid(section, "bits[\(i)]", "\(bits[i]) bits of surprise")
         }
     }
 }

@@ -261,8 +261,13 @@ final class CheckpointFuzzTests: XCTestCase {
         for _ in 0..<4 { _ = generator.next() }
     }
 
-    /// An accepted training checkpoint resumes for one step on the corpus it names.
+    /// An accepted training checkpoint shows as inspect and report show it, and resumes for one step on
+    /// the corpus it names.
     private func resumes(_ checkpoint: TrainingCheckpoint, _ name: String) throws {
+        _ = PonderReport(checkpoint.ponderStats).text
+        _ = PonderSignals(trace: checkpoint.ponderTrace).metrics().text
+        _ = PonderReport.traceText(checkpoint.ponderTrace)
+        _ = try RunReportPage(runs: [try ReportRun.load(mutantPath)]).bytes()
         let path = try TrainingCheckpoint.CorpusIdentity.openable(checkpoint.corpus.path, flag: "CORPUS", checkpoint: mutantPath)
         let corpus = try Corpus(path: path, validFraction: checkpoint.options.validFraction,
                                 validPath: try checkpoint.corpus.validPath.map {
@@ -479,11 +484,13 @@ final class CheckpointFuzzTests: XCTestCase {
                 array(name, kind)
             }
         case TrainingCheckpoint.Tag.ponderTrace:
+            let version = load(raw, 0, 4)
             scalar("version", .u32)
             scalar("layers", .u32)
             array("text", .u8)
             array("rho", .f32)
             array("steps", .u32)
+            if version >= 2 { array("bits", .f32) }
         default:
             XCTFail("a section the fuzzing does not know: \(tag); describe its layout here")
         }
