@@ -305,7 +305,7 @@ struct CheckpointValidation {
     private func checkHistory(_ history: [MetricsRecord], config: ModelConfig, step: Int) throws {
         // Losses, rates and means may be NaN (a record before any window) or infinite (the step that
         // diverged), but no measurement comes near ±10¹⁰⁰, where the report's axes would overflow.
-        // Counts and times are finite.
+        // Counts, times and speeds are finite (the report prints the speed as a whole number).
         for (i, record) in history.enumerated() {
             func require(_ condition: Bool, _ field: String, _ detail: @autoclosure () -> String) throws {
                 if !condition { throw invalid(Tag.metrics, "record[\(i)].\(field)", detail()) }
@@ -315,6 +315,8 @@ struct CheckpointValidation {
             try require(record.chars >= 0, "chars", "\(record.chars) bytes read")
             try require(record.elapsedSeconds.isFinite && record.elapsedSeconds >= 0, "elapsedSeconds",
                         "\(record.elapsedSeconds) seconds")
+            try require(record.charsPerSecond >= 0 && record.charsPerSecond <= 1e15, "charsPerSecond",
+                        "\(record.charsPerSecond) bytes per second")
             try require(record.meanRho.count == config.layers, "meanRho",
                         "\(record.meanRho.count) layers' mean ρ for a model of \(config.layers)")
             let measured = [("trainBPC", record.trainBPC), ("validBPC", record.validBPC ?? 0),
