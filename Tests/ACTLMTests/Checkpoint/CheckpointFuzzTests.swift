@@ -47,7 +47,7 @@ final class CheckpointFuzzTests: XCTestCase {
         return trainer.folder.latest
     }
 
-    func testEveryFieldChangedAloneIsRefusedOrRuns() throws {
+    func testSlowEveryFieldChangedAloneIsRefusedOrRuns() throws {
         let genuinePath = try genuineCheckpoint()
         let genuineBytes = try XCTUnwrap(TrainingFixtures.bytes(genuinePath))
         let genuine = try CheckpointFile.read(from: genuinePath)
@@ -101,7 +101,7 @@ final class CheckpointFuzzTests: XCTestCase {
     /// The worst of the mutants (the largest claims, the inflating sections, the traps of old) through
     /// every command's own process: each refuses with the file named, or runs, never killed by a signal,
     /// and at most twice the memory it takes on the genuine checkpoint plus 100 MB.
-    func testEveryCommandRefusesTheWorstInBoundedMemory() throws {
+    func testSlowEveryCommandRefusesTheWorstInBoundedMemory() throws {
         let genuinePath = try genuineCheckpoint()
         let genuineBytes = try XCTUnwrap(TrainingFixtures.bytes(genuinePath))
         let genuine = try CheckpointFile.read(from: genuinePath)
