@@ -17,16 +17,59 @@ int actlm_kernel_available(actlm_kernel kernel) {
     return 0;
 }
 
-void actlm_sgemm(actlm_kernel kernel, int trans_a, int trans_b, int m, int n, int k, const float *a, ptrdiff_t lda,
-                 const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc) {
-    if (kernel == ACTLM_KERNEL_AVX2) actlm_avx2_sgemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
-    else actlm_avx512_sgemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+// Products below this many FLOPs run on the calling thread: waking a worker costs more than it saves.
+static const double SPLIT_FLOPS = 1 << 23;
+
+/// One product, whole or split by columns of C into parts of whole panels; each column's sums are the
+/// same either way.
+struct product {
+    actlm_kernel kernel;
+    int trans_a, trans_b, m, n, k;
+    const float *a, *b;
+    ptrdiff_t lda, ldb;
+    int packed;  // b was packed by actlm_pack
+    float beta;
+    float *c;
+    ptrdiff_t ldc;
+};
+
+static void multiply_part(void *job, int part, int parts) {
+    const struct product *p = job;
+    int panels = (p->n + NR - 1) / NR;
+    int first = panels * part / parts * NR, last = panels * (part + 1) / parts * NR;
+    if (last > p->n) last = p->n;
+    if (first >= last) return;
+    int n = last - first;
+    float *c = p->c + first;
+    if (p->packed) {
+        const float *b = p->b + (ptrdiff_t)first * p->k;
+        if (p->kernel == ACTLM_KERNEL_AVX2) actlm_avx2_sgemm_packed(p->trans_a, p->m, n, p->k, p->a, p->lda, b, p->beta, c, p->ldc);
+        else actlm_avx512_sgemm_packed(p->trans_a, p->m, n, p->k, p->a, p->lda, b, p->beta, c, p->ldc);
+    } else {
+        const float *b = p->b + (p->trans_b ? first * p->ldb : first);
+        if (p->kernel == ACTLM_KERNEL_AVX2)
+            actlm_avx2_sgemm(p->trans_a, p->trans_b, p->m, n, p->k, p->a, p->lda, b, p->ldb, p->beta, c, p->ldc);
+        else actlm_avx512_sgemm(p->trans_a, p->trans_b, p->m, n, p->k, p->a, p->lda, b, p->ldb, p->beta, c, p->ldc);
+    }
 }
 
-void actlm_sgemm_packed(actlm_kernel kernel, int trans_a, int m, int n, int k, const float *a, ptrdiff_t lda,
-                        const float *packed, float beta, float *c, ptrdiff_t ldc) {
-    if (kernel == ACTLM_KERNEL_AVX2) actlm_avx2_sgemm_packed(trans_a, m, n, k, a, lda, packed, beta, c, ldc);
-    else actlm_avx512_sgemm_packed(trans_a, m, n, k, a, lda, packed, beta, c, ldc);
+static void run(struct product *p, int threads) {
+    int panels = (p->n + NR - 1) / NR;
+    if (threads > panels) threads = panels;
+    if (threads > 1 && 2.0 * p->m * p->n * p->k >= SPLIT_FLOPS && actlm_parallel(threads, multiply_part, p)) return;
+    multiply_part(p, 0, 1);
+}
+
+void actlm_sgemm(actlm_kernel kernel, int threads, int trans_a, int trans_b, int m, int n, int k, const float *a,
+                 ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc) {
+    struct product p = {kernel, trans_a, trans_b, m, n, k, a, b, lda, ldb, 0, beta, c, ldc};
+    run(&p, threads);
+}
+
+void actlm_sgemm_packed(actlm_kernel kernel, int threads, int trans_a, int m, int n, int k, const float *a,
+                        ptrdiff_t lda, const float *packed, float beta, float *c, ptrdiff_t ldc) {
+    struct product p = {kernel, trans_a, 0, m, n, k, a, packed, lda, 0, 1, beta, c, ldc};
+    run(&p, threads);
 }
 
 static pthread_key_t scratch_key;
@@ -78,10 +121,10 @@ float *actlm_scratch_a(size_t count) {
 #else  // No x86-64 kernels elsewhere: `actlm_kernel_available` says so, and no product is ever asked for.
 
 int actlm_kernel_available(actlm_kernel kernel) { return 0; }
-void actlm_sgemm(actlm_kernel kernel, int trans_a, int trans_b, int m, int n, int k, const float *a, ptrdiff_t lda,
-                 const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc) { abort(); }
-void actlm_sgemm_packed(actlm_kernel kernel, int trans_a, int m, int n, int k, const float *a, ptrdiff_t lda,
-                        const float *packed, float beta, float *c, ptrdiff_t ldc) { abort(); }
+void actlm_sgemm(actlm_kernel kernel, int threads, int trans_a, int trans_b, int m, int n, int k, const float *a,
+                 ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc) { abort(); }
+void actlm_sgemm_packed(actlm_kernel kernel, int threads, int trans_a, int m, int n, int k, const float *a,
+                        ptrdiff_t lda, const float *packed, float beta, float *c, ptrdiff_t ldc) { abort(); }
 float *actlm_scratch(void) { abort(); }
 float *actlm_scratch_a(size_t count) { abort(); }
 

@@ -53,11 +53,15 @@ public enum GEMMShapes {
         guard totalFlops > 0 else { return 0 }
         let workers = engine == .openBLAS ? 1 : max(1, threads)
         let operands = (0..<workers).map { _ in Operands(shapes.keys) }
+        // One worker splits each product across the threads as training does outside the wavefront.
+        let productThreads = workers == 1 ? MatrixEngine.productThreads : 1
         func runAll(repeats: Double) -> (flops: Double, seconds: Double) {
             let perWorker = shapes.mapValues { max(1, Int((Double($0) * repeats / Double(workers)).rounded())) }
             let start = DispatchTime.now().uptimeNanoseconds
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for (shape, times) in perWorker { multiply(shape, times: times, engine: engine, operands: operands[worker]) }
+                for (shape, times) in perWorker {
+                    multiply(shape, times: times, engine: engine, threads: productThreads, operands: operands[worker])
+                }
             }
             let flops = perWorker.reduce(0.0) { $0 + $1.key.flops * Double(workers * $1.value) }
             return (flops, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
@@ -84,21 +88,23 @@ public enum GEMMShapes {
     }
 
     /// `shape`'s product `times` times, as `engine` runs it.
-    private static func multiply(_ shape: GEMMShape, times: Int, engine: MatrixEngine, operands: Operands) {
+    private static func multiply(_ shape: GEMMShape, times: Int, engine: MatrixEngine, threads: Int32,
+                                 operands: Operands) {
         let lda = shape.transposeA ? shape.m : shape.k, ldb = shape.transposeB ? shape.k : shape.n
         let (a, b, _) = operands.matrices[shape]!
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 operands.matrices[shape]!.c.withUnsafeMutableBufferPointer { c in
-                    multiply(shape, times: times, engine: engine, a: a.baseAddress!, lda: lda, b: b.baseAddress!,
-                             ldb: ldb, c: c.baseAddress!)
+                    multiply(shape, times: times, engine: engine, threads: threads, a: a.baseAddress!, lda: lda,
+                             b: b.baseAddress!, ldb: ldb, c: c.baseAddress!)
                 }
             }
         }
     }
 
-    private static func multiply(_ shape: GEMMShape, times: Int, engine: MatrixEngine, a: UnsafePointer<Float>,
-                                 lda: Int, b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>) {
+    private static func multiply(_ shape: GEMMShape, times: Int, engine: MatrixEngine, threads: Int32,
+                                 a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                                 c: UnsafeMutablePointer<Float>) {
         let (m, n, k) = (shape.m, shape.n, shape.k)
         switch engine {
         case .openBLAS:
@@ -114,12 +120,12 @@ public enum GEMMShapes {
                 defer { packed.deallocate() }
                 actlm_pack(shape.transposeB ? 1 : 0, Int32(k), Int32(n), b, ldb, packed)
                 for _ in 0..<times {
-                    actlm_sgemm_packed(kernel, shape.transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, packed,
+                    actlm_sgemm_packed(kernel, threads, shape.transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, packed,
                                        0, c, n)
                 }
             } else {
                 for _ in 0..<times {
-                    actlm_sgemm(kernel, shape.transposeA ? 1 : 0, shape.transposeB ? 1 : 0, Int32(m), Int32(n),
+                    actlm_sgemm(kernel, threads, shape.transposeA ? 1 : 0, shape.transposeB ? 1 : 0, Int32(m), Int32(n),
                                 Int32(k), a, lda, b, ldb, 0, c, n)
                 }
             }

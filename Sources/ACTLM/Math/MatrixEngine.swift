@@ -1,3 +1,4 @@
+import CBLAS
 import CGEMM
 import Foundation
 
@@ -67,6 +68,13 @@ public enum MatrixEngine: String, Sendable, CaseIterable {
         }
         return asked
     }
+
+    /// Threads the project's kernels may split one product across: OpenBLAS's thread budget, which the
+    /// layer wavefront sets to 1 while its threads run (each multiplies on its own core) and leaves alone
+    /// when there is one group of layers (one layer), so a one-layer model's products use every core.
+    /// Split by columns, a product gives the same bits on any number of threads.
+    @inline(__always)
+    public static var productThreads: Int32 { openblas_get_num_threads() }
 
     /// Weights are packed for a window (`PackedMatrix`) when its products have at least this many rows
     /// of A in all: packing copies B once, which sampling's one stream (a row at a time) would not repay.

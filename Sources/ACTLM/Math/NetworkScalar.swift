@@ -41,7 +41,7 @@ extension Float: NetworkScalar {
                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         GEMMShapes.record(transposeA, transposeB, m, n, k)
         if alpha == 1, let kernel = MatrixEngine.current.kernel {
-            actlm_sgemm(kernel, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, b,
+            actlm_sgemm(kernel, MatrixEngine.productThreads, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, b,
                         ldb, beta, c, ldc)
             return
         }
@@ -61,7 +61,7 @@ extension Float: NetworkScalar {
     @inline(__always)
     public static func gemm(transposeA: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                             packedB: UnsafePointer<Float>, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        actlm_sgemm_packed(MatrixEngine.current.kernel!, transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda,
+        actlm_sgemm_packed(MatrixEngine.current.kernel!, MatrixEngine.productThreads, transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda,
                            packedB, beta, c, ldc)
     }
 

@@ -18,9 +18,11 @@ typedef enum {
 /// be asked of it.
 int actlm_kernel_available(actlm_kernel kernel);
 
-/// C ← op(A)·op(B) + β·C, β 0 or 1. Single-threaded; packs blocks of B into a scratch buffer of
-/// the calling thread when that pays (Bᵀ, or many rows of A).
-void actlm_sgemm(actlm_kernel kernel, int trans_a, int trans_b, int m, int n, int k,
+/// C ← op(A)·op(B) + β·C, β 0 or 1. Packs blocks of B into a scratch buffer of the thread when that
+/// pays (Bᵀ, or many rows of A). On up to `threads` threads (the caller's and a pool's that lives for
+/// the process) when the product is large enough: split by columns of C, it gives the same bits as on
+/// one thread. One product is split at a time; another caller meanwhile runs its product alone.
+void actlm_sgemm(actlm_kernel kernel, int threads, int trans_a, int trans_b, int m, int n, int k,
                  const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
                  float beta, float *c, ptrdiff_t ldc);
 
@@ -31,8 +33,8 @@ size_t actlm_packed_count(int k, int n);
 /// Packs op(B) for many products with the same B (weights, fixed through a window).
 void actlm_pack(int trans_b, int k, int n, const float *b, ptrdiff_t ldb, float *packed);
 
-/// C ← op(A)·B + β·C with B packed by `actlm_pack`.
-void actlm_sgemm_packed(actlm_kernel kernel, int trans_a, int m, int n, int k, const float *a, ptrdiff_t lda,
-                        const float *packed, float beta, float *c, ptrdiff_t ldc);
+/// C ← op(A)·B + β·C with B packed by `actlm_pack`, on up to `threads` threads as `actlm_sgemm`.
+void actlm_sgemm_packed(actlm_kernel kernel, int threads, int trans_a, int m, int n, int k, const float *a,
+                        ptrdiff_t lda, const float *packed, float beta, float *c, ptrdiff_t ldc);
 
 #endif

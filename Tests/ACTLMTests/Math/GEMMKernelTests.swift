@@ -29,16 +29,16 @@ final class GEMMKernelTests: XCTestCase {
     }
 
     /// One product on `engine`, plain and with B packed: (plain, packed).
-    private func product(_ engine: MatrixEngine, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    private func product(_ engine: MatrixEngine, threads: Int32 = 1, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                          a: [Float], lda: Int, b: [Float], ldb: Int, beta: Float, c: [Float],
                          ldc: Int) -> (plain: [Float], packed: [Float]) {
         let kernel = engine.kernel!
         var plain = c, packed = c
-        actlm_sgemm(kernel, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, b, ldb,
-                    beta, &plain, ldc)
+        actlm_sgemm(kernel, threads, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, b,
+                    ldb, beta, &plain, ldc)
         var panels = [Float](repeating: .nan, count: actlm_packed_count(Int32(k), Int32(n)))
         actlm_pack(transposeB ? 1 : 0, Int32(k), Int32(n), b, ldb, &panels)
-        actlm_sgemm_packed(kernel, transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, panels, beta,
+        actlm_sgemm_packed(kernel, threads, transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, panels, beta,
                            &packed, ldc)
         return (plain, packed)
     }
@@ -117,6 +117,40 @@ final class GEMMKernelTests: XCTestCase {
         }
     }
 
+    /// A product large enough to split across threads (by columns of C, whole panels each) gives the
+    /// bits it gives on one thread, plain and packed, ragged last panel included; so does a product
+    /// split while another thread splits one of its own (one of them then runs alone).
+    func testProductsSplitAcrossThreadsGiveTheSameBits() throws {
+        let engines = MatrixEngine.available.filter { $0.kernel != nil }
+        try XCTSkipIf(engines.isEmpty, "this processor runs none of the project's kernels")
+        for engine in engines {
+            for (transposeA, transposeB, m, n, k) in [(false, false, 32, 1000, 300), (false, true, 128, 300, 1000),
+                                                      (true, false, 300, 520, 700), (true, true, 33, 1000, 600)] {
+                let lda = transposeA ? m : k, ldb = transposeB ? k : n
+                let a = matrix((transposeA ? k : m) * lda), b = matrix((transposeB ? n : k) * ldb), c = matrix(m * n)
+                XCTAssertGreaterThanOrEqual(2 * m * n * k, 1 << 23, "large enough to split")
+                let one = product(engine, threads: 1, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                  a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: n)
+                let label = "\(engine.name) \(m)×\(n)×\(k) Aᵀ \(transposeA) Bᵀ \(transposeB)"
+                for threads: Int32 in [2, 3] {
+                    let split = product(engine, threads: threads, transposeA: transposeA, transposeB: transposeB, m: m,
+                                        n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: n)
+                    XCTAssertEqual(split.plain.map(\.bitPattern), one.plain.map(\.bitPattern), "\(label), \(threads) threads")
+                    XCTAssertEqual(split.packed.map(\.bitPattern), one.packed.map(\.bitPattern),
+                                   "packed \(label), \(threads) threads")
+                }
+                let results = UnsafeMutableBufferPointer<[Float]>.allocate(capacity: 2)
+                defer { results.deallocate() }
+                DispatchQueue.concurrentPerform(iterations: 2) { i in
+                    let split = self.product(engine, threads: 2, transposeA: transposeA, transposeB: transposeB, m: m,
+                                             n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: n)
+                    (results.baseAddress! + i).initialize(to: split.plain)
+                }
+                for i in 0..<2 { XCTAssertEqual(results[i].map(\.bitPattern), one.plain.map(\.bitPattern), "\(label), two callers") }
+            }
+        }
+    }
+
     /// With k = 0 the product is empty: β = 0 clears C, β = 1 leaves it.
     func testEmptyProductClearsOrKeepsC() throws {
         let engines = MatrixEngine.available.filter { $0.kernel != nil }
@@ -124,8 +158,8 @@ final class GEMMKernelTests: XCTestCase {
         for engine in engines {
             let c = matrix(12)
             var cleared = c, kept = c
-            actlm_sgemm(engine.kernel!, 0, 0, 3, 4, 0, [], 1, [], 4, 0, &cleared, 4)
-            actlm_sgemm(engine.kernel!, 0, 0, 3, 4, 0, [], 1, [], 4, 1, &kept, 4)
+            actlm_sgemm(engine.kernel!, 2, 0, 0, 3, 4, 0, [], 1, [], 4, 0, &cleared, 4)
+            actlm_sgemm(engine.kernel!, 2, 0, 0, 3, 4, 0, [], 1, [], 4, 1, &kept, 4)
             XCTAssertEqual(cleared, [Float](repeating: 0, count: 12), engine.name)
             XCTAssertEqual(kept, c, engine.name)
         }
