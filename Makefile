@@ -6,10 +6,14 @@ BIN          := .build/release/actlm
 CORPUS       := corpora/wiki.gz
 SHARED_CORPUS:= ../shared/corpora/enwik8-head.gz
 ENWIK8_URL   := http://mattmahoney.net/dc/enwik8.zip
-APT_PACKAGES := zlib1g-dev libopenblas-dev pkg-config libopenmpi-dev openmpi-bin
+APT_PACKAGES := zlib1g-dev libopenblas-dev pkg-config libopenmpi-dev openmpi-bin python3-venv
+# The NumPy reference (reference/actlm_reference.py) and its test run in a project-local virtual
+# environment, never the system Python.
+VENV         := .venv
+PY_PACKAGES  := numpy safetensors
 TRAIN_ARGS   ?=
 
-.PHONY: all deps corpus build train test bench experiment clean
+.PHONY: all deps venv corpus build train test bench experiment clean
 
 all: build
 
@@ -23,6 +27,15 @@ deps:
 	  $$SUDO apt-get update && $$SUDO apt-get install -y $$missing || { \
 	    echo "error: could not install$$missing; install them with apt-get and run make again" >&2; exit 1; }; \
 	fi
+
+# numpy and safetensors from PyPI into .venv, made once (remove .venv to make it anew).
+venv: $(VENV)/.ready
+
+$(VENV)/.ready: | deps
+	@echo "Creating $(VENV) with $(PY_PACKAGES)"
+	@rm -rf $(VENV) && python3 -m venv $(VENV) && $(VENV)/bin/python -m pip install --quiet $(PY_PACKAGES) \
+	  && touch $@ || { rm -rf $(VENV); \
+	  echo "error: could not make $(VENV) with $(PY_PACKAGES) (is PyPI reachable?); run make venv again" >&2; exit 1; }
 
 corpus: $(CORPUS)
 
@@ -49,7 +62,7 @@ train: deps corpus build
 	$(BIN) train $(CORPUS) $(TRAIN_ARGS)
 
 # Tests run as root in CI: afterwards /dev/null must still be the device, not a file a test replaced it with.
-test: deps build
+test: deps venv build
 	$(SWIFT) test $(BUILD_FLAGS) --disable-swift-testing
 	@test -c /dev/null || { echo "error: /dev/null is no longer a character device: a test replaced it" \
 	  "(restore it with: rm /dev/null && mknod -m 666 /dev/null c 1 3)" >&2; exit 1; }

@@ -146,4 +146,30 @@ final class ExportCommandTests: XCTestCase {
         XCTAssertTrue(folder.contains("is a folder"), folder)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory + "/run"), ["latest.ckpt"])
     }
+
+    /// A checkpoint of an actlm before state resets, the halting input and the halting scope were
+    /// settings reads as those models ran: never reset, [h ; c], each layer on its own.
+    func testCheckpointsOfEarlierVersionsExportWithTheSettingsTheyRanWith() throws {
+        let directory = try CommandFixtures.temporaryDirectory(for: self)
+        let config = ModelConfig(layers: 1, hidden: 4, maxPonder: 2, epsilon: 0.01)
+        var random = RandomSource(seed: 4)
+        var file = CheckpointFile()
+        struct EarlierConfig: Encodable {
+            var layers = 1, hidden = 4, maxPonder = 2
+            var epsilon = 0.01, haltingBias = 1.0
+        }
+        try file.encodeJSON(CheckpointFile.Tag.config, EarlierConfig())
+        let parameters = ParameterLayout(config: config).initialParameters(random: &random)
+        file.encode(CheckpointFile.Tag.parameters) { $0.write(floatArray: parameters) }
+        try file.write(to: directory + "/old.ckpt")
+
+        let result = try ActlmBinary.run(["export", "old.ckpt", "--json"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let export = try ReadBack(Array(try XCTUnwrap(FileManager.default.contents(atPath: directory + "/old.safetensors"))))
+        XCTAssertEqual(export.metadata["state_reset"], "0")
+        XCTAssertEqual(export.metadata["halting_input"], "h-c")
+        XCTAssertEqual(export.metadata["halting_scope"], "layer")
+        XCTAssertEqual(export.metadata["epsilon"], "0.01")
+        XCTAssertEqual(export.data.count, 4 * parameters.count)
+    }
 }
