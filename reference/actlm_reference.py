@@ -65,7 +65,7 @@ class Layer:
         p = f"layer{l}."
         self.W_x = w[p + "input_weights"]          # [256, 4H] (layer 1: a row per byte) or [H, 4H]
         self.w_flag = w[p + "flag_weights"]        # [4H] the first-step flag δ(n = 1)
-        self.W_h = w[p + "recurrent_weights"]      # [H, 4H]
+        self.W_r = w[p + "recurrent_weights"]      # [H, 4H]
         self.b = w[p + "bias"]                     # [4H]
         self.w_eta = w.get(p + "halting_weights")  # [H] or [2H]; none above layer 1 with the stack's scope
         self.b_eta = w[p + "halting_bias"][0] if self.w_eta is not None else None
@@ -79,7 +79,7 @@ class Layer:
     def lstm(self, projected, first, h, c):
         """One ponder step: x^n = [u ; δ(n = 1)], a^n = W [x^n ; h^{n−1}] + b."""
         H = self.H
-        a = projected + h @ self.W_h + (self.w_flag if first else 0.0)
+        a = projected + h @ self.W_r + (self.w_flag if first else 0.0)
         i, f, o, g = sigmoid(a[:H]), sigmoid(a[H:2 * H]), sigmoid(a[2 * H:3 * H]), np.tanh(a[3 * H:])
         c = f * c + i * g
         return o * np.tanh(c), c

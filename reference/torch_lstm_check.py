@@ -44,7 +44,7 @@ def torch_lstm(model):
     with torch.no_grad():
         for k, layer in enumerate(model.layers):
             getattr(lstm, f"weight_ih_l{k}").copy_(torch.from_numpy(layer.W_x[:, P].T.copy()))
-            getattr(lstm, f"weight_hh_l{k}").copy_(torch.from_numpy(layer.W_h[:, P].T.copy()))
+            getattr(lstm, f"weight_hh_l{k}").copy_(torch.from_numpy(layer.W_r[:, P].T.copy()))
             getattr(lstm, f"bias_ih_l{k}").copy_(torch.from_numpy((layer.b + layer.w_flag)[P]))
             getattr(lstm, f"bias_hh_l{k}").zero_()
     return lstm
