@@ -2,8 +2,9 @@
 # The comparison behind README "Results": the default ACT model against a fixed-computation baseline
 # (M = 1) of the same size, each trained for the same wall time on the same corpus (one seed each, more
 # with --seeds), then scored on the same held-out bytes and on another kind of English text (the licence
-# texts Debian ships in /usr/share/common-licenses). Writes experiments/out/results.md, a ponder-map
-# figure of a held-out excerpt, report.html (`actlm report` on every run) and learning-curves.svg. Runs
+# texts Debian ships in /usr/share/common-licenses). Writes experiments/out/results.md (bpc, and how well
+# ρ, N and the losses mark word boundaries on every text), a ponder-map figure of a held-out excerpt,
+# report.html (`actlm report` on every run) and learning-curves.svg. Runs
 # train one at a time on every core, as a plain `actlm train` does; with --jobs 2, two at a time on one
 # core each (OpenBLAS threads = cores / jobs), so every run still gets the same share of the machine.
 #
@@ -11,6 +12,10 @@
 #   experiments/run.sh --minutes 60 --seeds "1 2 3" --max-ponders "2 4" --taus "0.005" --corpus enwik8.gz
 #   experiments/run.sh --seeds "1 2" --keep  # trains only the runs OUT does not have yet (seed 2 here)
 #   experiments/run.sh --jobs 2 --stack-taus "0.01 0.005"  # and ACT with layer 1 halting for the stack
+#   experiments/run.sh --corpus corpora/gcide.gz --heldout corpora/gcide-heldout.txt.gz \
+#     --also corpora/wiki.gz --minutes 60 --out experiments/out-gcide   # = make experiment-gcide
+# --heldout FILE scores FILE instead of the corpus's own validation part; --also CORPUS scores the
+# validation part of another corpus too (named by its file, e.g. "wiki").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +27,8 @@ stack_taus=""           # more ACT runs with --halting-scope stack, at these τ
 jobs=1
 keep=0                  # 1: a run already finished in $out is scored again, not trained again
 corpus=corpora/wiki.gz
+heldout_file=""         # the held-out text to score; default: the corpus's validation part
+also=()                 # more corpora whose validation parts are scored
 out=experiments/out
 extra=()
 while [ $# -gt 0 ]; do
@@ -34,9 +41,11 @@ while [ $# -gt 0 ]; do
     --jobs) jobs=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --corpus) corpus=$2; shift 2 ;;
+    --heldout) heldout_file=$2; shift 2 ;;
+    --also) also+=("$2"); shift 2 ;;
     --out) out=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,13p' "$0"; echo "  Arguments after -- go to every 'actlm train'."; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; echo "  Arguments after -- go to every 'actlm train'."; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -44,15 +53,32 @@ done
 actlm=.build/release/actlm
 [ -x "$actlm" ] || { echo "build first: make build" >&2; exit 1; }
 [ -f "$corpus" ] || { echo "no corpus at $corpus: run make corpus" >&2; exit 1; }
+[ -z "$heldout_file" ] || [ -f "$heldout_file" ] || { echo "no held-out text at $heldout_file" >&2; exit 1; }
+for c in "${also[@]}"; do [ -f "$c" ] || { echo "no corpus at $c (--also)" >&2; exit 1; }; done
 command -v python3 >/dev/null || { echo "the results table needs python3" >&2; exit 1; }
 mkdir -p "$out"
 
-# The held-out bytes are the corpus's own validation part (its last 5%), written out once so that
-# every model is scored by `actlm eval` on exactly the same text.
+# A corpus's validation part (its last 5%, as actlm train splits it), written out once so that every
+# model is scored by `actlm eval` on exactly the same text.
+validation_part() {
+  local valid_bytes
+  valid_bytes=$("$actlm" corpus "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["valid_bytes"])')
+  case "$1" in *.gz) gzip -dc "$1" ;; *) cat "$1" ;; esac | tail -c "$valid_bytes" > "$2"
+}
+# The texts every model is scored on, one "key<TAB>label<TAB>file" line each: the held-out text first.
 heldout=$out/heldout.txt
-valid_bytes=$("$actlm" corpus "$corpus" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["valid_bytes"])')
-"$actlm" corpus "$corpus" >/dev/null
-case "$corpus" in *.gz) gzip -dc "$corpus" ;; *) cat "$corpus" ;; esac | tail -c "$valid_bytes" > "$heldout"
+if [ -n "$heldout_file" ]; then
+  case "$heldout_file" in *.gz) gzip -dc "$heldout_file" ;; *) cat "$heldout_file" ;; esac > "$heldout"
+  printf 'eval\theld-out %s\t%s\n' "$(basename "$heldout_file")" "$heldout" > "$out/texts.tsv"
+else
+  validation_part "$corpus" "$heldout"
+  printf 'eval\theld-out part of %s\t%s\n' "$(basename "$corpus")" "$heldout" > "$out/texts.tsv"
+fi
+for c in "${also[@]}"; do
+  key=$(basename "$c"); key=${key%%.*}
+  validation_part "$c" "$out/heldout-$key.txt"
+  printf '%s\theld-out part of %s\t%s\n' "$key" "$(basename "$c")" "$out/heldout-$key.txt" >> "$out/texts.tsv"
+done
 # A readable excerpt of prose for the figure: the first paragraph of article text in the held-out part.
 python3 - "$heldout" "$out/excerpt.txt" <<'PY'
 import re, sys
@@ -68,6 +94,7 @@ other=$out/other.txt
 for f in GPL-3 Apache-2.0 GFDL-1.3 MPL-2.0; do
   [ -f "/usr/share/common-licenses/$f" ] && cat "/usr/share/common-licenses/$f" >> "$other"
 done
+if [ -s "$other" ]; then printf 'other\tlicence texts\t%s\n' "$other" >> "$out/texts.tsv"; fi
 
 # The baseline differs from the defaults only in M = 1 (τ does not matter there: ρ is 2 at every byte).
 # The ACT runs differ from the defaults only in τ, M or the halting scope. Each runs once per seed.
@@ -105,12 +132,17 @@ done
 wait
 
 : > "$out/runs.tsv"
+train_bytes=$("$actlm" corpus "$corpus" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["train_bytes"])')
 for run in "${runs[@]}"; do
   IFS=: read -r name maxponder tau scope seed <<<"$run"
-  "$actlm" eval "$out/runs/$name/latest.ckpt" "$heldout" --json > "$out/$name.eval.json"
-  if [ -s "$other" ]; then "$actlm" eval "$out/runs/$name/latest.ckpt" "$other" --json > "$out/$name.other.json"; fi
+  while IFS=$'\t' read -r key _ file; do
+    "$actlm" eval "$out/runs/$name/latest.ckpt" "$file" --json > "$out/$name.$key.json"
+  done < "$out/texts.tsv"
   speed=$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print(round(r[-1]["chars_per_s"]))' "$out/runs/$name/metrics.jsonl")
-  printf '%s\t%s\t%s\t%s\n' "$name" "$maxponder" "$tau" "$speed" >> "$out/runs.tsv"
+  # How many times the run read its training bytes: at user scale, at most once.
+  epochs=$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print("%.2f" % (r[-1]["chars"] / int(sys.argv[2])))' \
+    "$out/runs/$name/metrics.jsonl" "$train_bytes")
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$maxponder" "$tau" "$speed" "$epochs" >> "$out/runs.tsv"
 done
 
 best_act=$(python3 - "$out" <<'PY'
@@ -135,6 +167,8 @@ python3 - "$out" "$minutes" "$jobs" "$threads" <<'PY'
 import json, os, re, statistics, sys
 out, minutes, jobs, threads = sys.argv[1:5]
 rows = [l.rstrip('\n').split('\t') for l in open(f'{out}/runs.tsv')]
+texts = [l.rstrip('\n').split('\t')[:2] for l in open(f'{out}/texts.tsv')]   # [key, label], held-out first
+labels = dict(texts)
 def load(name, kind):
     path = f'{out}/{name}.{kind}.json'
     return json.load(open(path)) if os.path.exists(path) else None
@@ -146,12 +180,13 @@ def step_ratios(e):
     return ' / '.join('–' if not (s.get('boundary_steps') and s.get('inside_steps'))
                       else f"{s['boundary_steps'] / s['inside_steps']:.2f}" for s in e['ponder']['per_layer'])
 share = 'alone on the machine' if jobs == '1' else f'{jobs} at a time'
+scored = ', '.join(label for _, label in texts)
 lines = [f'Each model trained for {minutes} minutes of wall time ({share}, {threads} OpenBLAS thread(s) each); '
-         'scored by `actlm eval` on the held-out part of the corpus and on other English text (Debian\'s licence texts).', '',
-         '| run | M | τ | ε | halting | held-out bpc | mean ρ per layer | boundary/inside ρ per layer | mean N per layer | boundary/inside N | other text: bpc | other text: boundary/inside ρ | training chars/s |',
-         '|---|---|---|---|---|---|---|---|---|---|---|---|---|']
+         f'scored by `actlm eval` on: {scored}.', '',
+         '| run | M | τ | ε | halting | held-out bpc | mean ρ per layer | boundary/inside ρ per layer | mean N per layer | boundary/inside N | other text: bpc | other text: boundary/inside ρ | training chars/s | epochs read |',
+         '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
 by_setting = {}
-for name, _, _, speed in rows:
+for name, _, _, speed, epochs in rows:
     e, o = load(name, 'eval'), load(name, 'other')
     m = e['config'].get('max_ponder', e['config'].get('maxPonder'))
     tau = re.search(r'τ ([0-9.e-]+)', open(f'{out}/{name}.log').read()).group(1)
@@ -160,18 +195,46 @@ for name, _, _, speed in rows:
     other_bpc = f"{o['bpc']:.3f}" if o else '–'
     halting = 'layer 1 for the stack' if e['config'].get('halting_scope') == 'stack' else 'each layer'
     lines.append(f"| {name} | {m} | {tau} | {e['config'].get('epsilon', '–')} | {halting} | {e['bpc']:.3f} | {rho} | {ratios(e)} | {steps} | {step_ratios(e)} | "
-                 f"{other_bpc} | {ratios(o)} | {speed} |")
-    by_setting.setdefault(name.rsplit('-s', 1)[0], []).append((e['bpc'], o['bpc'] if o else None))
+                 f"{other_bpc} | {ratios(o)} | {speed} | {epochs} |")
+    by_setting.setdefault(name.rsplit('-s', 1)[0], []).append({key: (load(name, key) or {}).get('bpc') for key, _ in texts})
+# bpc by setting on every text: mean over seeds, the range, and the difference from M = 1's mean.
 base = by_setting.get('baseline')
-lines += ['', '| setting | seeds | held-out bpc, mean (min–max) | Δ vs M = 1 | other text bpc, mean | Δ vs M = 1 |', '|---|---|---|---|---|---|']
+header = '| setting | seeds | ' + ' | '.join(f'{label}: bpc, mean (min–max) | Δ vs M = 1' for _, label in texts) + ' |'
+lines += ['', header, '|---|---|' + '---|---|' * len(texts)]
 for setting, results in by_setting.items():
-    held = [r[0] for r in results]; other = [r[1] for r in results if r[1] is not None]
-    mean = statistics.mean(held); omean = statistics.mean(other) if other else None
-    bmean = statistics.mean(r[0] for r in base) if base else mean
-    bother = [r[1] for r in base if r[1] is not None] if base else []
-    delta_other = f'{omean - statistics.mean(bother):+.3f}' if other and bother else '–'
-    lines.append(f"| {setting} | {len(held)} | {mean:.3f} ({min(held):.3f}–{max(held):.3f}) | {mean - bmean:+.3f} | "
-                 f"{'–' if omean is None else f'{omean:.3f}'} | {delta_other} |")
+    cells = []
+    for key, _ in texts:
+        values = [r[key] for r in results if r[key] is not None]
+        bvalues = [r[key] for r in base if r[key] is not None] if base else []
+        if not values:
+            cells += ['–', '–']
+            continue
+        mean = statistics.mean(values)
+        cells.append(f'{mean:.3f} ({min(values):.3f}–{max(values):.3f})')
+        cells.append(f'{mean - statistics.mean(bvalues):+.3f}' if bvalues and setting != 'baseline' else '')
+    lines.append(f"| {setting} | {len(results)} | " + ' | '.join(cells) + ' |')
+# How well each signal marks word boundaries, on every text (`actlm eval`'s signals): the ROC AUC of ρ and N
+# per layer, of the next-step loss and of each byte's own surprisal, over the same bytes; then mean ρ of
+# layer 1 at digits, at '<' and on letters, beside the next-step loss there.
+def f(x, d=3):
+    return '–' if x is None else f'{x:.{d}f}'
+lines += ['', 'Word boundaries (space, punctuation, sentence end, newline) against every other byte, ROC AUC '
+          '(1 = higher at every boundary, 0.5 = no signal); mean ρ of layer 1 and next-step loss (bits) at digits, '
+          '\'<\' and letters.', '',
+          '| run | text | bpc | ρ AUC per layer | N AUC per layer | next-step loss AUC | own surprisal AUC | '
+          'layer 1 ρ: digits / \'<\' / letters | next-step loss: digits / \'<\' / letters |',
+          '|---|---|---|---|---|---|---|---|---|']
+for name, *_ in rows:
+    for key, label in texts:
+        e = load(name, key)
+        if not e or 'signals' not in e:
+            continue
+        s = e['signals']
+        layers = s['per_layer']
+        kinds = lambda k: ' / '.join(f(k[x], 2) for x in ('digits', 'tag_openings', 'letters'))
+        lines.append(f"| {name} | {label} | {e['bpc']:.3f} | {' / '.join(f(l['rho_auc']) for l in layers)} | "
+                     f"{' / '.join(f(l['steps_auc']) for l in layers)} | {f(s['next_loss_auc'])} | {f(s['surprisal_auc'])} | "
+                     f"{kinds(layers[0]['mean_rho'])} | {kinds(s['mean_next_loss'])} |")
 open(f'{out}/results.md', 'w').write('\n'.join(lines) + '\n')
 print('\n'.join(lines))
 PY

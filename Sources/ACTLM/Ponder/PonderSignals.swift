@@ -2,7 +2,7 @@
 /// `PonderSignalMetrics` needs to say how well ρ, N and the losses mark word boundaries. Fed the rows of
 /// a `TextScorer` run (eval) or made from a checkpoint's `PonderTrace` (inspect, the run report).
 ///
-/// Exact ROC AUCs need every value, so memory grows with the text, up to `capacity` bytes (about 21 bytes
+/// Exact ROC AUCs need every value, so memory grows with the text, up to `capacity` bytes (about 22 bytes
 /// kept per byte of a two-layer model); bytes past it are counted but not kept.
 public struct PonderSignals: Sendable {
     /// 1 MiB: five times the held-out Wikipedia of `make experiment`, and small enough that `eval` of

@@ -39,6 +39,12 @@ final class RunReportTests: XCTestCase {
         XCTAssertEqual(checkpoint.ponderTrace.text.count, 100)
         XCTAssertEqual(spans.map(\.text).joined(),
                        String(decoding: checkpoint.ponderTrace.text, as: UTF8.self).replacingOccurrences(of: "\n", with: "↵"))
+        // The word-boundary AUCs of the recorded excerpt, as inspect computes them.
+        let signals = PonderSignals(trace: checkpoint.ponderTrace).metrics()
+        let row = try XCTUnwrap(cells.firstIndex(of: "word boundary AUC"), "\(cells)")
+        XCTAssertEqual(cells[row + 1], signals.perLayer[0].rhoAUC.map { String(format: "%.3f", $0) } ?? "–")
+        XCTAssertEqual(cells[row + 5], signals.nextLossAUC.map { String(format: "%.3f", $0) } ?? "–")
+        XCTAssertTrue(cells.contains("mean at digits (\(signals.digits))"), "\(cells)")
         // Settings and sources.
         XCTAssertTrue(cells.contains { $0.hasPrefix("L=2 H=16 M=4") }, "\(cells)")
         XCTAssertTrue(xml.elements("code").contains { $0.text == folder.metrics })
