@@ -247,16 +247,3 @@ public struct PonderReport: Encodable, Sendable {
         return String(repeating: "█", count: eighths / 8) + partial
     }
 }
-
-private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-    let fill = String(repeating: " ", count: max(0, width - text.count))
-    return right ? fill + text : text + fill
-}
-
-private extension String {
-    func trimmingTrailingSpaces() -> String {
-        var result = self
-        while result.last == " " { result.removeLast() }
-        return result
-    }
-}

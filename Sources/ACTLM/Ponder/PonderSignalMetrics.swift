@@ -174,16 +174,3 @@ public struct PonderSignalMetrics: Encodable, Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 }
-
-private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-    let fill = String(repeating: " ", count: max(0, width - text.count))
-    return right ? fill + text : text + fill
-}
-
-private extension String {
-    func trimmingTrailingSpaces() -> String {
-        var result = self
-        while result.last == " " { result.removeLast() }
-        return result
-    }
-}
