@@ -285,7 +285,38 @@ public struct CheckpointFile {
         try parse(try readWholeFile(path), path: path)
     }
 
+    /// Verifies, in file order, the prelude, the section table and every section's stored checksum; the
+    /// first damage found is the error.
     static func parse(_ data: [UInt8], path: String) throws -> CheckpointFile {
+        try verifyPrelude(data, path: path)
+        let table = try readSectionTable(data, path: path)
+        let total = table.sectionsStart + table.entries.reduce(0) { $0 + $1.storedLength }
+        if data.count < total {
+            throw CheckpointError.truncated(path: path, expected: total, found: data.count, exact: true)
+        }
+        if data.count > total {
+            throw CheckpointError.corruptedHeader(
+                path: path, detail: "\(data.count - total) unexpected bytes after the last section")
+        }
+
+        // Damage anywhere is found here; each section is inflated only when a reader asks for it.
+        var checkpoint = CheckpointFile()
+        checkpoint.path = path
+        var offset = table.sectionsStart
+        for entry in table.entries {
+            let stored = data[offset..<offset + entry.storedLength]
+            offset += entry.storedLength
+            guard crc(stored) == entry.storedCRC else {
+                throw CheckpointError.corruptedSection(path: path, section: entry.tag, detail: "checksum mismatch")
+            }
+            checkpoint.stored[entry.tag] = StoredSection(bytes: stored, rawLength: entry.rawLength,
+                                                         storedCRC: entry.storedCRC, rawCRC: entry.rawCRC)
+        }
+        return checkpoint
+    }
+
+    /// Checks the 20-byte prelude: magic, checksum and a format version this code reads.
+    private static func verifyPrelude(_ data: [UInt8], path: String) throws {
         let size = data.count
         if size < preludeSize {
             let start = data.prefix(magic.count)
@@ -312,37 +343,32 @@ public struct CheckpointFile {
         if version == 0 {
             throw CheckpointError.corruptedHeader(path: path, detail: "format version 0 does not exist")
         }
+    }
 
-        let tableLength = Int(loadUInt32(data, at: 12))
-        let tableEnd = preludeSize + tableLength
-        if size < tableEnd + 4 {
-            throw CheckpointError.truncated(path: path, expected: tableEnd + 4, found: size, exact: false)
+    /// One section as the table describes it.
+    private struct TableEntry {
+        var tag: String
+        var rawLength: Int
+        var storedLength: Int
+        var storedCRC, rawCRC: UInt32
+    }
+
+    /// The section table after a verified prelude, checked against its checksum, and where the sections
+    /// begin.
+    private static func readSectionTable(_ data: [UInt8],
+                                         path: String) throws -> (entries: [TableEntry], sectionsStart: Int) {
+        let tableEnd = preludeSize + Int(loadUInt32(data, at: 12))
+        if data.count < tableEnd + 4 {
+            throw CheckpointError.truncated(path: path, expected: tableEnd + 4, found: data.count, exact: false)
         }
         guard crc(data[preludeSize..<tableEnd]) == loadUInt32(data, at: tableEnd) else {
             throw CheckpointError.corruptedHeader(path: path, detail: "section table checksum mismatch")
         }
-
-        struct Entry { var tag: String; var rawLength: Int; var storedLength: Int; var storedCRC, rawCRC: UInt32 }
-        var entries: [Entry] = []
-        var total = tableEnd + 4
+        var entries: [TableEntry] = []
         do {
             var table = ByteReader(Array(data[preludeSize..<tableEnd]))
             let count = try table.readUInt32()
-            for _ in 0..<count {
-                let tagLength = Int(try table.readUInt8())
-                guard let tag = String(validating: try table.readRaw(count: tagLength), as: UTF8.self) else {
-                    throw ByteReaderError(problem: .invalid("a section name that is not text"), offset: table.offset)
-                }
-                let raw = try table.readUInt64(), stored = try table.readUInt64()
-                // Deflate expands at most ~1032:1; anything beyond is damage, not data to allocate for.
-                guard stored <= UInt64(Int32.max) * 64, raw <= stored * 1040 + 64 else {
-                    throw ByteReaderError(problem: .invalid("impossible lengths for section \"\(tag)\""),
-                                          offset: table.offset)
-                }
-                entries.append(Entry(tag: tag, rawLength: Int(raw), storedLength: Int(stored),
-                                     storedCRC: try table.readUInt32(), rawCRC: try table.readUInt32()))
-                total += Int(stored)
-            }
+            for _ in 0..<count { entries.append(try readTableEntry(&table)) }
             try table.expectEnd()
         } catch {
             throw CheckpointError.corruptedHeader(path: path, detail: "section table: \(error)")
@@ -350,28 +376,22 @@ public struct CheckpointFile {
         if Set(entries.map(\.tag)).count != entries.count {
             throw CheckpointError.corruptedHeader(path: path, detail: "a section name appears twice")
         }
-        if size < total {
-            throw CheckpointError.truncated(path: path, expected: total, found: size, exact: true)
-        }
-        if size > total {
-            throw CheckpointError.corruptedHeader(
-                path: path, detail: "\(size - total) unexpected bytes after the last section")
-        }
+        return (entries, tableEnd + 4)
+    }
 
-        // Damage anywhere is found here; each section is inflated only when a reader asks for it.
-        var checkpoint = CheckpointFile()
-        checkpoint.path = path
-        var offset = tableEnd + 4
-        for entry in entries {
-            let stored = data[offset..<offset + entry.storedLength]
-            offset += entry.storedLength
-            guard crc(stored) == entry.storedCRC else {
-                throw CheckpointError.corruptedSection(path: path, section: entry.tag, detail: "checksum mismatch")
-            }
-            checkpoint.stored[entry.tag] = StoredSection(bytes: stored, rawLength: entry.rawLength,
-                                                         storedCRC: entry.storedCRC, rawCRC: entry.rawCRC)
+    private static func readTableEntry(_ table: inout ByteReader) throws -> TableEntry {
+        let tagLength = Int(try table.readUInt8())
+        guard let tag = String(validating: try table.readRaw(count: tagLength), as: UTF8.self) else {
+            throw ByteReaderError(problem: .invalid("a section name that is not text"), offset: table.offset)
         }
-        return checkpoint
+        let raw = try table.readUInt64(), stored = try table.readUInt64()
+        // Deflate expands at most ~1032:1; anything beyond is damage, not data to allocate for.
+        guard stored <= UInt64(Int32.max) * 64, raw <= stored * 1040 + 64 else {
+            throw ByteReaderError(problem: .invalid("impossible lengths for section \"\(tag)\""),
+                                  offset: table.offset)
+        }
+        return TableEntry(tag: tag, rawLength: Int(raw), storedLength: Int(stored),
+                          storedCRC: try table.readUInt32(), rawCRC: try table.readUInt32())
     }
 
     // MARK: Helpers
