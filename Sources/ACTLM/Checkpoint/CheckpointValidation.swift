@@ -200,28 +200,8 @@ struct CheckpointValidation {
         let parameters = try self.parameters(shape)
         let adam = try file.decode(Tag.adam, atMost: shape.adamLength) { try Adam(from: &$0) }
         try checkAdam(adam, shape: shape, step: summary.step)
-        let positions = try file.decode(Tag.positions) { try $0.readUInt64Array().map { Int64(bitPattern: $0) } }
-        guard positions.count == options.batch else {
-            throw invalid(Tag.positions, "its count", "\(positions.count) stream positions for a batch of \(options.batch)")
-        }
-        for (b, position) in positions.enumerated() where position < 0 || position >= summary.corpus.trainBytes {
-            throw invalid(Tag.positions, "position[\(b)]", "\(position), outside the corpus's "
-                          + "\(summary.corpus.trainBytes) training bytes")
-        }
-        let networkState = try file.decode(Tag.networkState) { try $0.readFloatArray() }
-        let stateCount = config.layers * 2 * options.batch * config.hidden
-        guard networkState.count == stateCount else {
-            throw invalid(Tag.networkState, "its count", "\(networkState.count) values where the model carries \(stateCount)")
-        }
-        // [L, 2, B, H]: h, a mean of o·tanh(c) over the ponder steps, lies in [−1, 1] (and a rounding);
-        // c grows by at most 1 per byte a stream reads.
-        let n = options.batch * config.hidden
-        for l in 0..<config.layers {
-            try requireWithin(networkState[2 * l * n..<(2 * l + 1) * n], 1.001, Tag.networkState,
-                              "h of layer \(l + 1)", "h = o·tanh(c) lies in [−1, 1]")
-            try requireWithin(networkState[(2 * l + 1) * n..<(2 * l + 2) * n], Double(summary.chars) + 1, Tag.networkState,
-                              "c of layer \(l + 1)", "c changes by at most 1 per byte and the run has read \(summary.chars)")
-        }
+        let positions = try self.positions(options: options, trainBytes: summary.corpus.trainBytes)
+        let networkState = try self.networkState(config: config, options: options, chars: summary.chars)
         let random = try file.decode(Tag.random) { reader in
             RandomSource(state: (try reader.readUInt64(), try reader.readUInt64(),
                                  try reader.readUInt64(), try reader.readUInt64()))
@@ -245,6 +225,38 @@ struct CheckpointValidation {
             history: history, ponderStats: stats, ponderTrace: trace)
         checkpoint.writtenBy = summary.actlmVersion
         return checkpoint
+    }
+
+    /// Each stream's place in the training bytes, one per stream of the batch.
+    private func positions(options: TrainingOptions, trainBytes: Int64) throws -> [Int64] {
+        let positions = try file.decode(Tag.positions) { try $0.readUInt64Array().map { Int64(bitPattern: $0) } }
+        guard positions.count == options.batch else {
+            throw invalid(Tag.positions, "its count", "\(positions.count) stream positions for a batch of \(options.batch)")
+        }
+        for (b, position) in positions.enumerated() where position < 0 || position >= trainBytes {
+            throw invalid(Tag.positions, "position[\(b)]", "\(position), outside the corpus's "
+                          + "\(trainBytes) training bytes")
+        }
+        return positions
+    }
+
+    /// The recurrent state carried to the next window, [L, 2, B, H], each value within what it can reach.
+    private func networkState(config: ModelConfig, options: TrainingOptions, chars: Int) throws -> [Float] {
+        let networkState = try file.decode(Tag.networkState) { try $0.readFloatArray() }
+        let stateCount = config.layers * 2 * options.batch * config.hidden
+        guard networkState.count == stateCount else {
+            throw invalid(Tag.networkState, "its count", "\(networkState.count) values where the model carries \(stateCount)")
+        }
+        // h, a mean of o·tanh(c) over the ponder steps, lies in [−1, 1] (and a rounding); c grows by at
+        // most 1 per byte a stream reads.
+        let n = options.batch * config.hidden
+        for l in 0..<config.layers {
+            try requireWithin(networkState[2 * l * n..<(2 * l + 1) * n], 1.001, Tag.networkState,
+                              "h of layer \(l + 1)", "h = o·tanh(c) lies in [−1, 1]")
+            try requireWithin(networkState[(2 * l + 1) * n..<(2 * l + 2) * n], Double(chars) + 1, Tag.networkState,
+                              "c of layer \(l + 1)", "c changes by at most 1 per byte and the run has read \(chars)")
+        }
+        return networkState
     }
 
     private func checkSummary(_ summary: TrainingCheckpoint.Summary, config: ModelConfig) throws {
