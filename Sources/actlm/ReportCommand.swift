@@ -64,9 +64,9 @@ struct ReportCommand: ParsableCommand {
         if let curvesSVG {
             let figure = Array(ReportCharts(runs: runs).learningCurveFigure.svg().utf8)
             do {
-                try CheckpointFile.writeAtomically(figure, to: curvesSVG)
-            } catch CheckpointError.writeFailed(_, let reason) {
-                throw ReportError.cannotWrite(path: curvesSVG, reason: reason)
+                try AtomicFile.write(figure, to: curvesSVG)
+            } catch let error as AtomicFile.WriteError {
+                throw ReportError.cannotWrite(path: curvesSVG, reason: error.reason)
             }
         }
         if output != "-" {

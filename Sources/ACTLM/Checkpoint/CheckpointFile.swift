@@ -137,102 +137,17 @@ public struct CheckpointFile {
 
     // MARK: Writing
 
-    /// The file operations a write goes through, replaceable so tests can simulate a full disk or a
-    /// crash part-way. Each returns what its POSIX namesake returns, with `errno` set on failure.
-    public struct FileOperations {
-        public var write: (_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int
-        public var fsync: (_ fd: Int32) -> Int32
-        public var rename: (_ from: String, _ to: String) -> Int32
-
-        public init(write: @escaping (Int32, UnsafeRawBufferPointer) -> Int,
-                    fsync: @escaping (Int32) -> Int32,
-                    rename: @escaping (String, String) -> Int32) {
-            self.write = write
-            self.fsync = fsync
-            self.rename = rename
-        }
-
-        public static var system: FileOperations {
-            FileOperations(write: { fd, bytes in Foundation.write(fd, bytes.baseAddress, bytes.count) },
-                           fsync: { fd in Foundation.fsync(fd) },
-                           rename: { from, to in Foundation.rename(from, to) })
-        }
-    }
-
-    /// Writes all sections to `path`: a temporary file in the same folder is written, fsynced and renamed
-    /// over `path`, so `path` holds either the old file or the complete new one, never a part.
-    /// On failure the temporary file is removed and the old file is left as it was.
+    /// Writes all sections to `path` through `AtomicFile`, so `path` holds either the old file or the
+    /// complete new one, never a part; a failure leaves the old file as it was.
     /// Level 1 by default: float parameters deflate only ~7% at any level, and level 1 is the fastest.
     public func write(to path: String, compressionLevel: Int32 = 1,
-                      operations: FileOperations = .system) throws {
+                      operations: AtomicFile.Operations = .system) throws {
         let bytes = try serialized(compressionLevel: compressionLevel, path: path)
-        try CheckpointFile.writeAtomically(bytes, to: path, operations: operations)
-    }
-
-    /// Writes `bytes` to `path` the way checkpoints are written (temporary file in the same folder,
-    /// fsync, rename), so a reader of `path` sees the old file or the new one, never a part; also used
-    /// for files a user keeps open while training writes them, like the run's report.html.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String,
-                                       operations: FileOperations = .system) throws {
-        let directory = CheckpointFile.directory(of: path)
-        let (fd, temporary) = try CheckpointFile.createTemporary(for: path, in: directory)
-
-        func fail(_ what: String, _ code: Int32) -> CheckpointError {
-            unlink(temporary)
-            return .writeFailed(path: path, reason: "\(what): \(String(cString: strerror(code)))")
+        do {
+            try AtomicFile.write(bytes, to: path, operations: operations)
+        } catch let error as AtomicFile.WriteError {
+            throw CheckpointError.writeFailed(path: error.path, reason: error.reason)
         }
-
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { all in
-                operations.write(fd, UnsafeRawBufferPointer(rebasing: all[written...]))
-            }
-            if result < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                close(fd)
-                throw fail("writing \(temporary)", code)
-            }
-            if result == 0 {
-                close(fd)
-                throw fail("writing \(temporary)", ENOSPC)
-            }
-            written += result
-        }
-        if operations.fsync(fd) != 0 {
-            let code = errno
-            close(fd)
-            throw fail("flushing \(temporary) to disk", code)
-        }
-        if close(fd) != 0 { throw fail("closing \(temporary)", errno) }
-        if operations.rename(temporary, path) != 0 { throw fail("renaming \(temporary) to \(path)", errno) }
-
-        // Makes the rename itself durable. Best effort: some filesystems refuse to fsync a directory, and
-        // by now the new checkpoint is complete and in place.
-        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY)
-        if directoryFD >= 0 {
-            _ = operations.fsync(directoryFD)
-            close(directoryFD)
-        }
-    }
-
-    /// Removes the temporary files that writes interrupted by a crash left in `directory` (those of
-    /// processes no longer running); returns their names. Checkpoints themselves are never touched.
-    @discardableResult
-    public static func removeStaleTemporaries(in directory: String) -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
-        var removed: [String] = []
-        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-            // .<target>.<pid>-<hex>.tmp
-            let stem = name.dropLast(4)
-            guard let dot = stem.lastIndex(of: "."), let dash = stem[dot...].firstIndex(of: "-"),
-                  let pid = Int32(stem[stem.index(after: dot)..<dash]),
-                  UInt32(stem[stem.index(after: dash)...], radix: 16) != nil else { continue }
-            if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH && unlink(directory + "/" + name) == 0 {
-                removed.append(name)
-            }
-        }
-        return removed.sorted()
     }
 
     /// The whole file as bytes; sections in tag order, so equal contents give identical files.
@@ -462,27 +377,6 @@ public struct CheckpointFile {
             guard produced == rawLength, stream.avail_in == 0, consumed == input.count else { return nil }
             return output
         }
-    }
-
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
-    /// A new file next to `path` (same filesystem, so rename is atomic), named so it is clearly ours.
-    static func createTemporary(for path: String, in directory: String) throws -> (Int32, String) {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        var lastError: Int32 = 0
-        for _ in 0..<16 {
-            let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
-            let temporary = (directory == "/" ? "" : directory) + "/.\(name).\(getpid())-\(suffix).tmp"
-            let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            if fd >= 0 { return (fd, temporary) }
-            lastError = errno
-            if lastError != EEXIST { break }
-        }
-        throw CheckpointError.writeFailed(
-            path: path, reason: "cannot create a temporary file in \(directory): \(String(cString: strerror(lastError)))")
     }
 
     static func readWholeFile(_ path: String) throws -> [UInt8] {

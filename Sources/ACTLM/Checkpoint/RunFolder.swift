@@ -20,7 +20,7 @@ public struct RunFolder: Equatable, Sendable {
 
     /// The folder that holds `checkpoint`: a resumed run goes on writing there.
     public static func containing(_ checkpoint: String) -> RunFolder {
-        RunFolder(path: CheckpointFile.directory(of: checkpoint))
+        RunFolder(path: PathParts.directory(of: checkpoint))
     }
 
     /// A run name from the time, e.g. `run-20261126-031500`, so runs sort by when they started.

@@ -72,13 +72,13 @@ public struct ModelExport: Sendable {
     /// The bytes of the file.
     public func serialized() -> [UInt8] { file.serialized() }
 
-    /// Writes the file atomically (temporary file, fsync, rename), as checkpoints are written: `path`
-    /// holds its old contents or the whole export, never a part.
+    /// Writes the file through `AtomicFile`: `path` holds its old contents or the whole export, never a
+    /// part.
     public func write(to path: String) throws {
         do {
-            try CheckpointFile.writeAtomically(serialized(), to: path)
-        } catch CheckpointError.writeFailed(_, let reason) {
-            throw ExportError.cannotWrite(path: path, reason: reason)
+            try AtomicFile.write(serialized(), to: path)
+        } catch let error as AtomicFile.WriteError {
+            throw ExportError.cannotWrite(path: path, reason: error.reason)
         }
     }
 }

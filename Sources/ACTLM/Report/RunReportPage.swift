@@ -23,14 +23,14 @@ public struct RunReportPage {
         return sink.collected
     }
 
-    /// Writes the page to `path` atomically (as checkpoints are written), so a browser reloading it
-    /// while training rewrites it never shows half a page.
+    /// Writes the page to `path` through `AtomicFile`, so a browser reloading it while training rewrites
+    /// it never shows half a page.
     public func write(toFile path: String) throws {
         let page = try bytes()
         do {
-            try CheckpointFile.writeAtomically(page, to: path)
-        } catch CheckpointError.writeFailed(_, let reason) {
-            throw ReportError.cannotWrite(path: path, reason: reason)
+            try AtomicFile.write(page, to: path)
+        } catch let error as AtomicFile.WriteError {
+            throw ReportError.cannotWrite(path: path, reason: error.reason)
         }
     }
 

@@ -127,7 +127,7 @@ public final class Trainer {
                                       traceChars: options.traceChars, communicator: communicator)
             : nil
         if communicator.isRoot {
-            CheckpointFile.removeStaleTemporaries(in: folder.path)
+            AtomicFile.removeStaleTemporaries(in: folder.path)
             metrics = try MetricsLog(directory: folder.path, history: resumed?.history ?? [])
         } else {
             metrics = nil
