@@ -1,70 +1,5 @@
 import Foundation
 
-/// How often a run records metrics, validates and saves, in steps; 0 turns validation or periodic saves off.
-public struct TrainingCadence: Equatable, Sendable {
-    public var evalEvery: Int
-    public var checkpointEvery: Int
-    public var logEvery: Int
-
-    public init(evalEvery: Int = 500, checkpointEvery: Int = 500, logEvery: Int = 50) {
-        self.evalEvery = evalEvery
-        self.checkpointEvery = checkpointEvery
-        self.logEvery = logEvery
-    }
-
-    public func validate() throws {
-        for (flag, value) in [("--eval-every", evalEvery), ("--checkpoint-every", checkpointEvery)] where value < 0 {
-            throw TrainingError.invalidOption("\(flag) must be 0 (never) or more (got \(value))")
-        }
-        if logEvery < 1 { throw TrainingError.invalidOption("--log-every must be at least 1 (got \(logEvery))") }
-    }
-}
-
-/// Where training stands after a step; reported after every one.
-public struct TrainingProgress: Sendable {
-    public var step: Int
-    public var chars: Int
-    public var epochs: Double
-    /// Training bpc and mean ρ per layer over the steps since the last metrics record.
-    public var trainBPC: Double
-    public var meanRho: [Double]
-    public var learningRate: Double
-    /// ‖g‖₂ of this step before clipping.
-    public var gradNorm: Double
-    /// Training bytes per second of this session, validation and saving not counted.
-    public var charsPerSecond: Double
-    /// Until the nearest stop limit, at the current speed.
-    public var etaSeconds: Double?
-    /// True on the steps that wrote a metrics record: plain (non-terminal) output prints those.
-    public var isRecorded: Bool
-}
-
-public enum TrainingEvent {
-    case progress(TrainingProgress)
-    /// `improved`: the best validation bpc of the run so far, saved as best.ckpt.
-    case validated(ValidationResult, improved: Bool)
-    case saved(path: String, step: Int)
-    /// A decay that waited for the run's speed begins now: the schedule as fixed.
-    case decayFixed(LearningRateSchedule)
-    /// Something went wrong that does not stop training (the run's report could not be written).
-    case warning(String)
-}
-
-/// How a call to `train` ended.
-public struct TrainingOutcome: Sendable {
-    public var reason: StopReason
-    public var step: Int
-    public var chars: Int
-    public var epochs: Double
-    /// Steps taken in this call.
-    public var sessionSteps: Int
-    public var charsPerSecond: Double
-    public var validation: TrainingCheckpoint.ValidationSummary?
-    public var bestValidBPC: Double?
-    /// The checkpoint written last in this call, if any.
-    public var saved: String?
-}
-
 /// Truncated-BPTT training of the ACT-LSTM over a corpus's B streams: the recurrent state is carried from
 /// window to window, Adam updates after each window from gradients clipped by global norm, the learning
 /// rate follows the schedule, and every step is a pure function of the state a checkpoint records, so a
@@ -77,9 +12,9 @@ public final class Trainer {
     /// Training bytes read so far.
     public private(set) var chars: Int
     public private(set) var random: RandomSource
-    public private(set) var bestValidBPC: Double?
+    public internal(set) var bestValidBPC: Double?
     /// The last validation summary, this session's or the resumed checkpoint's.
-    public private(set) var validation: TrainingCheckpoint.ValidationSummary?
+    public internal(set) var validation: TrainingCheckpoint.ValidationSummary?
     /// The checkpoint saved last (or resumed from): named when training diverges.
     public var lastCheckpoint: String? { training.lastCheckpoint }
     /// The ranks of a data-parallel run, each training its share of the streams (alone: a single process).
@@ -88,15 +23,15 @@ public final class Trainer {
     /// rank 0 of a data-parallel run.
     public var isRoot: Bool { communicator.isRoot }
 
-    private let training: TrainingStep
-    private let evaluator: ValidationEvaluator?
+    let training: TrainingStep
+    let evaluator: ValidationEvaluator?
     /// nil on the ranks that write nothing.
-    private let metrics: MetricsLog?
-    private var ponderStats: PonderStats
-    private var ponderTrace: PonderTrace
-    private let elapsedBefore: Double
-    private var session = Stopwatch()
-    private var tally = SessionTally(layers: 0)
+    let metrics: MetricsLog?
+    var ponderStats: PonderStats
+    var ponderTrace: PonderTrace
+    let elapsedBefore: Double
+    var session = Stopwatch()
+    var tally = SessionTally(layers: 0)
 
     /// A new run: weights initialised from `options.seed`, metrics.jsonl started afresh in `folder`.
     public convenience init(corpus: Corpus, options: TrainingOptions, folder: RunFolder,
@@ -198,7 +133,7 @@ public final class Trainer {
     }
 
     /// What this call to `train` has done so far.
-    private struct SessionTally {
+    struct SessionTally {
         var steps = 0, chars = 0
         var trainingSeconds = 0.0
         /// The steps since the last metrics record, and the last record's (kept while no step comes between).
@@ -247,33 +182,6 @@ public final class Trainer {
         tally.sinceRecord.add(taken.loss)
     }
 
-    /// Appends a metrics record of the steps since the last one (`validated`: this step's validation).
-    private func record(_ validated: ValidationResult?) throws {
-        tally.recordedStep = step
-        if tally.sinceRecord.count > 0 { tally.lastRecorded = tally.sinceRecord }
-        try metrics?.append(MetricsRecord(
-            step: step, chars: chars, elapsedSeconds: elapsedBefore + session.seconds,
-            trainBPC: tally.lastRecorded.bitsPerCharacter, validBPC: validated?.bpc, learningRate: tally.rate,
-            gradNorm: tally.norm, meanRho: tally.lastRecorded.meanPonder, charsPerSecond: tally.speed))
-        tally.sinceRecord = WindowLoss(layers: options.model.layers)
-    }
-
-    private func validateAndSave(report: (TrainingEvent) -> Void) throws {
-        let result = try validateRecordingBest(report: report)
-        try record(result)
-        try save(best: result.map { $0.bpc == bestValidBPC } ?? false, report: report)
-    }
-
-    private func progress(_ shown: WindowLoss, isRecorded: Bool, limits: TrainingLimits) -> TrainingProgress {
-        TrainingProgress(
-            step: step, chars: chars, epochs: epochs, trainBPC: shown.bitsPerCharacter, meanRho: shown.meanPonder,
-            learningRate: tally.rate, gradNorm: tally.norm, charsPerSecond: tally.speed,
-            etaSeconds: limits.remainingSeconds(step: step, chars: chars, charsPerStep: options.batch * options.seq,
-                                                trainBytes: corpus.info.trainBytes, sessionSeconds: session.seconds,
-                                                charsPerSecond: tally.speed),
-            isRecorded: isRecorded)
-    }
-
     /// A decay over the last `decayFraction` of `--minutes` begins once that fraction of the session is
     /// left, and ends at the step the session's speed so far says it will reach. Fixed then and stored in
     /// every checkpoint, it is followed step by step from there, so a resumed run retraces it exactly.
@@ -287,88 +195,5 @@ public final class Trainer {
         guard remaining >= 0 else { return }
         training.options.schedule.fixDecay(from: step, to: step + Int(remaining))
         report(.decayFixed(options.schedule))
-    }
-
-    // MARK: Validation
-
-    /// Scores the current weights on the held-out bytes without touching the training state; nil when
-    /// the corpus has no validation part.
-    /// A data-parallel run splits the segments among its ranks: all must call it together.
-    public func validate() throws -> ValidationResult? {
-        guard let evaluator else { return nil }
-        return try evaluator.evaluate(parameters: parameters, step: step)
-    }
-
-    /// Validates (unless this step already was), keeps the statistics for the next checkpoint and notes a
-    /// new best; a non-finite bpc is divergence.
-    private func validateRecordingBest(report: (TrainingEvent) -> Void) throws -> ValidationResult? {
-        guard let result = try validate() else { return nil }
-        guard result.bpc.isFinite else {
-            throw TrainingError.diverged(step: step, quantity: "validation loss", value: result.bpc,
-                                         learningRate: options.schedule.rate(at: max(step - 1, 0)),
-                                         lastCheckpoint: lastCheckpoint)
-        }
-        validation = TrainingCheckpoint.ValidationSummary(result)
-        ponderStats = result.stats
-        ponderTrace = result.trace
-        let improved = bestValidBPC.map { result.bpc < $0 } ?? true
-        if improved { bestValidBPC = result.bpc }
-        report(.validated(result, improved: improved))
-        return result
-    }
-
-    // MARK: Checkpoints
-
-    /// Everything needed to continue exactly from here. In a data-parallel run every rank must call it
-    /// together: the root gathers every stream's position and state, as one process would hold them (the
-    /// other ranks get only their own streams').
-    public func checkpoint() -> TrainingCheckpoint {
-        let share = training.share
-        let positions = communicator.gather(training.positions)
-        let state = share.assemble(parts: communicator.gather(training.networkState), hidden: options.model.hidden)
-        return TrainingCheckpoint(options: options, corpus: TrainingCheckpoint.CorpusIdentity(corpus.info), step: step,
-                                  chars: chars, elapsedSeconds: elapsedBefore + session.seconds,
-                                  bestValidBPC: bestValidBPC, validation: validation, parameters: parameters,
-                                  adam: adam, positions: positions, networkState: state, random: random,
-                                  history: metrics?.records ?? [], ponderStats: ponderStats, ponderTrace: ponderTrace)
-    }
-
-    /// Rewrites report.html in the run folder; one that cannot be written is a warning, not an end.
-    private func writeRunReport(_ checkpoint: TrainingCheckpoint, metrics: MetricsLog,
-                                report: (TrainingEvent) -> Void) {
-        do {
-            try RunReportPage(runs: [ReportRun(training: folder, records: metrics.records, metricsPath: metrics.path,
-                                               checkpoint: checkpoint, checkpointPath: folder.latest)])
-                .write(toFile: folder.report)
-        } catch {
-            report(.warning("\(error)"))
-        }
-    }
-
-    /// Writes latest.ckpt (and best.ckpt) atomically; weights that are not all finite are never written.
-    private func save(best: Bool, report: (TrainingEvent) -> Void) throws {
-        if let bad = parameters.firstIndex(where: { !$0.isFinite }) {
-            throw training.diverged("weight \(bad)", Double(parameters[bad]), options.schedule.rate(at: max(step - 1, 0)))
-        }
-        if communicator.size > 1, !communicator.allAgree(on: ParameterChecksum.of(parameters)) {
-            throw DataParallelError.replicasDiffer(step: step, lastCheckpoint: lastCheckpoint)
-        }
-        let checkpoint = checkpoint()
-        tally.saved = folder.latest
-        tally.savedStep = step
-        guard isRoot else {
-            training.lastCheckpoint = folder.latest
-            return
-        }
-        let file = try checkpoint.file()
-        try file.write(to: folder.latest)
-        training.lastCheckpoint = folder.latest
-        report(.saved(path: folder.latest, step: step))
-        if best {
-            try file.write(to: folder.best)
-            report(.saved(path: folder.best, step: step))
-        }
-        // After a validation, the run's page shows it.
-        if validation?.step == step, let metrics { writeRunReport(checkpoint, metrics: metrics, report: report) }
     }
 }
