@@ -161,8 +161,7 @@ struct CheckpointValidation {
     }
 
     private func describe(_ shape: CheckpointShape) -> String {
-        let c = shape.config
-        return "L=\(c.layers), H=\(c.hidden), M=\(c.maxPonder)" + (shape.options.map { ", B=\($0.batch)" } ?? "")
+        RunDescription.shape(shape.config) + (shape.options.map { ", B=\($0.batch)" } ?? "")
     }
 
     // MARK: Sections
