@@ -45,7 +45,7 @@ public struct ReportRun {
         guard isDirectory.boolValue else {
             let checkpoint = try TrainingCheckpoint.read(from: path)
             let folder = RunFolder.containing(path)
-            let file = path.split(separator: "/").last.map(String.init) ?? path
+            let file = PathParts.name(of: path)
             let folderName = URL(fileURLWithPath: folder.path).standardizedFileURL.lastPathComponent
             return ReportRun(name: file == RunFolder.latestName ? folderName : "\(folderName) (\(file))",
                              records: checkpoint.history, metricsSource: "the metrics history in \(path)",
