@@ -98,6 +98,14 @@ static inline void prefetch_c(int rows, const float *c, ptrdiff_t ldc) {
     }
 }
 
+/// Asks for rows `from` ..< `to` of the 16-column slice of B that comes next while this one computes.
+/// Each row is one cache line of a different 128-byte row of the packed panel (or of B in place); a
+/// slice of a large B (the recurrent weights at H = 1024 are 16 MB) comes from L3 or memory, and the
+/// hardware prefetcher does not follow lines that far apart soon enough.
+static inline void prefetch_slice(const float *slice, ptrdiff_t ldb, int from, int to) {
+    for (int p = from; p < to; p++) _mm_prefetch((const char *)(slice + p * ldb), _MM_HINT_T0);
+}
+
 /// Columns k0 ..< k0 + kc of op(A)'s m rows (element (i, p) at a[i·rs + p·cs]) into `packed`, tile by
 /// tile as `multiply` takes them (in blocks of MC rows): the tile of h rows at row i at packed + i·kc,
 /// its column p at packed + i·kc + p·h. The tiles then read A contiguously whatever its layout (rows
@@ -128,7 +136,7 @@ static void pack_a(int m, int k0, int kc, const float *a, ptrdiff_t rs, ptrdiff_
 /// C[m, n] (+)= A[m, kc] · B[kc, n], A packed by `pack_a`, B in panels of 32 columns `panel_stride` apart,
 /// rows `ldb` apart (a packed B, `padded`; or B in place, panel_stride 32). In blocks of MC rows of A
 /// (which stay in L2); in a block, slices of 16 columns outermost, so that a slice of B stays in L1
-/// across the row tiles.
+/// across the row tiles, while the tiles ask for the next slice.
 static AVX2 void
 multiply(int m, int n, int kc, const float *packed_a, const float *b, ptrdiff_t ldb, ptrdiff_t panel_stride,
          float *c, ptrdiff_t ldc, int accumulate, int padded) {
@@ -137,8 +145,15 @@ multiply(int m, int n, int kc, const float *packed_a, const float *b, ptrdiff_t 
         for (int j = 0; j < n; j += NS) {
             int columns = n - j < NS ? n - j : NS;
             const float *slice = b + (j / NR) * panel_stride + j % NR;
+            int next = j + NS < n ? j + NS : j;
+            const float *next_slice = b + (next / NR) * panel_stride + next % NR;
+            // The next slice's rows, a sixth per tile (a block of 32 rows has six tiles).
+            int fetched = 0, share = (kc + 5) / 6;
             for (int i = 0; i < mc;) {
                 int rows = tile_height(mc, i);
+                int upto = fetched + share < kc ? fetched + share : kc;
+                prefetch_slice(next_slice, ldb, fetched, upto);
+                fetched = upto;
                 prefetch_c(i + rows < mc ? tile_height(mc, i + rows) : 0, c + (i0 + i + rows) * ldc + j, ldc);
                 tile_rows(rows, kc, packed_a + (size_t)(i0 + i) * kc, slice, ldb, c + (i0 + i) * ldc + j, ldc,
                           accumulate, columns, padded);

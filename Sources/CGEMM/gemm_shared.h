@@ -6,8 +6,10 @@
 
 #include <stddef.h>
 
+#include "actlm_gemm.h"
+
 // MC: the rows of A the AVX2 kernel takes at a time (144 KB by KC).
-enum { NR = 32, KC = 256, NC = 256, MC = 144 };
+enum { NR = ACTLM_PACKED_PANEL, KC = 256, NC = 256, MC = 144 };
 
 /// Rows k0 ..< k0 + kc of op(B), its n columns from j0, into panels of NR columns, zero-padded on the right.
 void actlm_pack_rows(int trans_b, int k0, int kc, int j0, int n, const float *b, ptrdiff_t ldb, float *packed);

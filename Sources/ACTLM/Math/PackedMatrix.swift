@@ -1,3 +1,5 @@
+import CGEMM
+
 /// A weight matrix op(B) [k, n] made ready for the many products a window makes with it (the recurrent
 /// weights multiply at every ponder step): packed once per window when the matrix engine is one of the
 /// project's kernels (`MatrixEngine.kernel`), read where it is on OpenBLAS.
@@ -30,17 +32,26 @@ final class PackedMatrix<Scalar: NetworkScalar> {
         if isPacked { Scalar.pack(transposeB: transposed, k: k, n: n, b: b, ldb: ld, into: packed!) }
     }
 
-    /// C ← op(A)·op(B) + β·C, op(A) [m, k].
+    /// The columns a product may start at (`multiply`'s `columns`): whole panels of the packed layout.
+    static var columnAlignment: Int { Int(ACTLM_PACKED_PANEL) }
+
+    /// C ← op(A)·op(B) + β·C, op(A) [m, k], for op(B)'s `columns` (all by default; a range that starts at
+    /// a multiple of `columnAlignment`): the other columns of C are left alone. Each column of C gets the
+    /// same bits as from the whole product, so two threads can share one out.
     @inline(__always)
     func multiply(transposeA: Bool = false, m: Int, a: UnsafePointer<Scalar>, lda: Int, beta: Scalar,
-                  c: UnsafeMutablePointer<Scalar>, ldc: Int) {
+                  c: UnsafeMutablePointer<Scalar>, ldc: Int, columns: Range<Int>? = nil) {
+        let columns = columns ?? 0..<n, j0 = columns.lowerBound
+        guard !columns.isEmpty else { return }
+        precondition(j0 % Self.columnAlignment == 0 && columns.upperBound <= n, "columns \(columns) of \(n)")
         if isPacked {
-            GEMMShapes.record(transposeA, transposed, m, n, k, packed: true)
-            Scalar.gemm(transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda, packedB: packed!, beta: beta,
-                        c: c, ldc: ldc)
+            GEMMShapes.record(transposeA, transposed, m, columns.count, k, packed: true)
+            Scalar.gemm(transposeA: transposeA, m: m, n: columns.count, k: k, a: a, lda: lda,
+                        packedB: packed! + j0 * k, beta: beta, c: c + j0, ldc: ldc)
         } else {
-            Scalar.gemm(transposeA: transposeA, transposeB: transposed, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
-                        b: source!, ldb: ld, beta: beta, c: c, ldc: ldc)
+            Scalar.gemm(transposeA: transposeA, transposeB: transposed, m: m, n: columns.count, k: k, alpha: 1,
+                        a: a, lda: lda, b: source! + (transposed ? j0 * ld : j0), ldb: ld, beta: beta,
+                        c: c + j0, ldc: ldc)
         }
     }
 }

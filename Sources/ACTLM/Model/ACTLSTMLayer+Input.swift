@@ -1,6 +1,6 @@
 /// A layer's input, forward and backward: layer 1 looks each byte's row of W_x up; a layer above projects
 /// the output of the layer below, W_x·u_t + b, one GEMM per chunk of time steps, which the wavefront
-/// runs on the thread of the layer below (and passes the gradient down there too).
+/// shares out between the thread of the layer below and this layer's (and passes the gradient down so too).
 extension ACTLSTMLayer {
     /// Makes W_x ready for a window's `projectForward` calls, on the thread that makes them (the layer below's).
     func beginProjecting(_ θ: UnsafePointer<Scalar>, length: Int) {
@@ -26,21 +26,33 @@ extension ACTLSTMLayer {
         }
     }
 
-    /// The input projection W_x·u_t + b of the time steps `times`, in one GEMM, from `below` [T·B, H].
-    func projectForward(_ θ: UnsafePointer<Scalar>, times: Range<Int>, below: UnsafePointer<Scalar>) {
+    /// The input projection W_x·u_t + b of the time steps `times`, in one GEMM, from `below` [T·B, H]: of
+    /// the `columns` of the 4H given (all by default), as the wavefront shares it out between two threads.
+    /// `byOwnThread`: this layer's thread runs it, not the one below (each thread adds to its own count).
+    func projectForward(_ θ: UnsafePointer<Scalar>, times: Range<Int>, below: UnsafePointer<Scalar>,
+                        columns: Range<Int>? = nil, byOwnThread: Bool = false) {
         let H = self.H, G = 4 * H, first = times.lowerBound * batch, rows = times.count * batch
-        let bias = θ + parameters.bias.lowerBound, xProjection = cache.xProjection
-        for i in first..<(first + rows) { (xProjection + i * G).update(from: bias, count: G) }
-        inputWeights.multiply(m: rows, a: below + first * H, lda: H, beta: 1, c: xProjection + first * G, ldc: G)
-        inputFlops += 2 * Double(rows * G * H)
+        let columns = columns ?? 0..<G, j0 = columns.lowerBound
+        let bias = θ + parameters.bias.lowerBound + j0, xProjection = cache.xProjection + j0
+        for i in first..<(first + rows) { (xProjection + i * G).update(from: bias, count: columns.count) }
+        inputWeights.multiply(m: rows, a: below + first * H, lda: H, beta: 1, c: cache.xProjection + first * G,
+                              ldc: G, columns: columns)
+        countInputFlops(2 * Double(rows * columns.count * H), byOwnThread: byOwnThread)
     }
 
-    /// dL/du = dL/d(W_x·u)·W_xᵀ of the time steps `times` (all done), in one GEMM, into `dBelow` [T·B, H].
-    func projectBackward(times: Range<Int>, dBelow: UnsafeMutablePointer<Scalar>) {
+    /// dL/du = dL/d(W_x·u)·W_xᵀ of the time steps `times` (all done), in one GEMM, into `dBelow` [T·B, H]:
+    /// of its `columns` (all by default), as `projectForward`.
+    func projectBackward(times: Range<Int>, dBelow: UnsafeMutablePointer<Scalar>, columns: Range<Int>? = nil,
+                         byOwnThread: Bool = false) {
         let H = self.H, G = 4 * H, first = times.lowerBound * batch, rows = times.count * batch
+        let columns = columns ?? 0..<H
         inputWeightsTransposed.multiply(m: rows, a: gradients.dXProjection + first * G, lda: G, beta: 0,
-                                        c: dBelow + first * H, ldc: H)
-        inputFlops += 2 * Double(rows * G * H)
+                                        c: dBelow + first * H, ldc: H, columns: columns)
+        countInputFlops(2 * Double(rows * G * columns.count), byOwnThread: byOwnThread)
+    }
+
+    private func countInputFlops(_ flops: Double, byOwnThread: Bool) {
+        if byOwnThread { ownFlops += flops } else { inputFlops += flops }
     }
 
     /// dW_x = Σ_positions u_tᵀ dL/d(W_x·u_t) in one GEMM over the whole window, from `below` [T·B, H].

@@ -32,6 +32,14 @@ public final class Network<Scalar: NetworkScalar> {
         set { wavefront.threadLimit = newValue }
     }
 
+    /// The share of each input projection (and of the gradient it passes down) that the thread of the
+    /// layer below takes where two layers' threads meet; nil (the default): shared so that neither waits,
+    /// by the last window's work. Results do not depend on it; tests and measurements set it.
+    public var projectionShare: Double? {
+        get { wavefront.projectionShare }
+        set { wavefront.projectionShare = newValue }
+    }
+
     /// `resets` (by default: every stream starts from a zero state now) must have `config.stateReset`'s
     /// interval and `batch` streams.
     /// `forwardOnly`: for scoring; keeps none of what backward needs, so long windows take little memory.

@@ -6,9 +6,10 @@ import Foundation
 /// layer 1 at time t + 1 another can work on layer 2 at t, each multiplying its small recurrent GEMMs on
 /// one core, where two cores splitting every 32-row product mostly wait for each other.
 ///
-/// The time steps go in chunks of `chunk`: the thread of layer l projects layer l + 1's input for each
-/// chunk it finishes, in one GEMM (backward: passes layer l + 1's dL/du down to itself the same way), and
-/// forward, the top layer's thread runs the output layer on each chunk it finishes.
+/// The time steps go in chunks of `chunk`: layer l + 1's input is projected for each chunk layer l
+/// finishes, in one GEMM (backward: layer l + 1's dL/du passed down to layer l the same way), its columns
+/// shared between the two layers' threads (`WavefrontBalance`), and forward, the top layer's thread runs
+/// the output layer on each chunk it finishes.
 /// Every layer computes the same sums in the same order whatever the thread count, so the results do
 /// not depend on it. The threads live as long as the wavefront (its network's).
 public final class Wavefront {
@@ -34,6 +35,9 @@ public final class Wavefront {
     let layerCount: Int
     /// Threads to use; nil: OpenBLAS's thread budget (`threads(layers:limit:)`).
     var threadLimit: Int?
+    /// The share of each projection across threads that the thread below takes; nil: as the last
+    /// window's work evens out (`WavefrontBalance`).
+    var projectionShare: Double?
     /// How far each layer has got through the window, for the layer that waits on it.
     private let progress: [LayerProgress]
     private var groups: [Range<Int>] = []
@@ -52,6 +56,7 @@ public final class Wavefront {
     func forward<Scalar>(_ layers: [ACTLSTMLayer<Scalar>], _ θ: UnsafePointer<Scalar>, length: Int,
                          topDone: (Range<Int>) -> Void) {
         let progress = self.progress, top = layers.count - 1
+        let split = prepareBalance(layers, length: length).forwardSplit
         run { group in
             for l in group {
                 layers[l].beginForward(θ, length: length)
@@ -60,11 +65,17 @@ public final class Wavefront {
             for start in stride(from: 0, to: length, by: Self.chunk) {
                 let times = start..<min(start + Self.chunk, length)
                 for l in group {
-                    if l > 0 && l == group.lowerBound { progress[l - 1].wait(until: times.upperBound) }
+                    if l > 0 && l == group.lowerBound {
+                        progress[l - 1].wait(until: times.upperBound)
+                        layers[l].projectForward(θ, times: times, below: layers[l - 1].output,
+                                                 columns: split[l]!..<(4 * layers[l].H), byOwnThread: true)
+                    }
                     layers[l].forward(θ, times: times)
-                    // Layer l's thread projects layer l + 1's input: the upper layers have the output layer
-                    // and their own input's weight gradients to do, so this evens the threads out.
-                    if l < top { layers[l + 1].projectForward(θ, times: times, below: layers[l].output) }
+                    // Layer l + 1's input: all of it within a thread, the columns before the split across one.
+                    if l < top {
+                        layers[l + 1].projectForward(θ, times: times, below: layers[l].output,
+                                                     columns: 0..<(split[l + 1] ?? 4 * layers[l].H))
+                    }
                     progress[l].advance(to: times.upperBound)
                     if l == top { topDone(times) }
                 }
@@ -80,17 +91,23 @@ public final class Wavefront {
                           _ g: UnsafeMutablePointer<Scalar>, length: Int, bytes: UnsafePointer<UInt8>,
                           ponderWeight: Scalar, topDone: () -> Void) {
         let progress = self.progress, top = layers.count - 1
+        let split = prepareBalance(layers, length: length).backwardSplit
         run { group in
             for l in group { layers[l].beginBackward(θ, length: length) }
             for start in stride(from: (length - 1) / Self.chunk * Self.chunk, through: 0, by: -Self.chunk) {
                 let times = start..<min(start + Self.chunk, length), done = length - start
                 for l in group.reversed() {
+                    // Layer l + 1's gradient passed down to layer l, shared out as forward's projection.
                     if l < top {
                         if l == group.upperBound - 1 { progress[l + 1].wait(until: done) }
-                        // As forward projected it, layer l's thread passes layer l + 1's gradient down.
-                        layers[l + 1].projectBackward(times: times, dBelow: layers[l].gradients.dOutput)
+                        layers[l + 1].projectBackward(times: times, dBelow: layers[l].gradients.dOutput,
+                                                      columns: 0..<(split[l + 1] ?? layers[l].H))
                     }
                     layers[l].backward(θ, g, times: times, ponderWeight: ponderWeight)
+                    if l > 0 && l == group.lowerBound {
+                        layers[l].projectBackward(times: times, dBelow: layers[l - 1].gradients.dOutput,
+                                                  columns: split[l]!..<layers[l].H, byOwnThread: true)
+                    }
                     progress[l].advance(to: done)
                 }
             }
@@ -106,17 +123,30 @@ public final class Wavefront {
         }
     }
 
-    /// Calls `body(group)` for each group of layers on a thread of its own (the first on the caller's),
-    /// with OpenBLAS single-threaded meanwhile, and returns when all are done. One group: just calls it.
-    private func run(_ body: (Range<Int>) -> Void) {
-        for p in progress { p.reset() }
+    /// Sets the threads' groups and shares the projections at their boundaries out by the rows each layer
+    /// ran in its last forward window (`WavefrontBalance`): the one before, forward; this one, backward.
+    private func prepareBalance<Scalar>(_ layers: [ACTLSTMLayer<Scalar>], length: Int) -> WavefrontBalance {
         let threads = Self.threads(layers: layerCount, limit: threadLimit)
         if groups.count != threads {
             workers.stop()
             workers = WorkerThreads(count: threads - 1)
             groups = Self.groups(layers: layerCount, threads: threads)
         }
-        guard threads > 1 else {
+        var balance = WavefrontBalance(layers: layerCount)
+        if let share = projectionShare {
+            balance.fix(share: share, groups: groups, hidden: layers[0].H)
+        } else {
+            balance.update(groups: groups, rows: layers.map { $0.cache.rowCount },
+                           positions: length * layers[0].batch, hidden: layers[0].H)
+        }
+        return balance
+    }
+
+    /// Calls `body(group)` for each group of layers on a thread of its own (the first on the caller's),
+    /// with OpenBLAS single-threaded meanwhile, and returns when all are done. One group: just calls it.
+    private func run(_ body: (Range<Int>) -> Void) {
+        for p in progress { p.reset() }
+        guard groups.count > 1 else {
             body(groups[0])
             return
         }

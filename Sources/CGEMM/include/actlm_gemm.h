@@ -26,6 +26,10 @@ void actlm_sgemm(actlm_kernel kernel, int threads, int trans_a, int trans_b, int
                  const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
                  float beta, float *c, ptrdiff_t ldc);
 
+/// Columns per panel of a packed op(B). A product may take the columns of a packed B from any multiple
+/// of it: columns j0 ..< n start `j0 · k` floats in.
+#define ACTLM_PACKED_PANEL 32
+
 /// Floats needed to hold op(B) (k × n) packed: panels of 32 columns, each k rows of 32. One layout for
 /// both kernels.
 size_t actlm_packed_count(int k, int n);

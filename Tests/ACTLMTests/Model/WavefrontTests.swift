@@ -16,14 +16,15 @@ final class WavefrontTests: XCTestCase {
     /// Three windows (the state carried across them, a reset in between) through a network with ACT
     /// active, run on `threads` wavefront threads.
     private func windows(layers: Int, threads: Int, maxPonder: Int = 3, forwardOnly: Bool = false,
-                         scope: HaltingScope = .layer) -> [Window] {
-        let config = ModelConfig(layers: layers, hidden: 24, maxPonder: maxPonder, epsilon: 0.01, haltingBias: 0,
+                         scope: HaltingScope = .layer, hidden: Int = 24, projectionShare: Double? = nil) -> [Window] {
+        let config = ModelConfig(layers: layers, hidden: hidden, maxPonder: maxPonder, epsilon: 0.01, haltingBias: 0,
                                  stateReset: 40, haltingScope: scope)
         var random = RandomSource(seed: 8)
         let θ = ParameterLayout(config: config).initialParameters(random: &random)
         let batch = 6, seq = 11  // 66 rows: windows of 11 steps pack the weights, the one of 7 does not
         let network = Network<Float>(config: config, batch: batch, seq: seq, tau: 0.01, forwardOnly: forwardOnly)
         network.wavefrontThreads = threads
+        network.projectionShare = projectionShare
         var result: [Window] = []
         for length in [11, 11, 7] {
             let inputs = (0..<batch * length).map { _ in UInt8(random.next() % 256) }
@@ -59,6 +60,22 @@ final class WavefrontTests: XCTestCase {
                 } else {
                     for (window, expected) in zip(wavefront, sequential) { assertClose(window, expected, label) }
                 }
+            }
+        }
+    }
+
+    /// However the two threads share a projection out (none, part or all of it to the thread below, in
+    /// whole panels of 32 columns: H = 40 splits the passed-down gradient's 40 columns at 32), forward,
+    /// backward and the carried state agree with one thread bit for bit on the project's kernels.
+    func testSharedProjectionsEqualTheSequentialPath() {
+        let sequential = windows(layers: 2, threads: 1, hidden: 40)
+        for share in [0, 0.3, 0.5, 0.8, 1] {
+            let label = "the thread below takes \(share) of each projection"
+            let wavefront = windows(layers: 2, threads: 2, hidden: 40, projectionShare: share)
+            if MatrixEngine.current.kernel != nil {
+                XCTAssertEqual(wavefront, sequential, label)
+            } else {
+                for (window, expected) in zip(wavefront, sequential) { assertClose(window, expected, label) }
             }
         }
     }
