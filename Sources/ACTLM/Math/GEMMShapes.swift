@@ -116,7 +116,7 @@ public enum GEMMShapes {
         case .avx512, .avx2:
             let kernel = engine.kernel!
             if shape.packedB {
-                let packed = UnsafeMutablePointer<Float>.allocate(capacity: actlm_packed_count(Int32(k), Int32(n)))
+                let packed = UnsafeMutablePointer<Float>.allocateAligned(actlm_packed_count(Int32(k), Int32(n)))
                 defer { packed.deallocate() }
                 actlm_pack(shape.transposeB ? 1 : 0, Int32(k), Int32(n), b, ldb, packed)
                 for _ in 0..<times {

@@ -7,7 +7,7 @@ final class GrowableBuffer<Element> {
 
     init(capacity: Int, zero: Element) {
         self.capacity = max(capacity, 1)
-        pointer = .allocate(capacity: self.capacity)
+        pointer = .allocateAligned(self.capacity)
         pointer.initialize(repeating: zero, count: self.capacity)
         self.zero = zero
     }
@@ -20,7 +20,7 @@ final class GrowableBuffer<Element> {
     func reserve(_ count: Int, keep: Int) {
         guard count > capacity else { return }
         let newCapacity = max(count, capacity * 3 / 2)
-        let newPointer = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        let newPointer = UnsafeMutablePointer<Element>.allocateAligned(newCapacity)
         newPointer.initialize(repeating: zero, count: newCapacity)
         newPointer.update(from: pointer, count: min(keep, capacity))
         pointer.deallocate()
@@ -38,10 +38,20 @@ final class GrowableBuffer<Element> {
     }
 }
 
+extension UnsafeMutablePointer {
+    /// Uninitialised memory for `count` elements starting on a cache line (64 bytes), freed with
+    /// `deallocate()`. A large block from malloc starts 16 bytes into a page, and then every other
+    /// 32-byte load of the matrix kernels would straddle two cache lines.
+    static func allocateAligned(_ count: Int) -> UnsafeMutablePointer<Pointee> {
+        UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1) * MemoryLayout<Pointee>.stride, alignment: 64)
+            .bindMemory(to: Pointee.self, capacity: count)
+    }
+}
+
 extension UnsafeMutablePointer where Pointee: ExpressibleByIntegerLiteral {
     /// `count` zeroed elements: a buffer of fixed size, planned from the config and freed by its owner.
     static func zeroed(_ count: Int) -> UnsafeMutablePointer<Pointee> {
-        let p = UnsafeMutablePointer<Pointee>.allocate(capacity: count)
+        let p = UnsafeMutablePointer<Pointee>.allocateAligned(count)
         p.initialize(repeating: 0, count: count)
         return p
     }

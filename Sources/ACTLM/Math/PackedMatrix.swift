@@ -19,7 +19,7 @@ final class PackedMatrix<Scalar: NetworkScalar> {
         self.n = n
         self.transposed = transposed
         self.ld = ld
-        packed = Scalar.packedCount(k: k, n: n).map { UnsafeMutablePointer<Scalar>.allocate(capacity: $0) }
+        packed = Scalar.packedCount(k: k, n: n).map { UnsafeMutablePointer<Scalar>.allocateAligned($0) }
     }
 
     deinit { packed?.deallocate() }
