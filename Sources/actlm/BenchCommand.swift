@@ -78,10 +78,15 @@ struct BenchCommand: ParsableCommand {
                 throw ValidationError("--checkpoint benches the run as it was trained: "
                                       + conflicts.joined(separator: "; "))
             }
-            corpus = try Corpus(path: try self.corpus ?? TrainingCheckpoint.CorpusIdentity.openable(saved.corpus.path, flag: "CORPUS", checkpoint: path),
+            corpus = try Corpus(path: try self.corpus ?? TrainingCheckpoint.CorpusIdentity.openable(
+                saved.corpus.path, as: .corpus, checkpoint: path,
+                remedy: "Name the corpus again (actlm bench CORPUS --checkpoint ...) if you mean it."),
                                 validFraction: saved.options.validFraction,
                                 validPath: try saved.corpus.validPath.map {
-                                    try TrainingCheckpoint.CorpusIdentity.openable($0, flag: "--valid", checkpoint: path)
+                                    try TrainingCheckpoint.CorpusIdentity.openable(
+                                        $0, as: .validationFile, checkpoint: path,
+                                        remedy: "bench has no --valid: continue the run once with actlm train "
+                                            + "--resume ... --valid FILE, or bench a fresh model (actlm bench CORPUS).")
                                 })
             options = Benchmark.Options(continuing: saved, seconds: seconds, warmupSeconds: warmup)
         } else {

@@ -33,10 +33,18 @@ public struct TrainingCheckpoint {
             validPath = info.validPath
         }
 
-        /// `stored`, a path this identity names, when it is a regular file (or a link to one) or is missing
-        /// (opening it then says so). A checkpoint from someone else could name a device, a FIFO or a folder,
-        /// which would never end or not be text; those are opened only when the user names them again.
-        public static func openable(_ stored: String, flag: String, checkpoint: String) throws -> String {
+        /// What a stored path is to the run.
+        public enum Role: String, Sendable {
+            case corpus
+            case validationFile = "validation file"
+        }
+
+        /// `stored`, a path this identity names as `role`, when it is a regular file (or a link to one) or
+        /// is missing (opening it then says so). A checkpoint from someone else could name a device, a FIFO
+        /// or a folder, which would never end or not be text; those are opened only when the user names
+        /// them again, as `remedy` (a sentence of the calling command's) tells how.
+        public static func openable(_ stored: String, as role: Role, checkpoint: String, remedy: String) throws
+            -> String {
             var status = stat()
             guard stat(stored, &status) == 0 else { return stored }
             let kind = status.st_mode & S_IFMT
@@ -50,10 +58,8 @@ public struct TrainingCheckpoint {
             case S_IFSOCK: what = "a socket"
             default: what = "not a regular file"
             }
-            throw TrainingError.invalidOption("the checkpoint \(checkpoint) names \(stored) as its \(flag == "--valid" ? "validation file" : "corpus"), "
-                + "which is \(what); a path stored in a checkpoint is opened only if it is a regular file. "
-                + "Name the \(flag == "--valid" ? "validation file with --valid FILE" : "corpus again (actlm train CORPUS --resume ...)") "
-                + "if you mean it.")
+            throw TrainingError.invalidOption("the checkpoint \(checkpoint) names \(stored) as its \(role.rawValue), "
+                + "which is \(what); a path stored in a checkpoint is opened only if it is a regular file. " + remedy)
         }
     }
 

@@ -16,10 +16,15 @@ public struct AxisTicks: Equatable, Sendable {
     public let style: Style
 
     /// Ticks covering `low ... high`, about `count` of them. A flat range gets one step either side.
+    /// Values a chart cannot place (a hand-edited metrics file can hold 1e308 or 5e-324) are held to
+    /// ±1e300, and a flat range near zero spans ±1, so the step is always a positive finite number.
     public init(covering low: Double, _ high: Double, count: Int = 5, style: Style = .decimal) {
+        let limit = 1e300
         var (low, high) = (min(low, high), max(low, high))
+        if low.isNaN || high.isNaN { (low, high) = (0, 0) }
+        (low, high) = (min(max(low, -limit), limit), min(max(high, -limit), limit))
         if !(high - low > 1e-12 * max(abs(low), abs(high), 1)) {
-            let pad = low == 0 ? 1 : abs(low) * 0.1
+            let pad = abs(low) < 1e-6 ? 1 : abs(low) * 0.1
             (low, high) = (low - pad, high + pad)
         }
         let rough = (high - low) / Double(max(count, 1))

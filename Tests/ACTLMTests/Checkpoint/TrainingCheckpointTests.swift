@@ -240,16 +240,17 @@ final class TrainingCheckpointTests: XCTestCase {
         let file = directory + "/corpus.txt", fifo = directory + "/fifo"
         try Data("text".utf8).write(to: URL(fileURLWithPath: file))
         XCTAssertEqual(mkfifo(fifo, 0o600), 0)
-        XCTAssertEqual(try TrainingCheckpoint.CorpusIdentity.openable(file, flag: "CORPUS", checkpoint: "c.ckpt"), file)
+        let remedy = "Name the corpus again if you mean it."
+        XCTAssertEqual(try TrainingCheckpoint.CorpusIdentity.openable(file, as: .corpus, checkpoint: "c.ckpt", remedy: remedy), file)
         let missing = directory + "/gone.txt"
-        XCTAssertEqual(try TrainingCheckpoint.CorpusIdentity.openable(missing, flag: "CORPUS", checkpoint: "c.ckpt"), missing)
+        XCTAssertEqual(try TrainingCheckpoint.CorpusIdentity.openable(missing, as: .corpus, checkpoint: "c.ckpt", remedy: remedy), missing)
         for (path, what) in [("/dev/zero", "a character device"), (fifo, "a FIFO"), (directory, "a folder")] {
-            XCTAssertThrowsError(try TrainingCheckpoint.CorpusIdentity.openable(path, flag: "CORPUS", checkpoint: "c.ckpt")) { error in
+            XCTAssertThrowsError(try TrainingCheckpoint.CorpusIdentity.openable(path, as: .corpus, checkpoint: "c.ckpt", remedy: remedy)) { error in
                 XCTAssertTrue("\(error)".contains("c.ckpt names \(path) as its corpus, which is \(what)"), "\(error)")
-                XCTAssertTrue("\(error)".contains("Name the corpus again"), "\(error)")
+                XCTAssertTrue("\(error)".hasSuffix("regular file. " + remedy), "\(error)")
             }
         }
-        XCTAssertThrowsError(try TrainingCheckpoint.CorpusIdentity.openable(fifo, flag: "--valid", checkpoint: "c.ckpt")) { error in
+        XCTAssertThrowsError(try TrainingCheckpoint.CorpusIdentity.openable(fifo, as: .validationFile, checkpoint: "c.ckpt", remedy: remedy)) { error in
             XCTAssertTrue("\(error)".contains("as its validation file"), "\(error)")
         }
     }

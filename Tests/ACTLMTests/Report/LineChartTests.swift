@@ -21,6 +21,17 @@ final class LineChartTests: XCTestCase {
         XCTAssertGreaterThan(flat.upper, 2)
     }
 
+    /// Whatever a metrics file holds, the axis gets a few finite ticks (these ranges trapped before).
+    func testTicksOfUnplaceableValuesAreFewAndFinite() {
+        for (low, high) in [(5e-324, 5e-324), (0, 0), (-1e308, 1e308), (-Double.infinity, 2), (1, .nan),
+                            (.greatestFiniteMagnitude, .greatestFiniteMagnitude), (-2e-320, 3e-320)] {
+            let ticks = AxisTicks(covering: low, high)
+            XCTAssertTrue(ticks.step.isFinite && ticks.step > 0, "\(low) ... \(high): step \(ticks.step)")
+            XCTAssertTrue((2...12).contains(ticks.values.count), "\(low) ... \(high): \(ticks.values)")
+            XCTAssertTrue(ticks.values.allSatisfy(\.isFinite), "\(low) ... \(high): \(ticks.values)")
+        }
+    }
+
     func testEveryLineHasOnePointPerFiniteValueAndTheSVGIsWellFormed() throws {
         let a = (0..<37).map { LineChart.Point(Double($0) * 1000, 5 - Double($0) / 20) }
         var b = (0..<12).map { LineChart.Point(Double($0) * 3000, 4.5 - Double($0) / 30) }
