@@ -132,14 +132,9 @@ public final class Wavefront {
             workers = WorkerThreads(count: threads - 1)
             groups = Self.groups(layers: layerCount, threads: threads)
         }
-        var balance = WavefrontBalance(layers: layerCount)
-        if let share = projectionShare {
-            balance.fix(share: share, groups: groups, hidden: layers[0].H)
-        } else {
-            balance.update(groups: groups, rows: layers.map { $0.cache.rowCount },
-                           positions: length * layers[0].batch, hidden: layers[0].H)
-        }
-        return balance
+        if let share = projectionShare { return WavefrontBalance(share: share, groups: groups, hidden: layers[0].H) }
+        return WavefrontBalance(groups: groups, rows: layers.map { $0.cache.rowCount },
+                                positions: length * layers[0].batch, hidden: layers[0].H)
     }
 
     /// Calls `body(group)` for each group of layers on a thread of its own (the first on the caller's),

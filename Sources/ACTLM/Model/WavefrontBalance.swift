@@ -12,34 +12,19 @@ struct WavefrontBalance {
     /// Per layer l ≥ 1 whose thread differs from layer l − 1's: the first column of its input projection
     /// (forward) and of the gradient it passes down (backward) that its own thread computes. nil where
     /// the layers share a thread (it computes all).
-    private(set) var forwardSplit: [Int?]
-    private(set) var backwardSplit: [Int?]
-
-    /// All to the thread below, as before any window has run.
-    init(layers: Int) {
-        forwardSplit = Array(repeating: nil, count: layers)
-        backwardSplit = Array(repeating: nil, count: layers)
-    }
+    let forwardSplit: [Int?]
+    let backwardSplit: [Int?]
 
     /// Each thread below takes `share` of every projection at its boundary (rounded to whole panels).
-    mutating func fix(share: Double, groups: [Range<Int>], hidden H: Int) {
-        for above in groups.dropFirst() {
-            forwardSplit[above.lowerBound] = Self.columns(share: share, of: 4 * H)
-            backwardSplit[above.lowerBound] = Self.columns(share: share, of: H)
-        }
+    init(share: Double, groups: [Range<Int>], hidden H: Int) {
+        self.init(groups: groups) { _, _ in (Self.columns(share: share, of: 4 * H), Self.columns(share: share, of: H)) }
     }
 
-    /// `share` of `width` columns, rounded to whole panels (`PackedMatrix.columnAlignment`).
-    static func columns(share: Double, of width: Int) -> Int {
-        let alignment = PackedMatrix<Float>.columnAlignment, share = min(1, max(0, share))
-        return min(width, Int((share * Double(width) / Double(alignment)).rounded()) * alignment)
-    }
-
-    /// Work in units of one row's recurrent product (2·4H·H FLOPs): the threads' loads at each boundary,
-    /// from the rows (ponder steps of every stream) each layer ran in its last window.
+    /// Shared so that the two threads' loads come out even, in units of one row's recurrent product
+    /// (2·4H·H FLOPs), from the rows (ponder steps of every stream) each layer ran in its last window.
     /// - `rows[l]`: layer l's rows last window; `positions`: B·T of the coming window (an estimate of
     ///   what each layer's projection and recurrent step cost, with 256 outputs for the layer on top).
-    mutating func update(groups: [Range<Int>], rows: [Int], positions: Int, hidden H: Int) {
+    init(groups: [Range<Int>], rows: [Int], positions: Int, hidden H: Int) {
         let G = 4 * H, projection = Double(positions)
         // The output layer's logits (256 columns) and, backward, its gradient and weight gradient.
         let output = projection * Double(ModelConfig.vocabulary) / Double(G)
@@ -67,10 +52,27 @@ struct WavefrontBalance {
         func split(below: Double, above: Double, width: Int) -> Int {
             Self.columns(share: (above - below + projection) / (2 * projection), of: width)
         }
-        for (below, above) in zip(groups, groups.dropFirst()) {
-            let l = above.lowerBound, lower = load(below), upper = load(above)
-            forwardSplit[l] = split(below: lower.forward, above: upper.forward, width: G)
-            backwardSplit[l] = split(below: lower.backward, above: upper.backward, width: H)
+        self.init(groups: groups) { below, above in
+            let lower = load(below), upper = load(above)
+            return (split(below: lower.forward, above: upper.forward, width: G),
+                    split(below: lower.backward, above: upper.backward, width: H))
         }
+    }
+
+    /// The splits `split(below, above)` gives at each boundary between two threads' groups of layers.
+    private init(groups: [Range<Int>], split: (Range<Int>, Range<Int>) -> (forward: Int, backward: Int)) {
+        let layers = groups.last?.upperBound ?? 0
+        var forward = [Int?](repeating: nil, count: layers), backward = forward
+        for (below, above) in zip(groups, groups.dropFirst()) {
+            (forward[above.lowerBound], backward[above.lowerBound]) = split(below, above)
+        }
+        forwardSplit = forward
+        backwardSplit = backward
+    }
+
+    /// `share` of `width` columns, rounded to whole panels (`PackedMatrix.columnAlignment`).
+    static func columns(share: Double, of width: Int) -> Int {
+        let alignment = PackedMatrix<Float>.columnAlignment, share = min(1, max(0, share))
+        return min(width, Int((share * Double(width) / Double(alignment)).rounded()) * alignment)
     }
 }
