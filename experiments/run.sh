@@ -12,8 +12,8 @@
 #   experiments/run.sh --minutes 60 --seeds "1 2 3" --max-ponders "2 4" --taus "0.005" --corpus enwik8.gz
 #   experiments/run.sh --seeds "1 2" --keep  # trains only the runs OUT does not have yet (seed 2 here)
 #   experiments/run.sh --jobs 2 --stack-taus "0.01 0.005"  # and ACT with layer 1 halting for the stack
-#   experiments/run.sh --corpus corpora/gcide.gz --heldout corpora/gcide-heldout.txt.gz \
-#     --also corpora/wiki.gz --minutes 60 --out experiments/out-gcide   # = make experiment-gcide
+#   experiments/run.sh --corpus corpora/english.gz --heldout corpora/english-heldout.txt.gz \
+#     --also corpora/wiki.gz --minutes 60 --out experiments/out-english   # = make experiment-english
 # --heldout FILE scores FILE instead of the corpus's own validation part; --also CORPUS scores the
 # validation part of another corpus too (named by its file, e.g. "wiki").
 set -euo pipefail
