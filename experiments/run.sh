@@ -12,10 +12,13 @@
 #   experiments/run.sh --minutes 60 --seeds "1 2 3" --max-ponders "2 4" --taus "0.005" --corpus enwik8.gz
 #   experiments/run.sh --seeds "1 2" --keep  # trains only the runs OUT does not have yet (seed 2 here)
 #   experiments/run.sh --jobs 2 --stack-taus "0.01 0.005"  # and ACT with layer 1 halting for the stack
+#   experiments/run.sh --pytorch ~/torch/bin/python   # and the user's alternative: PyTorch's nn.LSTM
 #   experiments/run.sh --corpus corpora/english.gz --heldout corpora/english-heldout.txt.gz \
 #     --also corpora/wiki.gz --minutes 60 --out experiments/out-english   # = make experiment-english
 # --heldout FILE scores FILE instead of the corpus's own validation part; --also CORPUS scores the
-# validation part of another corpus too (named by its file, e.g. "wiki").
+# validation part of another corpus too (named by its file, e.g. "wiki"). --pytorch PYTHON (a Python with
+# torch) adds, per seed, experiments/pytorch_user.py: an nn.LSTM of the same size (a learned byte
+# embedding) trained for the same minutes with the same recipe, scored on the same texts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +32,7 @@ keep=0                  # 1: a run already finished in $out is scored again, not
 corpus=corpora/wiki.gz
 heldout_file=""         # the held-out text to score; default: the corpus's validation part
 also=()                 # more corpora whose validation parts are scored
+pytorch=""              # a Python with torch: adds the PyTorch LSTM of experiments/pytorch_user.py
 out=experiments/out
 extra=()
 while [ $# -gt 0 ]; do
@@ -43,9 +47,10 @@ while [ $# -gt 0 ]; do
     --corpus) corpus=$2; shift 2 ;;
     --heldout) heldout_file=$2; shift 2 ;;
     --also) also+=("$2"); shift 2 ;;
+    --pytorch) pytorch=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,19p' "$0"; echo "  Arguments after -- go to every 'actlm train'."; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; echo "  Arguments after -- go to every 'actlm train'."; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -55,6 +60,7 @@ actlm=.build/release/actlm
 [ -f "$corpus" ] || { echo "no corpus at $corpus: run make corpus" >&2; exit 1; }
 [ -z "$heldout_file" ] || [ -f "$heldout_file" ] || { echo "no held-out text at $heldout_file" >&2; exit 1; }
 for c in "${also[@]}"; do [ -f "$c" ] || { echo "no corpus at $c (--also)" >&2; exit 1; }; done
+[ -z "$pytorch" ] || "$pytorch" -c 'import torch' 2>/dev/null || { echo "--pytorch $pytorch: that Python has no torch" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "the results table needs python3" >&2; exit 1; }
 mkdir -p "$out"
 
@@ -105,14 +111,20 @@ for tau in $stack_taus; do settings+=("act-stack-tau$tau:default:$tau:stack"); d
 runs=()
 for seed in $seeds; do
   for setting in "${settings[@]}"; do runs+=("${setting%%:*}-s$seed:${setting#*:}:$seed"); done
+  [ -z "$pytorch" ] || runs+=("pytorch-s$seed:pytorch:-:-:$seed")
 done
 
 cores=$(nproc 2>/dev/null || echo 2)
 threads=$(( cores / jobs > 0 ? cores / jobs : 1 ))
 train() {
   IFS=: read -r name maxponder tau scope seed <<<"$1"
-  if [ "$keep" = 1 ] && [ -f "$out/runs/$name/latest.ckpt" ] && grep -q '^reached' "$out/$name.log" 2>/dev/null; then
+  if [ "$keep" = 1 ] && { [ -f "$out/runs/$name/result.json" ] ||
+      { [ -f "$out/runs/$name/latest.ckpt" ] && grep -q '^reached' "$out/$name.log" 2>/dev/null; }; }; then
     echo "== $name: kept from an earlier call"
+    return
+  fi
+  if [ "$maxponder" = pytorch ]; then
+    train_pytorch "$name" "$seed"
     return
   fi
   local flags=(--seed "$seed")
@@ -123,6 +135,16 @@ train() {
   OPENBLAS_NUM_THREADS=$threads "$actlm" train "$corpus" "${flags[@]}" --minutes "$minutes" \
     --checkpoint-dir "$out/runs" --run-name "$name" --eval-every 500 "${extra[@]}" > "$out/$name.log"
   echo "== $name: $(tail -n 4 "$out/$name.log" | head -n 2 | tr '\n' ' ')"
+}
+# The user's alternative, trained as `actlm train` is (threads, minutes, seed; the extra flags are actlm's)
+# and scored on every text when it stops.
+train_pytorch() {
+  local texts=()
+  while IFS=$'\t' read -r key _ file; do texts+=(--text "$key=$file"); done < "$out/texts.tsv"
+  rm -rf "$out/runs/$1"
+  "$pytorch" experiments/pytorch_user.py "$corpus" --minutes "$minutes" --threads "$threads" --seed "$2" \
+    --out "$out/runs/$1" "${texts[@]}" > "$out/$1.log"
+  echo "== $1: $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["steps"], "steps,", round(r["chars_per_s"]), "chars/s")' "$out/runs/$1/result.json")"
 }
 echo "training ${#runs[@]} runs of $minutes minutes, $jobs at a time with $threads OpenBLAS thread(s) each"
 for run in "${runs[@]}"; do
@@ -135,6 +157,17 @@ wait
 train_bytes=$("$actlm" corpus "$corpus" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["train_bytes"])')
 for run in "${runs[@]}"; do
   IFS=: read -r name maxponder tau scope seed <<<"$run"
+  if [ "$maxponder" = pytorch ]; then
+    python3 - "$out" "$name" <<'PY'
+import json, sys
+out, name = sys.argv[1:]
+r = json.load(open(f'{out}/runs/{name}/result.json'))
+for key, bpc in r['bpc'].items():
+    json.dump({'bpc': bpc}, open(f'{out}/{name}.{key}.json', 'w'))
+print(f"{name}\tpytorch\t-\t{round(r['chars_per_s'])}\t{r['epochs']:.2f}", file=open(f'{out}/runs.tsv', 'a'))
+PY
+    continue
+  fi
   while IFS=$'\t' read -r key _ file; do
     "$actlm" eval "$out/runs/$name/latest.ckpt" "$file" --json > "$out/$name.$key.json"
   done < "$out/texts.tsv"
@@ -149,7 +182,7 @@ best_act=$(python3 - "$out" <<'PY'
 import json, sys
 out = sys.argv[1]
 rows = [l.rstrip('\n').split('\t') for l in open(f'{out}/runs.tsv')]
-acts = [r[0] for r in rows if r[1] != '1']
+acts = [r[0] for r in rows if r[1] not in ('1', 'pytorch')]
 def score(name):
     e = json.load(open(f'{out}/{name}.eval.json'))
     return max((x for x in e['boundary_inside_ratio'] if x is not None), default=0)
@@ -160,7 +193,7 @@ PY
 
 # Every run on one page, and the learning curves alone as the figure for README "Results".
 run_dirs=()
-for run in "${runs[@]}"; do run_dirs+=("$out/runs/${run%%:*}"); done
+for run in "${runs[@]}"; do [[ $run == *:pytorch:* ]] || run_dirs+=("$out/runs/${run%%:*}"); done
 "$actlm" report "${run_dirs[@]}" -o "$out/report.html" --curves-svg "$out/learning-curves.svg"
 
 python3 - "$out" "$minutes" "$jobs" "$threads" <<'PY'
@@ -186,7 +219,10 @@ lines = [f'Each model trained for {minutes} minutes of wall time ({share}, {thre
          '| run | M | τ | ε | halting | held-out bpc | mean ρ per layer | boundary/inside ρ per layer | mean N per layer | boundary/inside N | other text: bpc | other text: boundary/inside ρ | training chars/s | epochs read |',
          '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
 by_setting = {}
-for name, _, _, speed, epochs in rows:
+for name, kind, _, speed, epochs in rows:
+    if kind == 'pytorch':
+        by_setting.setdefault('pytorch nn.LSTM', []).append({key: (load(name, key) or {}).get('bpc') for key, _ in texts})
+        continue
     e, o = load(name, 'eval'), load(name, 'other')
     m = e['config'].get('max_ponder', e['config'].get('maxPonder'))
     tau = re.search(r'τ ([0-9.e-]+)', open(f'{out}/{name}.log').read()).group(1)
