@@ -68,6 +68,25 @@ class Windows:
         return self.text[index], start
 
 
+def use_actlm_biases(lstm, hidden):
+    """One bias vector per layer with the forget gate at 1, as actlm has them (PyTorch's gate order is
+    i, f, g, o, and it adds bias_ih and bias_hh)."""
+    with torch.no_grad():
+        for name, p in lstm.named_parameters():
+            if name.startswith("bias"):
+                p.zero_()
+                if name.startswith("bias_ih"):
+                    p[hidden:2 * hidden] = 1
+
+
+def add_shape_arguments(parser):
+    """The model's and the batch's shape, with actlm's defaults."""
+    parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--hidden", type=int, default=256)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--seq", type=int, default=100)
+
+
 def learn(model, optimiser, window, state):
     """One step of truncated BPTT on a window; returns the loss in nats and the state to carry."""
     logits, state = model(window[:-1], state)
@@ -108,12 +127,7 @@ def curve(args, data):
     torch.manual_seed(args.seed)
     one_hot = args.input == "one-hot"
     model = ByteLSTM(args.layers, args.hidden, one_hot)
-    with torch.no_grad():  # forget-gate bias 1 and one bias vector, as actlm has them
-        for name, p in model.lstm.named_parameters():
-            if name.startswith("bias"):
-                p.zero_()
-                if name.startswith("bias_ih"):
-                    p[args.hidden:2 * args.hidden] = 1
+    use_actlm_biases(model.lstm, args.hidden)
     byte_rows = [model.lstm.weight_ih_l0] if one_hot else []
     rest = [p for p in model.parameters() if p.requires_grad and all(p is not q for q in byte_rows)]
     groups = [{"params": rest, "scale": 1.0}]
@@ -155,10 +169,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("mode", choices=["train", "score", "curve"])
     parser.add_argument("corpus")
-    parser.add_argument("--layers", type=int, default=2)
-    parser.add_argument("--hidden", type=int, default=256)
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--seq", type=int, default=100)
+    add_shape_arguments(parser)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--bytes", type=int, default=100_000, help="text to score (score mode)")

@@ -26,6 +26,8 @@ import time
 
 import torch
 
+from pytorch_peer import ByteLSTM, add_shape_arguments, learn, use_actlm_biases
+
 LN2 = math.log(2)
 RESET = 500
 
@@ -34,24 +36,6 @@ def read_bytes(path):
     opener = gzip.open if path.endswith('.gz') else open
     with opener(path, 'rb') as f:
         return torch.frombuffer(bytearray(f.read()), dtype=torch.uint8)
-
-
-class ByteLSTM(torch.nn.Module):
-    def __init__(self, layers, hidden):
-        super().__init__()
-        self.embed = torch.nn.Embedding(256, hidden)
-        self.lstm = torch.nn.LSTM(hidden, hidden, num_layers=layers)
-        self.out = torch.nn.Linear(hidden, 256)
-        with torch.no_grad():  # one bias vector per layer, forget gate at 1 (gate order i, f, g, o)
-            for name, p in self.lstm.named_parameters():
-                if name.startswith('bias'):
-                    p.zero_()
-                    if name.startswith('bias_ih'):
-                        p[hidden:2 * hidden] = 1
-
-    def forward(self, x, state):
-        h, state = self.lstm(self.embed(x), state)
-        return self.out(h), state
 
 
 def learning_rate(step, decay_start, decay_end, peak=2e-3, final=1e-4, warmup=100):
@@ -91,6 +75,7 @@ def train(args, data):
     train_bytes = int(len(data) * (1 - args.valid_fraction))
     corpus, valid = data[:train_bytes], data[train_bytes:train_bytes + 100_000]
     model = ByteLSTM(args.layers, args.hidden)
+    use_actlm_biases(model.lstm, args.hidden)
     optimiser = torch.optim.Adam(model.parameters(), lr=2e-3)
     B, T = args.batch, args.seq
     stride = (len(corpus) - 1) // B
@@ -112,13 +97,7 @@ def train(args, data):
         position += T
         for group in optimiser.param_groups:
             group['lr'] = learning_rate(step, decay_start, decay_end)
-        logits, state = model(window[:-1], state)
-        state = tuple(s.detach() for s in state)
-        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, 256), window[1:].reshape(-1))
-        optimiser.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimiser.step()
+        loss, state = learn(model, optimiser, window, state)
         chars += B * T
         elapsed = time.perf_counter() - start
         if step > 100:  # the run's last step, from the speed so far; the decay spans its last fifth
@@ -127,7 +106,7 @@ def train(args, data):
         if step % args.eval_every == 0:
             model.eval()
             record = {'step': step, 'chars': chars, 'seconds': round(elapsed, 1),
-                      'train_bpc': loss.item() / LN2, 'valid_bpc': score(model, valid),
+                      'train_bpc': loss / LN2, 'valid_bpc': score(model, valid),
                       'chars_per_s': chars / elapsed}
             model.train()
             metrics.write(json.dumps(record) + '\n')
@@ -145,10 +124,7 @@ def main():
     parser.add_argument('--text', action='append', default=[], metavar='KEY=FILE',
                         help='a text to score at the end (repeatable)')
     parser.add_argument('--minutes', type=float, default=60)
-    parser.add_argument('--layers', type=int, default=2)
-    parser.add_argument('--hidden', type=int, default=256)
-    parser.add_argument('--batch', type=int, default=32)
-    parser.add_argument('--seq', type=int, default=100)
+    add_shape_arguments(parser)
     parser.add_argument('--valid-fraction', type=float, default=0.05)
     parser.add_argument('--eval-every', type=int, default=500)
     parser.add_argument('--threads', type=int, default=os.cpu_count())
