@@ -21,16 +21,20 @@ TRAIN_ARGS   ?=
 
 all: build
 
-# Installs the system libraries only when one is missing.
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+# A recipe line that installs those of the Debian packages $(1) that are missing (as root, or with sudo),
+# saying what they are for ($(2)).
+apt_install = missing=""; for p in $(1); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
-	  echo "Installing missing system packages:$$missing"; \
+	  echo "Installing missing $(2):$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update && $$SUDO apt-get install -y $$missing || { \
 	    echo "error: could not install$$missing; install them with apt-get and run make again" >&2; exit 1; }; \
 	fi
+
+# Installs the system libraries only when one is missing.
+deps:
+	@$(call apt_install,$(APT_PACKAGES),system packages)
 
 # numpy and safetensors from PyPI into .venv, made once (remove .venv to make it anew).
 venv: $(VENV)/.ready
@@ -65,13 +69,7 @@ $(CORPUS):
 corpus-english: $(ENGLISH)
 
 $(ENGLISH):
-	@missing=""; for p in $(ENGLISH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian's$$missing for the English corpus"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update && $$SUDO apt-get install -y $$missing || { \
-	    echo "error: could not install$$missing; install them with apt-get and run make again" >&2; exit 1; }; \
-	fi
+	@$(call apt_install,$(ENGLISH_PACKAGES),packages for the English corpus)
 	@command -v python3 >/dev/null || { echo "error: making $(ENGLISH) needs python3 (apt-get install python3)" >&2; exit 1; }
 	@mkdir -p corpora
 	experiments/english_corpus.py $(ENGLISH) $(ENGLISH_HELDOUT)
