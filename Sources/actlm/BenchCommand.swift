@@ -78,16 +78,10 @@ struct BenchCommand: ParsableCommand {
                 throw ValidationError("--checkpoint benches the run as it was trained: "
                                       + conflicts.joined(separator: "; "))
             }
-            corpus = try Corpus(path: try self.corpus ?? TrainingCheckpoint.CorpusIdentity.openable(
-                saved.corpus.path, as: .corpus, checkpoint: path,
-                remedy: "Name the corpus again (actlm bench CORPUS --checkpoint ...) if you mean it."),
-                                validFraction: saved.options.validFraction,
-                                validPath: try saved.corpus.validPath.map {
-                                    try TrainingCheckpoint.CorpusIdentity.openable(
-                                        $0, as: .validationFile, checkpoint: path,
-                                        remedy: "bench has no --valid: continue the run once with actlm train "
-                                            + "--resume ... --valid FILE, or bench a fresh model (actlm bench CORPUS).")
-                                })
+            corpus = try Corpus(of: saved, at: path, path: self.corpus, remedies: (
+                corpus: "Name the corpus again (actlm bench CORPUS --checkpoint ...) if you mean it.",
+                validation: "bench has no --valid: continue the run once with actlm train --resume ... --valid FILE, "
+                    + "or bench a fresh model (actlm bench CORPUS)."))
             options = Benchmark.Options(continuing: saved, seconds: seconds, warmupSeconds: warmup)
         } else {
             corpus = try Corpus(path: self.corpus ?? "corpora/wiki.gz", validFraction: 0)

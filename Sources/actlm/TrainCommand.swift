@@ -130,16 +130,9 @@ struct TrainCommand: ParsableCommand {
         let checkpoint = try TrainingCheckpoint.read(from: path)
         let conflicts = self.conflicts(with: checkpoint)
         if !conflicts.isEmpty { throw TrainingError.resumeConflict(conflicts) }
-        let stored = checkpoint.corpus
-        let corpus = try Corpus(path: try self.corpus ?? TrainingCheckpoint.CorpusIdentity.openable(
-            stored.path, as: .corpus, checkpoint: path,
-            remedy: "Name the corpus again (actlm train CORPUS --resume ...) if you mean it."),
-                                validFraction: checkpoint.options.validFraction,
-                                validPath: try data.valid ?? stored.validPath.map {
-                                    try TrainingCheckpoint.CorpusIdentity.openable(
-                                        $0, as: .validationFile, checkpoint: path,
-                                        remedy: "Name the validation file with --valid FILE if you mean it.")
-                                })
+        let corpus = try Corpus(of: checkpoint, at: path, path: self.corpus, validPath: data.valid, remedies: (
+            corpus: "Name the corpus again (actlm train CORPUS --resume ...) if you mean it.",
+            validation: "Name the validation file with --valid FILE if you mean it."))
         return try Trainer(corpus: corpus, resuming: checkpoint, from: path, folder: RunFolder.containing(path),
                            communicator: communicator)
     }

@@ -268,13 +268,7 @@ final class CheckpointFuzzTests: XCTestCase {
         _ = PonderSignals(trace: checkpoint.ponderTrace).metrics().text
         _ = PonderReport.traceText(checkpoint.ponderTrace)
         _ = try RunReportPage(runs: [try ReportRun.load(mutantPath)]).bytes()
-        let path = try TrainingCheckpoint.CorpusIdentity.openable(checkpoint.corpus.path, as: .corpus,
-                                                                  checkpoint: mutantPath, remedy: "")
-        let corpus = try Corpus(path: path, validFraction: checkpoint.options.validFraction,
-                                validPath: try checkpoint.corpus.validPath.map {
-                                    try TrainingCheckpoint.CorpusIdentity.openable($0, as: .validationFile, checkpoint: mutantPath,
-                                                                                  remedy: "")
-                                })
+        let corpus = try Corpus(of: checkpoint, at: mutantPath, remedies: (corpus: "", validation: ""))
         let trainer = try Trainer(corpus: corpus, resuming: checkpoint, from: mutantPath,
                                   folder: RunFolder.containing(mutantPath))
         _ = try trainer.train(limits: TrainingLimits(steps: checkpoint.step + 1),

@@ -255,6 +255,40 @@ final class TrainingCheckpointTests: XCTestCase {
         }
     }
 
+    /// `Corpus(of:)` opens the files a checkpoint names, split as the run split them; a stored path that
+    /// is not a regular file is refused with the caller's remedy for its role, and a file the user names
+    /// again is opened instead of the stored one.
+    func testTheCorpusOfACheckpointOpensOnlyRegularFilesItNames() throws {
+        let text = directory + "/corpus.txt", valid = directory + "/valid.txt", fifo = directory + "/fifo"
+        try Data(String(repeating: "The cat sat on the mat. ", count: 50).utf8).write(to: URL(fileURLWithPath: text))
+        try Data("A dog ran.".utf8).write(to: URL(fileURLWithPath: valid))
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let remedies = (corpus: "Name the corpus again.", validation: "Name the validation file again.")
+        var checkpoint = sample()
+        checkpoint.corpus.path = text
+        checkpoint.options.validFraction = 0.1
+        let split = try Corpus(of: checkpoint, at: "c.ckpt", remedies: remedies)
+        XCTAssertEqual(split.info.validBytes, 120)
+        XCTAssertNil(split.info.validPath)
+
+        checkpoint.corpus.validPath = valid
+        XCTAssertEqual(try Corpus(of: checkpoint, at: "c.ckpt", remedies: remedies).info.validBytes, 10)
+        checkpoint.corpus.validPath = fifo
+        XCTAssertThrowsError(try Corpus(of: checkpoint, at: "c.ckpt", remedies: remedies)) { error in
+            XCTAssertTrue("\(error)".contains("names \(fifo) as its validation file, which is a FIFO"), "\(error)")
+            XCTAssertTrue("\(error)".hasSuffix(remedies.validation), "\(error)")
+        }
+        XCTAssertEqual(try Corpus(of: checkpoint, at: "c.ckpt", validPath: valid, remedies: remedies).info.validPath, valid)
+
+        checkpoint.corpus.path = directory
+        XCTAssertThrowsError(try Corpus(of: checkpoint, at: "c.ckpt", remedies: remedies)) { error in
+            XCTAssertTrue("\(error)".contains("names \(directory) as its corpus, which is a folder"), "\(error)")
+            XCTAssertTrue("\(error)".hasSuffix(remedies.corpus), "\(error)")
+        }
+        let named = try Corpus(of: checkpoint, at: "c.ckpt", path: text, validPath: valid, remedies: remedies)
+        XCTAssertEqual(named.path, text)
+    }
+
     private func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in bytes {
