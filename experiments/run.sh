@@ -271,6 +271,23 @@ for name, *_ in rows:
         lines.append(f"| {name} | {label} | {e['bpc']:.3f} | {' / '.join(f(l['rho_auc']) for l in layers)} | "
                      f"{' / '.join(f(l['steps_auc']) for l in layers)} | {f(s['next_loss_auc'])} | {f(s['surprisal_auc'])} | "
                      f"{kinds(layers[0]['mean_rho'])} | {kinds(s['mean_next_loss'])} |")
+# The same by kind of boundary byte, each kind against every non-boundary byte: a text whose boundaries
+# are mostly runs of indentation scores low overall while every other kind is marked.
+kind_names = {'space': 'space after text', 'whitespace_run': 'space in a run', 'punctuation': 'punctuation',
+              'sentence_end': 'sentence end', 'newline': 'newline'}
+lines += ['', 'By kind of boundary byte, each against every non-boundary byte: share of the boundary bytes, '
+          'layer 1 ρ AUC, next-step loss AUC.', '',
+          '| run | text | ' + ' | '.join(kind_names.values()) + ' |', '|---|---|' + '---|' * len(kind_names)]
+for name, *_ in rows:
+    for key, label in texts:
+        e = load(name, key)
+        if not e or 'by_boundary_kind' not in e.get('signals', {}):
+            continue
+        s = e['signals']
+        by = {k['kind']: k for k in s['by_boundary_kind']}
+        share = lambda k: f"{100 * by[k]['bytes'] / s['boundaries']:.0f}%" if s['boundaries'] else '–'
+        lines.append(f'| {name} | {label} | ' + ' | '.join(
+            f"{share(k)}, {f(by[k]['rho_auc'][0])}, {f(by[k]['next_loss_auc'])}" for k in kind_names) + ' |')
 open(f'{out}/results.md', 'w').write('\n'.join(lines) + '\n')
 print('\n'.join(lines))
 PY

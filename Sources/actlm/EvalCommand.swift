@@ -19,12 +19,15 @@ struct EvalCommand: ParsableCommand {
             boundary than at any other byte, 0.5: no signal): each layer's ρ and N while reading a \
             byte, the next-step loss (of the prediction made at that byte) and the byte's own \
             surprisal, over the same bytes (all but the first and last, within the first \
-            \(grouped(PonderSignals.defaultCapacity)) bytes); and the mean ρ at digits, at '<' and on \
-            letters, beside the next-step loss there.
+            \(grouped(PonderSignals.defaultCapacity)) bytes), for all boundaries and for each kind \
+            (a space after text, a space in a run of whitespace such as indentation, punctuation, \
+            a sentence end, a newline); and the mean ρ at digits, at '<' and on letters, beside the \
+            next-step loss there.
 
             --json prints one object with the keys bpc, mean_ponder and boundary_inside_ratio (lists \
             with one entry per layer; null where the text has no word boundaries or no word insides), \
-            signals (the AUCs and means; null where undefined), and more (see the output).
+            signals (the AUCs and means, by_boundary_kind for each kind; null where undefined), and \
+            more (see the output).
 
             Examples:
               actlm eval checkpoints/run-1/best.ckpt heldout.txt

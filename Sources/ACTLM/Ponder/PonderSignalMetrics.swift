@@ -13,7 +13,8 @@
 /// - measured bytes: every byte whose own surprisal and next-step loss are both known, i.e. all but the
 ///   text's first and last; every AUC and mean below is over these same bytes.
 /// - AUC: `ROCAUC.area` of the signal as a detector of word boundaries; nil when the measured bytes lack
-///   boundaries or other bytes.
+///   boundaries or other bytes. By kind of boundary (`BoundaryKind`): the AUC of each kind's bytes against
+///   the same non-boundary bytes, the other kinds left out.
 /// - digits: the bytes 0–9 (numbers, dates, IDs); tag openings: the byte '<'; letters: ASCII letters and
 ///   bytes ≥ 0x80 (`CharacterClass`'s word start and inside word).
 public struct PonderSignalMetrics: Encodable, Sendable {
@@ -55,6 +56,29 @@ public struct PonderSignalMetrics: Encodable, Sendable {
         private enum CodingKeys: String, CodingKey { case layer, rhoAuc, stepsAuc, meanRho }
     }
 
+    /// The AUCs of one kind of boundary byte against every non-boundary byte.
+    public struct Kind: Encodable, Sendable {
+        public let kind: BoundaryKind
+        /// Measured bytes of this kind.
+        public let bytes: Int
+        /// Per layer.
+        public let rhoAUC: [Double?]
+        public let stepsAUC: [Double?]
+        public let nextLossAUC: Double?
+        public let surprisalAUC: Double?
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(kind.key, forKey: .kind)
+            try c.encode(bytes, forKey: .bytes)
+            try c.encode(rhoAUC, forKey: .rhoAuc)
+            try c.encode(stepsAUC, forKey: .stepsAuc)
+            try c.encode(nextLossAUC, forKey: .nextLossAuc)
+            try c.encode(surprisalAUC, forKey: .surprisalAuc)
+        }
+        private enum CodingKeys: String, CodingKey { case kind, bytes, rhoAuc, stepsAuc, nextLossAuc, surprisalAuc }
+    }
+
     /// Bytes of the text seen, and the first of them kept (`PonderSignals.capacity`).
     public let textBytes: Int64
     public let keptBytes: Int
@@ -73,10 +97,15 @@ public struct PonderSignalMetrics: Encodable, Sendable {
     /// Mean next-step loss in bits at digits, tag openings and letters.
     public let meanNextLoss: ByteKinds
     public let perLayer: [Layer]
+    /// Every `BoundaryKind`, in its order.
+    public let byKind: [Kind]
 
     init(_ signals: PonderSignals) {
         let measured = signals.measured()
         let boundary = measured.map { CharacterClass.wordBoundary.contains(signals.classes[$0]) }
+        let kinds = measured.map { i in
+            BoundaryKind.of(previous: i > 0 ? signals.bytes[i - 1] : TextScorer.before, current: signals.bytes[i])
+        }
         let isDigit = measured.map { signals.classes[$0] == .digit }
         let isTag = measured.map { signals.bytes[$0] == UInt8(ascii: "<") }
         let isLetter = measured.map { signals.classes[$0] == .wordStart || signals.classes[$0] == .wordInside }
@@ -100,21 +129,34 @@ public struct PonderSignalMetrics: Encodable, Sendable {
         tagOpenings = isTag.filter { $0 }.count
         letters = isLetter.filter { $0 }.count
         lossesRecorded = signals.hasLosses
-        if signals.hasLosses {
-            let nextLoss = measured.map { signals.bits[$0 + 1] }
-            nextLossAUC = ROCAUC.area(scores: nextLoss, positive: boundary)
-            surprisalAUC = ROCAUC.area(scores: measured.map { signals.bits[$0] }, positive: boundary)
-            meanNextLoss = means(nextLoss)
-        } else {
-            nextLossAUC = nil
-            surprisalAUC = nil
-            meanNextLoss = ByteKinds(digits: nil, tagOpenings: nil, letters: nil)
+        let nextLoss = signals.hasLosses ? measured.map { signals.bits[$0 + 1] } : nil
+        let surprisal = signals.hasLosses ? measured.map { signals.bits[$0] } : nil
+        let rho = (0..<signals.layers).map { l in measured.map { signals.rho[l][$0] } }
+        let steps = (0..<signals.layers).map { l in measured.map { Float(signals.steps[l][$0]) } }
+        /// The AUC of `scores` for the measured bytes where `positive` holds against those where `negative`
+        /// does, every other byte left out.
+        func area(_ scores: [Float]?, positive: (Int) -> Bool, negative: (Int) -> Bool) -> Double? {
+            guard let scores else { return nil }
+            let kept = scores.indices.filter { positive($0) || negative($0) }
+            return ROCAUC.area(scores: kept.map { scores[$0] }, positive: kept.map(positive))
         }
+        func isBoundary(_ j: Int) -> Bool { boundary[j] }
+        func isNotBoundary(_ j: Int) -> Bool { !boundary[j] }
+
+        nextLossAUC = area(nextLoss, positive: isBoundary, negative: isNotBoundary)
+        surprisalAUC = area(surprisal, positive: isBoundary, negative: isNotBoundary)
+        meanNextLoss = nextLoss.map(means) ?? ByteKinds(digits: nil, tagOpenings: nil, letters: nil)
         perLayer = (0..<signals.layers).map { l in
-            let rho = measured.map { signals.rho[l][$0] }
-            return Layer(layer: l + 1, rhoAUC: ROCAUC.area(scores: rho, positive: boundary),
-                         stepsAUC: ROCAUC.area(scores: measured.map { Float(signals.steps[l][$0]) }, positive: boundary),
-                         meanRho: means(rho))
+            Layer(layer: l + 1, rhoAUC: area(rho[l], positive: isBoundary, negative: isNotBoundary),
+                  stepsAUC: area(steps[l], positive: isBoundary, negative: isNotBoundary), meanRho: means(rho[l]))
+        }
+        byKind = BoundaryKind.allCases.map { kind in
+            func isKind(_ j: Int) -> Bool { kinds[j] == kind }
+            return Kind(kind: kind, bytes: kinds.filter { $0 == kind }.count,
+                        rhoAUC: rho.map { area($0, positive: isKind, negative: isNotBoundary) },
+                        stepsAUC: steps.map { area($0, positive: isKind, negative: isNotBoundary) },
+                        nextLossAUC: area(nextLoss, positive: isKind, negative: isNotBoundary),
+                        surprisalAUC: area(surprisal, positive: isKind, negative: isNotBoundary))
         }
     }
 
@@ -132,10 +174,11 @@ public struct PonderSignalMetrics: Encodable, Sendable {
         try c.encode(surprisalAUC, forKey: .surprisalAuc)
         try c.encode(meanNextLoss, forKey: .meanNextLoss)
         try c.encode(perLayer, forKey: .perLayer)
+        try c.encode(byKind, forKey: .byBoundaryKind)
     }
     private enum CodingKeys: String, CodingKey {
         case textBytes, keptBytes, bytes, boundaries, digits, tagOpenings, letters, lossesRecorded, nextLossAuc,
-             surprisalAuc, meanNextLoss, perLayer
+             surprisalAuc, meanNextLoss, perLayer, byBoundaryKind
     }
 
     // MARK: Text
@@ -159,6 +202,13 @@ public struct PonderSignalMetrics: Encodable, Sendable {
         lines.append(row("  N (ponder steps)", perLayer.map { auc($0.stepsAUC) }))
         lines.append(lossesRecorded ? row("  next-step loss", [auc(nextLossAUC)]) : pad("  next-step loss", 24) + notRecorded)
         lines.append(lossesRecorded ? row("  own surprisal", [auc(surprisalAUC)]) : pad("  own surprisal", 24) + notRecorded)
+        lines.append("")
+        lines.append("By kind of boundary, each against every non-boundary byte: ROC AUC of ρ per layer and of the next-step loss")
+        lines.append(row("", ["bytes"] + perLayer.map { "ρ \($0.layer)" } + (lossesRecorded ? ["loss"] : [])))
+        for kind in byKind {
+            lines.append(row("  " + kind.kind.name, [grouped(kind.bytes)] + kind.rhoAUC.map(auc)
+                             + (lossesRecorded ? [auc(kind.nextLossAUC)] : [])))
+        }
         lines.append("")
         lines.append("Means at digits, tag openings '<' and letters")
         lines.append(row("", ["digits", "'<'", "letters"]))

@@ -212,14 +212,20 @@ public struct RunReportPage {
         func auc(_ x: Double?) -> String { x.map { formatFixed($0, decimals: 3) } ?? "–" }
         func mean(_ x: Double?) -> String { x.map { formatFixed($0, decimals: 2) } ?? "–" }
         let missing = m.lossesRecorded ? "–" : "not recorded"
-        var columns: [(String, String, [String])] = m.perLayer.map { layer in
-            ("ρ layer \(layer.layer)", auc(layer.rhoAUC),
+        // Each column: its header, its AUC for all boundaries, then for each kind of boundary, and its means.
+        var columns: [(String, String, [String], [String])] = m.perLayer.map { layer in
+            ("ρ layer \(layer.layer)", auc(layer.rhoAUC), m.byKind.map { auc($0.rhoAUC[layer.layer - 1]) },
              [layer.meanRho.digits, layer.meanRho.tagOpenings, layer.meanRho.letters].map(mean))
         }
-        columns += m.perLayer.map { ("N layer \($0.layer)", auc($0.stepsAUC), ["", "", ""]) }
+        columns += m.perLayer.map { layer in
+            ("N layer \(layer.layer)", auc(layer.stepsAUC), m.byKind.map { auc($0.stepsAUC[layer.layer - 1]) },
+             ["", "", ""])
+        }
         columns.append(("next-step loss (bits)", m.lossesRecorded ? auc(m.nextLossAUC) : missing,
+                        m.byKind.map { m.lossesRecorded ? auc($0.nextLossAUC) : missing },
                         [m.meanNextLoss.digits, m.meanNextLoss.tagOpenings, m.meanNextLoss.letters].map(mean)))
-        columns.append(("own surprisal", m.lossesRecorded ? auc(m.surprisalAUC) : missing, ["", "", ""]))
+        columns.append(("own surprisal", m.lossesRecorded ? auc(m.surprisalAUC) : missing,
+                        m.byKind.map { m.lossesRecorded ? auc($0.surprisalAUC) : missing }, ["", "", ""]))
         sink.write("<p class=\"note\">")
         sink.writeXMLEscaped("On the recorded excerpt (\(grouped(m.bytes)) bytes, \(grouped(m.boundaries)) word boundaries): "
                              + "ROC AUC of each signal for \"this byte is a word boundary\" (1 = higher at every "
@@ -233,12 +239,19 @@ public struct RunReportPage {
         sink.write("</tr></thead><tbody>\n<tr><td>word boundary AUC</td>")
         for column in columns { sink.write("<td>\(column.1)</td>") }
         sink.write("</tr>\n")
+        for (k, kind) in m.byKind.enumerated() {
+            sink.write("<tr class=\"kind\"><td>")
+            sink.writeXMLEscaped("\(kind.kind.name) (\(grouped(kind.bytes)))")
+            sink.write("</td>")
+            for column in columns { sink.write("<td>\(column.2[k])</td>") }
+            sink.write("</tr>\n")
+        }
         for (k, label) in ["mean at digits (\(grouped(m.digits)))", "mean at '<' (\(grouped(m.tagOpenings)))",
                            "mean on letters (\(grouped(m.letters)))"].enumerated() {
             sink.write("<tr><td>")
             sink.writeXMLEscaped(label)
             sink.write("</td>")
-            for column in columns { sink.write("<td>\(column.2[k])</td>") }
+            for column in columns { sink.write("<td>\(column.3[k])</td>") }
             sink.write("</tr>\n")
         }
         sink.write("</tbody></table></div>\n")
@@ -352,6 +365,7 @@ public struct RunReportPage {
         th,td{padding:2px 8px;text-align:right;border-bottom:1px solid #eee}
         th:first-child,td:first-child{text-align:left}
         thead th{color:#555;font-weight:600;border-bottom:1px solid #ccc}
+        tr.kind td{color:#555}tr.kind td:first-child{padding-left:22px}
         td.bar{width:130px;padding-left:2px}
         td.bar span{display:block;height:11px;min-width:1px}
         .verdict{margin:2px 0 10px;color:#333}

@@ -68,9 +68,10 @@ final class EvalCommandTests: XCTestCase {
             defer { previous = row.byte }
             return [.space, .punctuation, .sentenceEnd, .newline].contains(CharacterClass.classify(previous: previous, current: row.byte))
         }
-        func pairCount(_ score: (Int) -> Float) -> Double {
+        func pairCount(_ score: (Int) -> Float) -> Double { pairCount(of: { boundary[$0] }, score) }
+        func pairCount(of positive: (Int) -> Bool, _ score: (Int) -> Float) -> Double {
             var twice = 0, pairs = 0
-            for i in measured where boundary[i] {
+            for i in measured where positive(i) {
                 for j in measured where !boundary[j] {
                     pairs += 1
                     twice += score(i) > score(j) ? 2 : score(i) == score(j) ? 1 : 0
@@ -95,10 +96,21 @@ final class EvalCommandTests: XCTestCase {
             XCTAssertEqual(try XCTUnwrap(meanRho["digits"] as? Double),
                            digits.map { Double(rows[$0].rho[l]) }.reduce(0, +) / Double(digits.count), accuracy: 1e-5)
         }
+        // Spaces after text, against the same non-boundary bytes.
+        let spaces = { (i: Int) in rows[i].byte == 0x20 && ![0x20, 0x09, 0x0A, 0x0D].contains(rows[i - 1].byte) }
+        let kinds = try XCTUnwrap(signals["by_boundary_kind"] as? [[String: Any]])
+        XCTAssertEqual(kinds.count, BoundaryKind.allCases.count)
+        XCTAssertEqual(kinds[0]["kind"] as? String, "space")
+        XCTAssertEqual(kinds[0]["bytes"] as? Int, measured.filter(spaces).count)
+        XCTAssertEqual(try XCTUnwrap((kinds[0]["rho_auc"] as? [Double])?.first), pairCount(of: spaces) { rows[$0].rho[0] },
+                       accuracy: 1e-4)
+        XCTAssertEqual(try XCTUnwrap(kinds[0]["next_loss_auc"] as? Double), pairCount(of: spaces) { rows[$0 + 1].bits! },
+                       accuracy: 1e-4)
 
         let people = try ActlmBinary.run(["eval", "model.ckpt", "short.txt"], in: directory)
         XCTAssertEqual(people.status, 0, people.stderr)
         for line in ["ROC AUC of each signal", "over 2,998 bytes", "  ρ (ponder cost)", "  N (ponder steps)",
+                     "By kind of boundary", "  space after text", "  space in a run",
                      "  next-step loss", "  own surprisal", "  ρ layer 2", "  next-step loss, bits"] {
             XCTAssertTrue(people.text.contains(line), "«\(line)» is missing from:\n\(people.text)")
         }

@@ -61,6 +61,73 @@ final class PonderSignalsTests: XCTestCase {
         // Digit '7', tag opening '<', and the one measured letter 'b'.
         XCTAssertEqual(m.perLayer[0].meanRho, .init(digits: 2, tagOpenings: 2.5, letters: 2))
         XCTAssertEqual(m.meanNextLoss, .init(digits: 6, tagOpenings: 0.5, letters: 3))
+        // Both spaces follow text; each kind against b, 7 and <.
+        XCTAssertEqual(m.byKind.map(\.kind), BoundaryKind.allCases)
+        XCTAssertEqual(m.byKind.map(\.bytes), [2, 0, 1, 0, 0])
+        XCTAssertEqual(m.byKind[0].rhoAUC, [1, 0])
+        XCTAssertEqual(m.byKind[2].rhoAUC, [1, 0])
+        XCTAssertEqual(m.byKind[1].rhoAUC, [nil, nil])
+        XCTAssertNil(m.byKind[1].nextLossAUC)
+    }
+
+    /// A space after a newline or another space is a boundary of its own kind, scored against the same
+    /// non-boundary bytes as every other kind:
+    ///
+    ///     byte       x    ↵    ' '  ' '  a    b    ' '  c
+    ///     kind            nl   run  run  -    -    sp
+    ///     bits       nil  1    2    3    4    5    6    7
+    ///     ρ          9    3    1    1    2    2.5  3    9
+    ///
+    /// Measured: ↵ … ' ' (indices 1–6), negatives a and b. All boundaries: ρ 3, 1, 1, 3 against 2, 2.5
+    /// wins 4 of 8 pairs; the newline and the space after text are above both (1), the run below (0).
+    /// Next-step loss 2 (newline), 3 and 4 (run), 7 (space) against 5 and 6.
+    func testByKindOfBoundary() throws {
+        let text = Array("x\n  ab c".utf8)
+        let rho: [Float] = [9, 3, 1, 1, 2, 2.5, 3, 9]
+        var signals = PonderSignals(layers: 1)
+        for i in text.indices {
+            signals.add(PonderMapRow(offset: Int64(i), byte: text[i], bits: i == 0 ? nil : Float(i), rho: [rho[i]], steps: [1]))
+        }
+        let m = signals.metrics()
+        XCTAssertEqual(m.bytes, 6)
+        XCTAssertEqual(m.boundaries, 4)
+        XCTAssertEqual(m.perLayer[0].rhoAUC, 0.5)
+        let kinds = Dictionary(uniqueKeysWithValues: m.byKind.map { ($0.kind, $0) })
+        XCTAssertEqual(kinds[.newline]?.bytes, 1)
+        XCTAssertEqual(kinds[.whitespaceRun]?.bytes, 2)
+        XCTAssertEqual(kinds[.space]?.bytes, 1)
+        XCTAssertEqual(kinds[.newline]?.rhoAUC, [1])
+        XCTAssertEqual(kinds[.whitespaceRun]?.rhoAUC, [0])
+        XCTAssertEqual(kinds[.space]?.rhoAUC, [1])
+        XCTAssertEqual(kinds[.space]?.stepsAUC, [0.5])
+        XCTAssertEqual(kinds[.newline]?.nextLossAUC, 0)
+        XCTAssertEqual(kinds[.whitespaceRun]?.nextLossAUC, 0)
+        XCTAssertEqual(kinds[.space]?.nextLossAUC, 1)
+        XCTAssertEqual(kinds[.space]?.surprisalAUC, 1)
+        XCTAssertEqual(kinds[.punctuation]?.rhoAUC, [nil])
+
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(m)) as? [String: Any])
+        let byKind = try XCTUnwrap(object["byBoundaryKind"] as? [[String: Any]])
+        XCTAssertEqual(byKind.map { $0["kind"] as? String }, ["space", "whitespace_run", "punctuation", "sentence_end", "newline"])
+        XCTAssertEqual(byKind[1]["rhoAuc"] as? [Double], [0])
+        let line = try XCTUnwrap(m.text.split(separator: "\n").first { $0.hasPrefix("  space in a run") })
+        XCTAssertEqual(line.split(separator: " ").suffix(3), ["2", "0.000", "0.000"], m.text)
+    }
+
+    /// Every word-boundary byte has exactly one kind, and nothing else has one.
+    func testBoundaryKindsCoverTheWordBoundaries() {
+        for previous in UInt8.min...UInt8.max {
+            for current in UInt8.min...UInt8.max {
+                let isBoundary = CharacterClass.wordBoundary.contains(CharacterClass.classify(previous: previous, current: current))
+                XCTAssertEqual(BoundaryKind.of(previous: previous, current: current) != nil, isBoundary, "\(previous) \(current)")
+            }
+        }
+        XCTAssertEqual(BoundaryKind.of(previous: UInt8(ascii: "d"), current: UInt8(ascii: " ")), .space)
+        XCTAssertEqual(BoundaryKind.of(previous: UInt8(ascii: "."), current: UInt8(ascii: "\t")), .space)
+        XCTAssertEqual(BoundaryKind.of(previous: UInt8(ascii: "\t"), current: UInt8(ascii: " ")), .whitespaceRun)
+        XCTAssertEqual(BoundaryKind.of(previous: UInt8(ascii: "\r"), current: UInt8(ascii: " ")), .whitespaceRun)
+        XCTAssertEqual(BoundaryKind.of(previous: UInt8(ascii: " "), current: UInt8(ascii: "!")), .sentenceEnd)
+        XCTAssertEqual(BoundaryKind.of(previous: UInt8(ascii: " "), current: UInt8(ascii: "\n")), .newline)
     }
 
     /// Past its capacity the bytes are counted, not kept; the last kept byte has no next-step loss.

@@ -44,6 +44,9 @@ final class RunReportTests: XCTestCase {
         let row = try XCTUnwrap(cells.firstIndex(of: "word boundary AUC"), "\(cells)")
         XCTAssertEqual(cells[row + 1], signals.perLayer[0].rhoAUC.map { String(format: "%.3f", $0) } ?? "–")
         XCTAssertEqual(cells[row + 5], signals.nextLossAUC.map { String(format: "%.3f", $0) } ?? "–")
+        let kindRow = try XCTUnwrap(cells.firstIndex(of: "space after text (\(signals.byKind[0].bytes))"), "\(cells)")
+        XCTAssertEqual(cells[kindRow + 1], signals.byKind[0].rhoAUC[0].map { String(format: "%.3f", $0) } ?? "–")
+        XCTAssertTrue(cells.contains("newline (\(signals.byKind[4].bytes))"), "\(cells)")
         XCTAssertTrue(cells.contains("mean at digits (\(signals.digits))"), "\(cells)")
         // Settings and sources.
         XCTAssertTrue(cells.contains { $0.hasPrefix("L=2 H=16 M=4") }, "\(cells)")
