@@ -13,8 +13,9 @@
 #   experiments/run.sh --seeds "1 2" --keep  # trains only the runs OUT does not have yet (seed 2 here)
 #   experiments/run.sh --jobs 2 --stack-taus "0.01 0.005"  # and ACT with layer 1 halting for the stack
 #   experiments/run.sh --pytorch ~/torch/bin/python   # and the user's alternative: PyTorch's nn.LSTM
+#   experiments/run.sh --jobs 2 --max-ponders 2 --only "baseline act-m2"   # a pair without the defaults
 #   experiments/run.sh --corpus corpora/english.gz --heldout corpora/english-heldout.txt.gz \
-#     --also corpora/wiki.gz --minutes 60 --out experiments/out-english   # = make experiment-english
+#     --also corpora/wiki.gz --minutes 60 --jobs 2 --out experiments/out-english   # = make experiment-english
 # --heldout FILE scores FILE instead of the corpus's own validation part; --also CORPUS scores the
 # validation part of another corpus too (named by its file, e.g. "wiki"). --pytorch PYTHON (a Python with
 # torch) adds, per seed, experiments/pytorch_user.py: an nn.LSTM of the same size (a learned byte
@@ -33,6 +34,7 @@ corpus=corpora/wiki.gz
 heldout_file=""         # the held-out text to score; default: the corpus's validation part
 also=()                 # more corpora whose validation parts are scored
 pytorch=""              # a Python with torch: adds the PyTorch LSTM of experiments/pytorch_user.py
+only=""                 # train and score only the settings named here (baseline, act, act-m2, pytorch, ...)
 out=experiments/out
 extra=()
 while [ $# -gt 0 ]; do
@@ -48,9 +50,10 @@ while [ $# -gt 0 ]; do
     --heldout) heldout_file=$2; shift 2 ;;
     --also) also+=("$2"); shift 2 ;;
     --pytorch) pytorch=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,23p' "$0"; echo "  Arguments after -- go to every 'actlm train'."; exit 0 ;;
+    -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0"; echo "  Arguments after -- go to every 'actlm train'."; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -62,6 +65,22 @@ actlm=.build/release/actlm
 for c in "${also[@]}"; do [ -f "$c" ] || { echo "no corpus at $c (--also)" >&2; exit 1; }; done
 [ -z "$pytorch" ] || "$pytorch" -c 'import torch' 2>/dev/null || { echo "--pytorch $pytorch: that Python has no torch" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "the results table needs python3" >&2; exit 1; }
+# The baseline differs from the defaults only in M = 1 (τ does not matter there: ρ is 2 at every byte).
+# The ACT runs differ from the defaults only in τ, M or the halting scope. Each runs once per seed.
+settings=("baseline:1:default:default" "act:default:default:default")
+for m in $max_ponders; do settings+=("act-m$m:$m:default:default"); done
+for tau in $taus; do settings+=("act-tau$tau:default:$tau:default"); done
+for tau in $stack_taus; do settings+=("act-stack-tau$tau:default:$tau:stack"); done
+[ -z "$pytorch" ] || settings+=("pytorch:pytorch:-:-")
+if [ -n "$only" ]; then
+  names=" ${settings[*]%%:*} "
+  for name in $only; do
+    [[ $names == *" $name "* ]] || { echo "--only: no setting $name (these are:$names)" >&2; exit 2; }
+  done
+  kept=()
+  for setting in "${settings[@]}"; do [[ " $only " == *" ${setting%%:*} "* ]] && kept+=("$setting"); done
+  settings=("${kept[@]}")
+fi
 mkdir -p "$out"
 
 # A corpus's validation part (its last 5%, as actlm train splits it), written out once so that every
@@ -102,16 +121,9 @@ for f in GPL-3 Apache-2.0 GFDL-1.3 MPL-2.0; do
 done
 if [ -s "$other" ]; then printf 'other\tlicence texts\t%s\n' "$other" >> "$out/texts.tsv"; fi
 
-# The baseline differs from the defaults only in M = 1 (τ does not matter there: ρ is 2 at every byte).
-# The ACT runs differ from the defaults only in τ, M or the halting scope. Each runs once per seed.
-settings=("baseline:1:default:default" "act:default:default:default")
-for m in $max_ponders; do settings+=("act-m$m:$m:default:default"); done
-for tau in $taus; do settings+=("act-tau$tau:default:$tau:default"); done
-for tau in $stack_taus; do settings+=("act-stack-tau$tau:default:$tau:stack"); done
 runs=()
 for seed in $seeds; do
   for setting in "${settings[@]}"; do runs+=("${setting%%:*}-s$seed:${setting#*:}:$seed"); done
-  [ -z "$pytorch" ] || runs+=("pytorch-s$seed:pytorch:-:-:$seed")
 done
 
 cores=$(nproc 2>/dev/null || echo 2)
