@@ -6,7 +6,9 @@
 # ρ, N and the losses mark word boundaries on every text), a ponder-map figure of a held-out excerpt,
 # report.html (`actlm report` on every run) and learning-curves.svg. Runs
 # train one at a time on every core, as a plain `actlm train` does; with --jobs 2, two at a time on one
-# core each (OpenBLAS threads = cores / jobs), so every run still gets the same share of the machine.
+# core each (OpenBLAS threads = cores / jobs), so every run still gets the same share of the machine;
+# with --jobs 2 --take-turns SECONDS, two at a time on every core, taking turns (one runs while the other
+# is stopped), so both see the same load and each trains --minutes of its own as a plain run would.
 #
 #   experiments/run.sh                       # defaults: 2 models × 30 minutes, one after the other
 #   experiments/run.sh --minutes 60 --seeds "1 2 3" --max-ponders "2 4" --taus "0.005" --corpus enwik8.gz
@@ -14,6 +16,7 @@
 #   experiments/run.sh --jobs 2 --stack-taus "0.01 0.005"  # and ACT with layer 1 halting for the stack
 #   experiments/run.sh --pytorch ~/torch/bin/python   # and the user's alternative: PyTorch's nn.LSTM
 #   experiments/run.sh --jobs 2 --max-ponders 2 --only "baseline act-m2"   # a pair without the defaults
+#   experiments/run.sh --jobs 2 --take-turns 30 --minutes 60   # a pair on 2 cores each, in 2 hours
 #   experiments/run.sh --corpus corpora/english.gz --heldout corpora/english-heldout.txt.gz \
 #     --also corpora/wiki.gz --minutes 60 --jobs 2 --out experiments/out-english   # = make experiment-english
 # --heldout FILE scores FILE instead of the corpus's own validation part; --also CORPUS scores the
@@ -29,6 +32,7 @@ taus=""                 # more ACT runs at the default M with these τ
 max_ponders=""          # more ACT runs at the default τ with these M
 stack_taus=""           # more ACT runs with --halting-scope stack, at these τ
 jobs=1
+turn=0                  # > 0: the runs of each group of --jobs take turns of this many seconds on every core
 keep=0                  # 1: a run already finished in $out is scored again, not trained again
 corpus=corpora/wiki.gz
 heldout_file=""         # the held-out text to score; default: the corpus's validation part
@@ -45,6 +49,7 @@ while [ $# -gt 0 ]; do
     --max-ponders) max_ponders=$2; shift 2 ;;
     --stack-taus) stack_taus=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
+    --take-turns) turn=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --corpus) corpus=$2; shift 2 ;;
     --heldout) heldout_file=$2; shift 2 ;;
@@ -128,13 +133,21 @@ done
 
 cores=$(nproc 2>/dev/null || echo 2)
 threads=$(( cores / jobs > 0 ? cores / jobs : 1 ))
+[ "$turn" = 0 ] || threads=$cores
+run_minutes=$minutes    # wall minutes of one run: with turns, its own minutes times its group's size
+# With --keep, a run that finished in an earlier call is scored again, not trained again.
+kept() {
+  [ "$keep" = 1 ] && { [ -f "$out/runs/$1/result.json" ] ||
+    { [ -f "$out/runs/$1/latest.ckpt" ] && grep -q '^reached' "$out/$1.log" 2>/dev/null; }; }
+}
 train() {
   IFS=: read -r name maxponder tau scope seed <<<"$1"
-  if [ "$keep" = 1 ] && { [ -f "$out/runs/$name/result.json" ] ||
-      { [ -f "$out/runs/$name/latest.ckpt" ] && grep -q '^reached' "$out/$name.log" 2>/dev/null; }; }; then
+  if kept "$name"; then
     echo "== $name: kept from an earlier call"
     return
   fi
+  # How many runs this one took turns with, for its speed per second of its own.
+  if [ "$turn" = 0 ]; then rm -f "$out/$name.turns"; else echo "$group_size" > "$out/$name.turns"; fi
   if [ "$maxponder" = pytorch ]; then
     train_pytorch "$name" "$seed"
     return
@@ -144,8 +157,9 @@ train() {
   [ "$tau" = default ] || flags+=(--tau "$tau")
   [ "$scope" = default ] || flags+=(--halting-scope "$scope")
   rm -rf "$out/runs/$name"
-  OPENBLAS_NUM_THREADS=$threads "$actlm" train "$corpus" "${flags[@]}" --minutes "$minutes" \
-    --checkpoint-dir "$out/runs" --run-name "$name" --eval-every 500 "${extra[@]}" > "$out/$name.log"
+  OPENBLAS_NUM_THREADS=$threads "$actlm" train "$corpus" "${flags[@]}" --minutes "$run_minutes" \
+    --checkpoint-dir "$out/runs" --run-name "$name" --eval-every 500 "${extra[@]}" > "$out/$name.log" &
+  await "$name"
   echo "== $name: $(tail -n 4 "$out/$name.log" | head -n 2 | tr '\n' ' ')"
 }
 # The user's alternative, trained as `actlm train` is (threads, minutes, seed; the extra flags are actlm's)
@@ -154,36 +168,97 @@ train_pytorch() {
   local texts=()
   while IFS=$'\t' read -r key _ file; do texts+=(--text "$key=$file"); done < "$out/texts.tsv"
   rm -rf "$out/runs/$1"
-  "$pytorch" experiments/pytorch_user.py "$corpus" --minutes "$minutes" --threads "$threads" --seed "$2" \
-    --out "$out/runs/$1" "${texts[@]}" > "$out/$1.log"
+  "$pytorch" experiments/pytorch_user.py "$corpus" --minutes "$run_minutes" --threads "$threads" --seed "$2" \
+    --out "$out/runs/$1" "${texts[@]}" > "$out/$1.log" &
+  await "$1"
   echo "== $1: $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["steps"], "steps,", round(r["chars_per_s"]), "chars/s")' "$out/runs/$1/result.json")"
 }
-echo "training ${#runs[@]} runs of $minutes minutes, $jobs at a time with $threads OpenBLAS thread(s) each"
-for run in "${runs[@]}"; do
-  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-  train "$run" &
-done
-wait
+# Waits for the training just started in the background, its PID in $out/NAME.pid while it runs (for turns).
+await() {
+  echo $! > "$out/$1.pid"
+  local status=0
+  wait $! || status=$?
+  rm -f "$out/$1.pid"
+  return $status
+}
+# One group's runs take turns: each in turn continues for $turn seconds while the others are stopped, until
+# the group is done. Only processes still named in a PID file are signalled.
+take_turns() {
+  local names=("$@") name pid other
+  while :; do
+    for name in "${names[@]}"; do
+      pid=$(cat "$out/$name.pid" 2>/dev/null) || continue
+      for other in "${names[@]}"; do
+        [ "$other" = "$name" ] || kill -STOP "$(cat "$out/$other.pid" 2>/dev/null)" 2>/dev/null || true
+      done
+      kill -CONT "$pid" 2>/dev/null || continue
+      sleep "$turn"
+    done
+    sleep 1
+  done
+}
+# However this script ends, no run stays stopped.
+continue_all() {
+  local f
+  for f in "$out"/*.pid; do [ -f "$f" ] && kill -CONT "$(cat "$f")" 2>/dev/null; done
+  return 0
+}
+trap continue_all EXIT
+trap 'exit 130' INT TERM
+# A stopped process whose process group loses its last link to the session (the terminal or the tool that
+# started this script going away) gets SIGHUP from the kernel: the runs taking turns ignore it.
+[ "$turn" = 0 ] || trap '' HUP
+
+if [ "$turn" = 0 ]; then
+  echo "training ${#runs[@]} runs of $minutes minutes, $jobs at a time with $threads OpenBLAS thread(s) each"
+  for run in "${runs[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+    train "$run" &
+  done
+  wait
+else
+  echo "training ${#runs[@]} runs of $minutes minutes, $jobs at a time taking turns of $turn s with $threads OpenBLAS thread(s)"
+  todo=()
+  for run in "${runs[@]}"; do
+    if kept "${run%%:*}"; then echo "== ${run%%:*}: kept from an earlier call"; else todo+=("$run"); fi
+  done
+  for ((first = 0; first < ${#todo[@]}; first += jobs)); do
+    group=("${todo[@]:first:jobs}")
+    group_size=${#group[@]}
+    names=()
+    for run in "${group[@]}"; do names+=("${run%%:*}"); done
+    run_minutes=$(python3 -c "print($minutes * $group_size)")
+    trainers=()
+    for run in "${group[@]}"; do train "$run" & trainers+=($!); done
+    take_turns "${names[@]}" &
+    turns=$!
+    for trainer in "${trainers[@]}"; do wait "$trainer" || true; done
+    kill "$turns" 2>/dev/null; wait "$turns" 2>/dev/null || true
+  done
+fi
 
 : > "$out/runs.tsv"
 train_bytes=$("$actlm" corpus "$corpus" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["train_bytes"])')
 for run in "${runs[@]}"; do
   IFS=: read -r name maxponder tau scope seed <<<"$run"
   if [ "$maxponder" = pytorch ]; then
-    python3 - "$out" "$name" <<'PY'
+    python3 - "$out" "$name" "$(cat "$out/$name.turns" 2>/dev/null || echo 1)" <<'PY'
 import json, sys
-out, name = sys.argv[1:]
+out, name, shared = sys.argv[1:]
 r = json.load(open(f'{out}/runs/{name}/result.json'))
 for key, bpc in r['bpc'].items():
     json.dump({'bpc': bpc}, open(f'{out}/{name}.{key}.json', 'w'))
-print(f"{name}\tpytorch\t-\t{round(r['chars_per_s'])}\t{r['epochs']:.2f}", file=open(f'{out}/runs.tsv', 'a'))
+print(f"{name}\tpytorch\t-\t{round(r['chars_per_s'] * int(shared))}\t{r['epochs']:.2f}", file=open(f'{out}/runs.tsv', 'a'))
 PY
     continue
   fi
   while IFS=$'\t' read -r key _ file; do
     "$actlm" eval "$out/runs/$name/latest.ckpt" "$file" --json > "$out/$name.$key.json"
   done < "$out/texts.tsv"
-  speed=$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print(round(r[-1]["chars_per_s"]))' "$out/runs/$name/metrics.jsonl")
+  # Per second of the run's own time: taking turns with k runs, it trained during 1/k of the wall time.
+  shared=$(cat "$out/$name.turns" 2>/dev/null || echo 1)
+  speed=$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print(round(r[-1]["chars_per_s"] * int(sys.argv[2])))' \
+    "$out/runs/$name/metrics.jsonl" "$shared")
   # How many times the run read its training bytes: at user scale, at most once.
   epochs=$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print("%.2f" % (r[-1]["chars"] / int(sys.argv[2])))' \
     "$out/runs/$name/metrics.jsonl" "$train_bytes")
@@ -208,9 +283,9 @@ run_dirs=()
 for run in "${runs[@]}"; do [[ $run == *:pytorch:* ]] || run_dirs+=("$out/runs/${run%%:*}"); done
 "$actlm" report "${run_dirs[@]}" -o "$out/report.html" --curves-svg "$out/learning-curves.svg"
 
-python3 - "$out" "$minutes" "$jobs" "$threads" <<'PY'
+python3 - "$out" "$minutes" "$jobs" "$threads" "$turn" <<'PY'
 import json, os, re, statistics, sys
-out, minutes, jobs, threads = sys.argv[1:5]
+out, minutes, jobs, threads, turn = sys.argv[1:6]
 rows = [l.rstrip('\n').split('\t') for l in open(f'{out}/runs.tsv')]
 texts = [l.rstrip('\n').split('\t')[:2] for l in open(f'{out}/texts.tsv')]   # [key, label], held-out first
 labels = dict(texts)
@@ -224,9 +299,11 @@ def ratios(e):
 def step_ratios(e):
     return ' / '.join('–' if not (s.get('boundary_steps') and s.get('inside_steps'))
                       else f"{s['boundary_steps'] / s['inside_steps']:.2f}" for s in e['ponder']['per_layer'])
-share = 'alone on the machine' if jobs == '1' else f'{jobs} at a time'
+share = ('alone on the machine' if jobs == '1' else f'{jobs} at a time' if turn == '0' else
+         f'{jobs} at a time taking turns of {turn} s, so each trained for {minutes} minutes of its own and '
+         f'its chars/s are per second of its own turns')
 scored = ', '.join(label for _, label in texts)
-lines = [f'Each model trained for {minutes} minutes of wall time ({share}, {threads} OpenBLAS thread(s) each); '
+lines = [f'Each model trained for {minutes} minutes{" of wall time" if turn == "0" else ""} ({share}, {threads} OpenBLAS thread(s) each); '
          f'scored by `actlm eval` on: {scored}.', '',
          '| run | M | τ | ε | halting | held-out bpc | mean ρ per layer | boundary/inside ρ per layer | mean N per layer | boundary/inside N | other text: bpc | other text: boundary/inside ρ | training chars/s | epochs read |',
          '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']

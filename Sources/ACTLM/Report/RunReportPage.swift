@@ -229,7 +229,8 @@ public struct RunReportPage {
         sink.write("<p class=\"note\">")
         sink.writeXMLEscaped("On the recorded excerpt (\(grouped(m.bytes)) bytes, \(grouped(m.boundaries)) word boundaries): "
                              + "ROC AUC of each signal for \"this byte is a word boundary\" (1 = higher at every "
-                             + "boundary than at any other byte, 0.5 = no signal), and means at digits, '<' and letters.")
+                             + "boundary than at any other byte, 0.5 = no signal), then of each kind of boundary byte against "
+                             + "the same other bytes, and means at digits, '<' and letters.")
         sink.write("</p>\n<div class=\"scroll\"><table class=\"signals\"><thead><tr><th></th>")
         for column in columns {
             sink.write("<th>")
