@@ -374,9 +374,9 @@ for name, *_ in rows:
             continue
         s = e['signals']
         by = {k['kind']: k for k in s['by_boundary_kind']}
-        share = lambda k: f"{100 * by[k]['bytes'] / s['boundaries']:.0f}%" if s['boundaries'] else '–'
+        portion = lambda k: f"{100 * by[k]['bytes'] / s['boundaries']:.0f}%" if s['boundaries'] else '–'
         lines.append(f'| {name} | {label} | ' + ' | '.join(
-            f"{share(k)}, {f(by[k]['rho_auc'][0])}, {f(by[k]['next_loss_auc'])}" for k in kind_names) + ' |')
+            f"{portion(k)}, {f(by[k]['rho_auc'][0])}, {f(by[k]['next_loss_auc'])}" for k in kind_names) + ' |')
 open(f'{out}/results.md', 'w').write('\n'.join(lines) + '\n')
 print('\n'.join(lines))
 PY

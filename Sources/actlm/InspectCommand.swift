@@ -12,8 +12,9 @@ struct InspectCommand: ParsableCommand {
             the histogram of ponder steps N, and N for every byte of a fixed held-out excerpt. On that \
             excerpt (the first --trace-chars held-out bytes, 1,000 by default), how well each layer's ρ \
             and N mark word boundaries as a ROC AUC, for all of them and by kind, beside the \
-            next-step loss and each byte's own surprisal (checkpoints written before the excerpt kept its losses show ρ and N only), and \
-            mean ρ at digits, '<' and letters (as actlm eval reports them for a whole text).
+            next-step loss and each byte's own surprisal (checkpoints written before the excerpt \
+            kept its losses show ρ and N only), and mean ρ at digits, '<' and letters (as actlm eval \
+            reports them for a whole text).
 
             Examples:
               actlm inspect checkpoints/run-20261126-031500/best.ckpt

@@ -102,10 +102,10 @@ public struct PonderSignalMetrics: Encodable, Sendable {
 
     init(_ signals: PonderSignals) {
         let measured = signals.measured()
-        let boundary = measured.map { CharacterClass.wordBoundary.contains(signals.classes[$0]) }
         let kinds = measured.map { i in
             BoundaryKind.of(previous: i > 0 ? signals.bytes[i - 1] : TextScorer.before, current: signals.bytes[i])
         }
+        let boundary = kinds.map { $0 != nil }
         let isDigit = measured.map { signals.classes[$0] == .digit }
         let isTag = measured.map { signals.bytes[$0] == UInt8(ascii: "<") }
         let isLetter = measured.map { signals.classes[$0] == .wordStart || signals.classes[$0] == .wordInside }

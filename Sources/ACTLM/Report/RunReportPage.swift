@@ -212,8 +212,7 @@ public struct RunReportPage {
         func auc(_ x: Double?) -> String { x.map { formatFixed($0, decimals: 3) } ?? "–" }
         func mean(_ x: Double?) -> String { x.map { formatFixed($0, decimals: 2) } ?? "–" }
         let missing = m.lossesRecorded ? "–" : "not recorded"
-        // Each column: its header, its AUC for all boundaries, then for each kind of boundary, and its means.
-        var columns: [(String, String, [String], [String])] = m.perLayer.map { layer in
+        var columns: [(header: String, all: String, byKind: [String], means: [String])] = m.perLayer.map { layer in
             ("ρ layer \(layer.layer)", auc(layer.rhoAUC), m.byKind.map { auc($0.rhoAUC[layer.layer - 1]) },
              [layer.meanRho.digits, layer.meanRho.tagOpenings, layer.meanRho.letters].map(mean))
         }
@@ -234,17 +233,17 @@ public struct RunReportPage {
         sink.write("</p>\n<div class=\"scroll\"><table class=\"signals\"><thead><tr><th></th>")
         for column in columns {
             sink.write("<th>")
-            sink.writeXMLEscaped(column.0)
+            sink.writeXMLEscaped(column.header)
             sink.write("</th>")
         }
         sink.write("</tr></thead><tbody>\n<tr><td>word boundary AUC</td>")
-        for column in columns { sink.write("<td>\(column.1)</td>") }
+        for column in columns { sink.write("<td>\(column.all)</td>") }
         sink.write("</tr>\n")
         for (k, kind) in m.byKind.enumerated() {
             sink.write("<tr class=\"kind\"><td>")
             sink.writeXMLEscaped("\(kind.kind.name) (\(grouped(kind.bytes)))")
             sink.write("</td>")
-            for column in columns { sink.write("<td>\(column.2[k])</td>") }
+            for column in columns { sink.write("<td>\(column.byKind[k])</td>") }
             sink.write("</tr>\n")
         }
         for (k, label) in ["mean at digits (\(grouped(m.digits)))", "mean at '<' (\(grouped(m.tagOpenings)))",
@@ -252,7 +251,7 @@ public struct RunReportPage {
             sink.write("<tr><td>")
             sink.writeXMLEscaped(label)
             sink.write("</td>")
-            for column in columns { sink.write("<td>\(column.3[k])</td>") }
+            for column in columns { sink.write("<td>\(column.means[k])</td>") }
             sink.write("</tr>\n")
         }
         sink.write("</tbody></table></div>\n")
