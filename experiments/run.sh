@@ -22,7 +22,8 @@
 # --heldout FILE scores FILE instead of the corpus's own validation part; --also CORPUS scores the
 # validation part of another corpus too (named by its file, e.g. "wiki"). --pytorch PYTHON (a Python with
 # torch) adds, per seed, experiments/pytorch_user.py: an nn.LSTM of the same size (a learned byte
-# embedding) trained for the same minutes with the same recipe, scored on the same texts.
+# embedding) trained for the same minutes with the same recipe, scored on the same texts. ACTLM=PATH runs
+# that build of actlm instead of .build/release/actlm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,8 +64,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-actlm=.build/release/actlm
-[ -x "$actlm" ] || { echo "build first: make build" >&2; exit 1; }
+actlm=${ACTLM:-.build/release/actlm}
+[ -x "$actlm" ] || { echo "no actlm at $actlm: build first (make build)" >&2; exit 1; }
 [ -f "$corpus" ] || { echo "no corpus at $corpus: run make corpus" >&2; exit 1; }
 [ -z "$heldout_file" ] || [ -f "$heldout_file" ] || { echo "no held-out text at $heldout_file" >&2; exit 1; }
 for c in "${also[@]}"; do [ -f "$c" ] || { echo "no corpus at $c (--also)" >&2; exit 1; }; done
@@ -362,21 +363,18 @@ for name, *_ in rows:
                      f"{kinds(layers[0]['mean_rho'])} | {kinds(s['mean_next_loss'])} |")
 # The same by kind of boundary byte, each kind against every non-boundary byte: a text whose boundaries
 # are mostly runs of indentation scores low overall while every other kind is marked.
-kind_names = {'space': 'space after text', 'whitespace_run': 'space in a run', 'punctuation': 'punctuation',
-              'sentence_end': 'sentence end', 'newline': 'newline'}
-lines += ['', 'By kind of boundary byte, each against every non-boundary byte: share of the boundary bytes, '
-          'layer 1 ρ AUC, next-step loss AUC.', '',
-          '| run | text | ' + ' | '.join(kind_names.values()) + ' |', '|---|---|' + '---|' * len(kind_names)]
-for name, *_ in rows:
-    for key, label in texts:
-        e = load(name, key)
-        if not e or 'by_boundary_kind' not in e.get('signals', {}):
-            continue
-        s = e['signals']
-        by = {k['kind']: k for k in s['by_boundary_kind']}
-        portion = lambda k: f"{100 * by[k]['bytes'] / s['boundaries']:.0f}%" if s['boundaries'] else '–'
-        lines.append(f'| {name} | {label} | ' + ' | '.join(
-            f"{portion(k)}, {f(by[k]['rho_auc'][0])}, {f(by[k]['next_loss_auc'])}" for k in kind_names) + ' |')
+measured = [(name, label, load(name, key)) for name, *_ in rows for key, label in texts]
+measured = [(name, label, e['signals']) for name, label, e in measured
+            if e and 'by_boundary_kind' in e.get('signals', {})]
+if measured:
+    lines += ['', 'By kind of boundary byte, each against every non-boundary byte: share of the boundary bytes, '
+              'layer 1 ρ AUC, next-step loss AUC.', '',
+              '| run | text | ' + ' | '.join(k['name'] for k in measured[0][2]['by_boundary_kind']) + ' |',
+              '|---|---|' + '---|' * len(measured[0][2]['by_boundary_kind'])]
+for name, label, s in measured:
+    portion = lambda k: f"{100 * k['bytes'] / s['boundaries']:.0f}%" if s['boundaries'] else '–'
+    lines.append(f'| {name} | {label} | ' + ' | '.join(
+        f"{portion(k)}, {f(k['rho_auc'][0])}, {f(k['next_loss_auc'])}" for k in s['by_boundary_kind']) + ' |')
 open(f'{out}/results.md', 'w').write('\n'.join(lines) + '\n')
 print('\n'.join(lines))
 PY

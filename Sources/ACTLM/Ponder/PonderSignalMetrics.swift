@@ -70,13 +70,14 @@ public struct PonderSignalMetrics: Encodable, Sendable {
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(kind.key, forKey: .kind)
+            try c.encode(kind.name, forKey: .name)
             try c.encode(bytes, forKey: .bytes)
             try c.encode(rhoAUC, forKey: .rhoAuc)
             try c.encode(stepsAUC, forKey: .stepsAuc)
             try c.encode(nextLossAUC, forKey: .nextLossAuc)
             try c.encode(surprisalAUC, forKey: .surprisalAuc)
         }
-        private enum CodingKeys: String, CodingKey { case kind, bytes, rhoAuc, stepsAuc, nextLossAuc, surprisalAuc }
+        private enum CodingKeys: String, CodingKey { case kind, name, bytes, rhoAuc, stepsAuc, nextLossAuc, surprisalAuc }
     }
 
     /// Bytes of the text seen, and the first of them kept (`PonderSignals.capacity`).

@@ -101,6 +101,7 @@ final class EvalCommandTests: XCTestCase {
         let kinds = try XCTUnwrap(signals["by_boundary_kind"] as? [[String: Any]])
         XCTAssertEqual(kinds.count, BoundaryKind.allCases.count)
         XCTAssertEqual(kinds[0]["kind"] as? String, "space")
+        XCTAssertEqual(kinds[0]["name"] as? String, BoundaryKind.space.name)
         XCTAssertEqual(kinds[0]["bytes"] as? Int, measured.filter(spaces).count)
         XCTAssertEqual(try XCTUnwrap((kinds[0]["rho_auc"] as? [Double])?.first), pairCount(of: spaces) { rows[$0].rho[0] },
                        accuracy: 1e-4)

@@ -1,0 +1,50 @@
+import Foundation
+import XCTest
+import ACTLM
+
+/// experiments/run.sh, the script behind README "Results", end to end at a toy size.
+final class ExperimentScriptTests: XCTestCase {
+    /// A pair taking turns on every core: both runs trained, scored on every text and tabulated, each run's
+    /// speed counted per second of its own turns, and no run left stopped.
+    func testAPairTakingTurnsIsTrainedScoredAndTabulated() throws {
+        let directory = try CorpusFixtures.temporaryDirectory(for: self)
+        let corpus = try CorpusFixtures.write(CorpusFixtures.text(bytes: 200_000, seed: 3),
+                                              to: directory.appendingPathComponent("corpus.txt"))
+        let out = directory.appendingPathComponent("out").path
+        let script = CorpusFixtures.packageRoot.appendingPathComponent("experiments/run.sh").path
+        let child = try ChildProcess(
+            script, ["--corpus", corpus, "--minutes", "0.05", "--jobs", "2", "--take-turns", "1", "--out", out,
+                     "--", "--hidden", "16", "--batch", "4", "--seq", "20", "--eval-every", "50"],
+            stdout: directory.appendingPathComponent("run.stdout").path,
+            stderr: directory.appendingPathComponent("run.stderr").path,
+            environment: ["ACTLM": try ActlmBinary.path])
+        let run = try child.wait()
+        XCTAssertEqual(run.status, 0, run.stderr + run.text)
+
+        let results = try String(contentsOfFile: out + "/results.md", encoding: .utf8)
+        let kindsHeader = "| run | text | " + BoundaryKind.allCases.map(\.name).joined(separator: " | ") + " |"
+        XCTAssertTrue(results.contains(kindsHeader), "the by-kind table names the kinds as actlm does:\n\(results)")
+        for name in ["baseline-s1", "act-s1"] {
+            XCTAssertTrue(results.contains("| \(name) | held-out part of corpus.txt |"), "\(name) is scored:\n\(results)")
+            let eval = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: "\(out)/\(name).eval.json"))) as? [String: Any]
+            let bpc = try XCTUnwrap(eval?["bpc"] as? Double)
+            XCTAssertTrue(bpc.isFinite && bpc > 0, "\(name): bpc \(bpc)")
+            XCTAssertEqual(try String(contentsOfFile: "\(out)/\(name).turns", encoding: .utf8), "2\n",
+                           "\(name) took turns with one other run")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: "\(out)/\(name).pid"), "\(name) has ended")
+
+            // runs.tsv: chars/s per second of the run's own turns, twice its rate over the wall time.
+            let metrics = try String(contentsOfFile: "\(out)/runs/\(name)/metrics.jsonl", encoding: .utf8)
+                .split(separator: "\n")
+            let last = try JSONSerialization.jsonObject(with: Data(try XCTUnwrap(metrics.last).utf8)) as? [String: Any]
+            let wallRate = try XCTUnwrap(last?["chars_per_s"] as? Double)
+            let row = try XCTUnwrap(try String(contentsOfFile: out + "/runs.tsv", encoding: .utf8)
+                .split(separator: "\n").first { $0.hasPrefix(name + "\t") })
+            XCTAssertEqual(Double(row.split(separator: "\t")[3]) ?? 0, 2 * wallRate, accuracy: 1)
+        }
+        for figure in ["ponder-map.svg", "learning-curves.svg", "report.html"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(out)/\(figure)"), "\(figure) is written")
+        }
+    }
+}
