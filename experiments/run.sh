@@ -363,14 +363,13 @@ for name, *_ in rows:
                      f"{kinds(layers[0]['mean_rho'])} | {kinds(s['mean_next_loss'])} |")
 # The same by kind of boundary byte, each kind against every non-boundary byte: a text whose boundaries
 # are mostly runs of indentation scores low overall while every other kind is marked.
-measured = [(name, label, load(name, key)) for name, *_ in rows for key, label in texts]
-measured = [(name, label, e['signals']) for name, label, e in measured
-            if e and 'by_boundary_kind' in e.get('signals', {})]
+signals = [(name, label, (load(name, key) or {}).get('signals', {})) for name, *_ in rows for key, label in texts]
+measured = [(name, label, s) for name, label, s in signals if 'by_boundary_kind' in s]
 if measured:
+    kind_names = [k['name'] for k in measured[0][2]['by_boundary_kind']]
     lines += ['', 'By kind of boundary byte, each against every non-boundary byte: share of the boundary bytes, '
               'layer 1 ρ AUC, next-step loss AUC.', '',
-              '| run | text | ' + ' | '.join(k['name'] for k in measured[0][2]['by_boundary_kind']) + ' |',
-              '|---|---|' + '---|' * len(measured[0][2]['by_boundary_kind'])]
+              '| run | text | ' + ' | '.join(kind_names) + ' |', '|---|---|' + '---|' * len(kind_names)]
 for name, label, s in measured:
     portion = lambda k: f"{100 * k['bytes'] / s['boundaries']:.0f}%" if s['boundaries'] else '–'
     lines.append(f'| {name} | {label} | ' + ' | '.join(
