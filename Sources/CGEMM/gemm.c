@@ -132,29 +132,32 @@ float *actlm_scratch_a(size_t count) { abort(); }
 
 size_t actlm_packed_count(int k, int n) { return (size_t)((n + NR - 1) / NR) * NR * (size_t)k; }
 
-void actlm_pack_rows(int trans_b, int k0, int kc, int j0, int n, const float *b, ptrdiff_t ldb, float *packed) {
-    for (int j = 0, panel = 0; j < n; j += NR, panel++) {
-        int columns = n - j < NR ? n - j : NR;
-        float *out = packed + (size_t)panel * kc * NR;
+int actlm_panel_width(actlm_kernel kernel) { return kernel == ACTLM_KERNEL_AVX2 ? 16 : NR; }
+
+void actlm_pack_rows(int trans_b, int k0, int kc, int j0, int n, const float *b, ptrdiff_t ldb, int width,
+                     float *packed) {
+    for (int j = 0, panel = 0; j < n; j += width, panel++) {
+        int columns = n - j < width ? n - j : width;
+        float *out = packed + (size_t)panel * kc * width;
         if (trans_b) {
             // op(B)'s column j is B's row j: read along it, write down the panel.
             for (int q = 0; q < columns; q++) {
                 const float *from = b + (ptrdiff_t)(j0 + j + q) * ldb + k0;
-                for (int p = 0; p < kc; p++) out[p * NR + q] = from[p];
+                for (int p = 0; p < kc; p++) out[p * width + q] = from[p];
             }
-            for (int q = columns; q < NR; q++)
-                for (int p = 0; p < kc; p++) out[p * NR + q] = 0;
+            for (int q = columns; q < width; q++)
+                for (int p = 0; p < kc; p++) out[p * width + q] = 0;
         } else {
-            for (int p = 0; p < kc; p++, out += NR) {
+            for (int p = 0; p < kc; p++, out += width) {
                 memcpy(out, b + (ptrdiff_t)(k0 + p) * ldb + j0 + j, (size_t)columns * sizeof(float));
-                for (int q = columns; q < NR; q++) out[q] = 0;
+                for (int q = columns; q < width; q++) out[q] = 0;
             }
         }
     }
 }
 
-void actlm_pack(int trans_b, int k, int n, const float *b, ptrdiff_t ldb, float *packed) {
-    actlm_pack_rows(trans_b, 0, k, 0, n, b, ldb, packed);
+void actlm_pack(actlm_kernel kernel, int trans_b, int k, int n, const float *b, ptrdiff_t ldb, float *packed) {
+    actlm_pack_rows(trans_b, 0, k, 0, n, b, ldb, actlm_panel_width(kernel), packed);
 }
 
 void actlm_empty_product(int m, int n, float beta, float *c, ptrdiff_t ldc) {

@@ -6,7 +6,9 @@
 
 // A register tile is MR rows of C by 16 columns (two vectors of 8): 12 accumulators, 2 vectors of B
 // and one broadcast of A fill 15 of the 16 registers, and 12 independent sums cover the FMA latency
-// of both pipes. A packed panel of 32 columns is two such slices side by side.
+// of both pipes. B is packed in panels of one slice (16 columns): a slice's rows then lie 64 bytes apart,
+// one cache line each, and its KC rows spread over all of L1's sets; rows 128 bytes apart (in panels of
+// 32) fill only every other set, all 8 ways of each, and the stream of A evicts them.
 // Blocks: KC rows of a 16-column slice of B (16 KB) stay in L1 across the row tiles; MC rows of A by KC
 // (144 KB) and a packed block of B (KC × NC, 256 KB) stay in L2.
 enum { MR = 6, NS = 16 };
@@ -133,8 +135,8 @@ static void pack_a(int m, int k0, int kc, const float *a, ptrdiff_t rs, ptrdiff_
     }
 }
 
-/// C[m, n] (+)= A[m, kc] · B[kc, n], A packed by `pack_a`, B in panels of 32 columns `panel_stride` apart,
-/// rows `ldb` apart (a packed B, `padded`; or B in place, panel_stride 32). In blocks of MC rows of A
+/// C[m, n] (+)= A[m, kc] · B[kc, n], A packed by `pack_a`, B in panels of 16 columns `panel_stride` apart,
+/// rows `ldb` apart (a packed B, `padded`; or B in place, panel_stride 16). In blocks of MC rows of A
 /// (which stay in L2); in a block, slices of 16 columns outermost, so that a slice of B stays in L1
 /// across the row tiles, while the tiles ask for the next slice.
 static AVX2 void
@@ -144,9 +146,9 @@ multiply(int m, int n, int kc, const float *packed_a, const float *b, ptrdiff_t 
         int mc = m - i0 < MC ? m - i0 : MC;
         for (int j = 0; j < n; j += NS) {
             int columns = n - j < NS ? n - j : NS;
-            const float *slice = b + (j / NR) * panel_stride + j % NR;
+            const float *slice = b + (j / NS) * panel_stride;
             int next = j + NS < n ? j + NS : j;
-            const float *next_slice = b + (next / NR) * panel_stride + next % NR;
+            const float *next_slice = b + (next / NS) * panel_stride;
             // The next slice's rows, a sixth per tile (a block of 32 rows has six tiles).
             int fetched = 0, share = (kc + 5) / 6;
             for (int i = 0; i < mc;) {
@@ -163,7 +165,7 @@ multiply(int m, int n, int kc, const float *packed_a, const float *b, ptrdiff_t 
     }
 }
 
-/// C ← op(A)·B + β·C with B in panels (packed: panel_stride k·32, rows 32 apart; in place: 32 and ldb),
+/// C ← op(A)·B + β·C with B in panels (packed: panel_stride k·16, rows 16 apart; in place: 16 and ldb),
 /// blocked over k, each block of A packed once.
 static AVX2 void
 product(int m, int n, int k, const float *a, ptrdiff_t rs, ptrdiff_t cs, const float *b, ptrdiff_t ldb,
@@ -183,7 +185,7 @@ AVX2 void actlm_avx2_sgemm_packed(int trans_a, int m, int n, int k, const float 
         actlm_empty_product(m, n, beta, c, ldc);
         return;
     }
-    product(m, n, k, a, rs, cs, packed, NR, (ptrdiff_t)k * NR, beta, c, ldc, 1);
+    product(m, n, k, a, rs, cs, packed, NS, (ptrdiff_t)k * NS, beta, c, ldc, 1);
 }
 
 AVX2 void actlm_avx2_sgemm(int trans_a, int trans_b, int m, int n, int k, const float *a, ptrdiff_t lda,
@@ -195,7 +197,7 @@ AVX2 void actlm_avx2_sgemm(int trans_a, int trans_b, int m, int n, int k, const 
     }
     // A few rows of A against a plain B: reading B in place costs less than copying it.
     if (!trans_b && m < 64) {
-        product(m, n, k, a, rs, cs, b, ldb, NR, beta, c, ldc, 0);
+        product(m, n, k, a, rs, cs, b, ldb, NS, beta, c, ldc, 0);
         return;
     }
     // Blocks of KC rows of op(B) by NC columns packed, each once; A's block of KC columns packed once.
@@ -205,8 +207,8 @@ AVX2 void actlm_avx2_sgemm(int trans_a, int trans_b, int m, int n, int k, const 
         pack_a(m, k0, kc, a, rs, cs, packed_a);
         for (int j0 = 0; j0 < n; j0 += NC) {
             int nc = n - j0 < NC ? n - j0 : NC;
-            actlm_pack_rows(trans_b, k0, kc, j0, nc, b, ldb, packed_b);
-            multiply(m, nc, kc, packed_a, packed_b, NR, (ptrdiff_t)kc * NR, c + j0, ldc, beta != 0 || k0 > 0, 1);
+            actlm_pack_rows(trans_b, k0, kc, j0, nc, b, ldb, NS, packed_b);
+            multiply(m, nc, kc, packed_a, packed_b, NS, (ptrdiff_t)kc * NS, c + j0, ldc, beta != 0 || k0 > 0, 1);
         }
     }
 }

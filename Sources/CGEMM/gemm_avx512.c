@@ -100,7 +100,7 @@ AVX512 void actlm_avx512_sgemm(int trans_a, int trans_b, int m, int n, int k, co
         int nc = n - j0 < NC ? n - j0 : NC;
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kc = k - k0 < KC ? k - k0 : KC;
-            actlm_pack_rows(trans_b, k0, kc, j0, nc, b, ldb, packed);
+            actlm_pack_rows(trans_b, k0, kc, j0, nc, b, ldb, NR, packed);
             block_product(m, nc, kc, a + k0 * cs, rs, cs, packed, NR, (ptrdiff_t)kc * NR, c + j0, ldc,
                           beta != 0 || k0 > 0);
         }

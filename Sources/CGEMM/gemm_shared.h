@@ -1,18 +1,21 @@
 #ifndef ACTLM_GEMM_SHARED_H
 #define ACTLM_GEMM_SHARED_H
 
-// What the kernels share: B's packed layout (panels of NR columns, zero-padded on the right), the
+// What the kernels share: B's packed layout (panels of columns, zero-padded on the right), the
 // blocking of products that pack B as they go, and the calling thread's packing buffer.
 
 #include <stddef.h>
 
 #include "actlm_gemm.h"
 
-// MC: the rows of A the AVX2 kernel takes at a time (144 KB by KC).
+// NR: the columns by which products are split and packed columns addressed (ACTLM_PACKED_PANEL), a
+// multiple of every kernel's panel width. MC: the rows of A the AVX2 kernel takes at a time (144 KB by KC).
 enum { NR = ACTLM_PACKED_PANEL, KC = 256, NC = 256, MC = 144 };
 
-/// Rows k0 ..< k0 + kc of op(B), its n columns from j0, into panels of NR columns, zero-padded on the right.
-void actlm_pack_rows(int trans_b, int k0, int kc, int j0, int n, const float *b, ptrdiff_t ldb, float *packed);
+/// Rows k0 ..< k0 + kc of op(B), its n columns from j0, into panels of `width` columns (each kc rows of
+/// `width`), zero-padded on the right.
+void actlm_pack_rows(int trans_b, int k0, int kc, int j0, int n, const float *b, ptrdiff_t ldb, int width,
+                     float *packed);
 
 /// The calling thread's packing buffer for a block of B, KC × NC floats, freed when the thread ends.
 float *actlm_scratch(void);

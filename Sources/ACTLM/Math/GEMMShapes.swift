@@ -118,7 +118,7 @@ public enum GEMMShapes {
             if shape.packedB {
                 let packed = UnsafeMutablePointer<Float>.allocateAligned(actlm_packed_count(Int32(k), Int32(n)))
                 defer { packed.deallocate() }
-                actlm_pack(shape.transposeB ? 1 : 0, Int32(k), Int32(n), b, ldb, packed)
+                actlm_pack(kernel, shape.transposeB ? 1 : 0, Int32(k), Int32(n), b, ldb, packed)
                 for _ in 0..<times {
                     actlm_sgemm_packed(kernel, threads, shape.transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, packed,
                                        0, c, n)

@@ -55,7 +55,7 @@ extension Float: NetworkScalar {
 
     public static func pack(transposeB: Bool, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int,
                             into packed: UnsafeMutablePointer<Float>) {
-        actlm_pack(transposeB ? 1 : 0, Int32(k), Int32(n), b, ldb, packed)
+        actlm_pack(MatrixEngine.current.kernel!, transposeB ? 1 : 0, Int32(k), Int32(n), b, ldb, packed)
     }
 
     @inline(__always)

@@ -26,16 +26,19 @@ void actlm_sgemm(actlm_kernel kernel, int threads, int trans_a, int trans_b, int
                  const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
                  float beta, float *c, ptrdiff_t ldc);
 
-/// Columns per panel of a packed op(B). A product may take the columns of a packed B from any multiple
-/// of it: columns j0 ..< n start `j0 · k` floats in.
+/// Columns by which a packed op(B) is addressed: a product may take the columns of a packed B from any
+/// multiple of it, columns j0 ..< n starting `j0 · k` floats in.
 #define ACTLM_PACKED_PANEL 32
 
-/// Floats needed to hold op(B) (k × n) packed: panels of 32 columns, each k rows of 32. One layout for
-/// both kernels.
+/// Floats needed to hold op(B) (k × n) packed for either kernel: n rounded up to a multiple of 32, by k.
 size_t actlm_packed_count(int k, int n);
 
-/// Packs op(B) for many products with the same B (weights, fixed through a window).
-void actlm_pack(int trans_b, int k, int n, const float *b, ptrdiff_t ldb, float *packed);
+/// Columns per panel of B packed for `kernel`: 32 for AVX-512 (a tile's width), 16 for AVX2 (its tile's
+/// width, so that a panel's rows lie one cache line apart). A panel is k rows of that many columns.
+int actlm_panel_width(actlm_kernel kernel);
+
+/// Packs op(B) for `kernel`'s products with the same B (weights, fixed through a window).
+void actlm_pack(actlm_kernel kernel, int trans_b, int k, int n, const float *b, ptrdiff_t ldb, float *packed);
 
 /// C ← op(A)·B + β·C with B packed by `actlm_pack`, on up to `threads` threads as `actlm_sgemm`.
 void actlm_sgemm_packed(actlm_kernel kernel, int threads, int trans_a, int m, int n, int k, const float *a,

@@ -37,7 +37,7 @@ final class GEMMKernelTests: XCTestCase {
         actlm_sgemm(kernel, threads, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, b,
                     ldb, beta, &plain, ldc)
         var panels = [Float](repeating: .nan, count: actlm_packed_count(Int32(k), Int32(n)))
-        actlm_pack(transposeB ? 1 : 0, Int32(k), Int32(n), b, ldb, &panels)
+        actlm_pack(kernel, transposeB ? 1 : 0, Int32(k), Int32(n), b, ldb, &panels)
         actlm_sgemm_packed(kernel, threads, transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda, panels, beta,
                            &packed, ldc)
         return (plain, packed)
