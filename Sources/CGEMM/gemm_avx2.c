@@ -11,7 +11,7 @@
 // 32) fill only every other set, all 8 ways of each, and the stream of A evicts them.
 // Blocks: KC rows of a 16-column slice of B (16 KB) stay in L1 across the row tiles; MC rows of A by KC
 // (144 KB) and a packed block of B (KC × NC, 256 KB) stay in L2.
-enum { MR = 6, NS = 16 };
+enum { MR = 6, NS = AVX2_PANEL };
 
 #define AVX2 __attribute__((target("avx2,fma")))
 
@@ -101,9 +101,9 @@ static inline void prefetch_c(int rows, const float *c, ptrdiff_t ldc) {
 }
 
 /// Asks for rows `from` ..< `to` of the 16-column slice of B that comes next while this one computes.
-/// Each row is one cache line of a different 128-byte row of the packed panel (or of B in place); a
-/// slice of a large B (the recurrent weights at H = 1024 are 16 MB) comes from L3 or memory, and the
-/// hardware prefetcher does not follow lines that far apart soon enough.
+/// Each row is one cache line: of the packed panel, one after another, or of B in place, `ldb` apart. A
+/// slice of a large B (the recurrent weights at H = 1024 are 16 MB) comes from L3 or memory; asked for a
+/// tile ahead, it is there when the next slice starts.
 static inline void prefetch_slice(const float *slice, ptrdiff_t ldb, int from, int to) {
     for (int p = from; p < to; p++) _mm_prefetch((const char *)(slice + p * ldb), _MM_HINT_T0);
 }

@@ -9,8 +9,10 @@
 #include "actlm_gemm.h"
 
 // NR: the columns by which products are split and packed columns addressed (ACTLM_PACKED_PANEL), a
-// multiple of every kernel's panel width. MC: the rows of A the AVX2 kernel takes at a time (144 KB by KC).
-enum { NR = ACTLM_PACKED_PANEL, KC = 256, NC = 256, MC = 144 };
+// multiple of every kernel's panel width, and the AVX-512 kernel's panel (its tile's width).
+// AVX2_PANEL: the AVX2 kernel's panel, its tile's width. MC: the rows of A the AVX2 kernel takes at a
+// time (144 KB by KC).
+enum { NR = ACTLM_PACKED_PANEL, AVX2_PANEL = 16, KC = 256, NC = 256, MC = 144 };
 
 /// Rows k0 ..< k0 + kc of op(B), its n columns from j0, into panels of `width` columns (each kc rows of
 /// `width`), zero-padded on the right.
