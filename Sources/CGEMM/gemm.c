@@ -134,12 +134,25 @@ size_t actlm_packed_count(int k, int n) { return (size_t)((n + NR - 1) / NR) * N
 
 int actlm_panel_width(actlm_kernel kernel) { return kernel == ACTLM_KERNEL_AVX2 ? AVX2_PANEL : NR; }
 
+/// A row of a panel: `columns` floats, then zeros up to `width`. Whole rows copy at a constant size,
+/// which the compiler turns into a few vector moves instead of a call.
+static inline void copy_panel_row(float *out, const float *from, int columns, int width) {
+    if (columns == width && width == AVX2_PANEL) {
+        memcpy(out, from, AVX2_PANEL * sizeof(float));
+    } else if (columns == width && width == NR) {
+        memcpy(out, from, NR * sizeof(float));
+    } else {
+        memcpy(out, from, (size_t)columns * sizeof(float));
+        memset(out + columns, 0, (size_t)(width - columns) * sizeof(float));
+    }
+}
+
 void actlm_pack_rows(int trans_b, int k0, int kc, int j0, int n, const float *b, ptrdiff_t ldb, int width,
                      float *packed) {
-    for (int j = 0, panel = 0; j < n; j += width, panel++) {
-        int columns = n - j < width ? n - j : width;
-        float *out = packed + (size_t)panel * kc * width;
-        if (trans_b) {
+    if (trans_b) {
+        for (int j = 0, panel = 0; j < n; j += width, panel++) {
+            int columns = n - j < width ? n - j : width;
+            float *out = packed + (size_t)panel * kc * width;
             // op(B)'s column j is B's row j: read along it, write down the panel.
             for (int q = 0; q < columns; q++) {
                 const float *from = b + (ptrdiff_t)(j0 + j + q) * ldb + k0;
@@ -147,11 +160,20 @@ void actlm_pack_rows(int trans_b, int k0, int kc, int j0, int n, const float *b,
             }
             for (int q = columns; q < width; q++)
                 for (int p = 0; p < kc; p++) out[p * width + q] = 0;
-        } else {
-            for (int p = 0; p < kc; p++, out += width) {
-                memcpy(out, b + (ptrdiff_t)(k0 + p) * ldb + j0 + j, (size_t)columns * sizeof(float));
-                for (int q = columns; q < width; q++) out[q] = 0;
-            }
+        }
+        return;
+    }
+    // GROUP of B's rows at a time, panel by panel: the rows are read along their length, once, and stay
+    // in L1 until every panel has its part. (Panel by panel down all kc rows, rows ldb apart would fall
+    // in the same few sets of L1, and each line would come from L2 or beyond once per panel.)
+    enum { GROUP = 8 };
+    for (int p0 = 0; p0 < kc; p0 += GROUP) {
+        int rows = kc - p0 < GROUP ? kc - p0 : GROUP;
+        for (int j = 0, panel = 0; j < n; j += width, panel++) {
+            int columns = n - j < width ? n - j : width;
+            float *out = packed + ((size_t)panel * kc + p0) * width;
+            const float *from = b + (ptrdiff_t)(k0 + p0) * ldb + j0 + j;
+            for (int p = 0; p < rows; p++) copy_panel_row(out + p * width, from + p * ldb, columns, width);
         }
     }
 }
