@@ -163,17 +163,14 @@ void actlm_pack_rows(int trans_b, int k0, int kc, int j0, int n, const float *b,
         }
         return;
     }
-    // GROUP of B's rows at a time, panel by panel: the rows are read along their length, once, and stay
-    // in L1 until every panel has its part. (Panel by panel down all kc rows, rows ldb apart would fall
-    // in the same few sets of L1, and each line would come from L2 or beyond once per panel.)
-    enum { GROUP = 8 };
-    for (int p0 = 0; p0 < kc; p0 += GROUP) {
-        int rows = kc - p0 < GROUP ? kc - p0 : GROUP;
+    // PACK_GROUP of B's rows at a time, into every panel.
+    for (int p0 = 0; p0 < kc; p0 += PACK_GROUP) {
+        int p1 = kc - p0 < PACK_GROUP ? kc : p0 + PACK_GROUP;
         for (int j = 0, panel = 0; j < n; j += width, panel++) {
             int columns = n - j < width ? n - j : width;
-            float *out = packed + ((size_t)panel * kc + p0) * width;
-            const float *from = b + (ptrdiff_t)(k0 + p0) * ldb + j0 + j;
-            for (int p = 0; p < rows; p++) copy_panel_row(out + p * width, from + p * ldb, columns, width);
+            float *out = packed + (size_t)panel * kc * width;
+            const float *from = b + (ptrdiff_t)k0 * ldb + j0 + j;
+            for (int p = p0; p < p1; p++) copy_panel_row(out + p * width, from + p * ldb, columns, width);
         }
     }
 }

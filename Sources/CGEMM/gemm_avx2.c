@@ -113,7 +113,6 @@ static inline void prefetch_slice(const float *slice, ptrdiff_t ldb, int from, i
 /// its column p at packed + i·kc + p·h. The tiles then read A contiguously whatever its layout (rows
 /// 4 KB apart all fall in the same sets of L1), and a block of A is packed once for all of B's columns.
 static void pack_a(int m, int k0, int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, float *packed) {
-    enum { GROUP = 8 };
     for (int i0 = 0; i0 < m; i0 += MC) {
         int mc = m - i0 < MC ? m - i0 : MC;
         if (cs == 1) {
@@ -127,21 +126,19 @@ static void pack_a(int m, int k0, int kc, const float *a, ptrdiff_t rs, ptrdiff_
                 }
                 i += rows;
             }
-            continue;
-        }
-        // op(A)'s rows are A's columns: read GROUP of A's rows along their length, which then stay in L1
-        // while every tile takes its part. (Tile by tile, A's rows lda apart would fall in the same few
-        // sets of L1 and come from L2 again for each tile.)
-        for (int p0 = 0; p0 < kc; p0 += GROUP) {
-            int p1 = kc - p0 < GROUP ? kc : p0 + GROUP;
-            for (int i = 0; i < mc;) {
-                int rows = tile_height(mc, i);
-                float *out = packed + (size_t)(i0 + i) * kc;
-                for (int p = p0; p < p1; p++) {
-                    const float *from = a + (i0 + i) + (k0 + p) * cs;
-                    for (int r = 0; r < rows; r++) out[p * rows + r] = from[r];
+        } else {
+            // op(A)'s rows are A's columns: PACK_GROUP of A's rows at a time, into every tile.
+            for (int p0 = 0; p0 < kc; p0 += PACK_GROUP) {
+                int p1 = kc - p0 < PACK_GROUP ? kc : p0 + PACK_GROUP;
+                for (int i = 0; i < mc;) {
+                    int rows = tile_height(mc, i);
+                    float *out = packed + (size_t)(i0 + i) * kc;
+                    for (int p = p0; p < p1; p++) {
+                        const float *from = a + (i0 + i) + (k0 + p) * cs;
+                        for (int r = 0; r < rows; r++) out[p * rows + r] = from[r];
+                    }
+                    i += rows;
                 }
-                i += rows;
             }
         }
     }

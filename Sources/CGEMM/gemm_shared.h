@@ -11,8 +11,11 @@
 // NR: the columns by which products are split and packed columns addressed (ACTLM_PACKED_PANEL), a
 // multiple of every kernel's panel width, and the AVX-512 kernel's panel (its tile's width).
 // AVX2_PANEL: the AVX2 kernel's panel, its tile's width. MC: the rows of A the AVX2 kernel takes at a
-// time (144 KB by KC).
-enum { NR = ACTLM_PACKED_PANEL, AVX2_PANEL = 16, KC = 256, NC = 256, MC = 144 };
+// time (144 KB by KC). PACK_GROUP: the rows of a matrix stored across the packed layout (B to panels,
+// Aᵀ to tiles) that packing reads at a time, each along its length, and keeps in L1 until every panel
+// or tile has its part: walked down one panel or tile at a time, rows 4 KB apart fall in the same few
+// sets of L1 and come from L2 or beyond again for each.
+enum { NR = ACTLM_PACKED_PANEL, AVX2_PANEL = 16, KC = 256, NC = 256, MC = 144, PACK_GROUP = 8 };
 
 /// Rows k0 ..< k0 + kc of op(B), its n columns from j0, into panels of `width` columns (each kc rows of
 /// `width`), zero-padded on the right.
