@@ -108,35 +108,72 @@ static inline void prefetch_slice(const float *slice, ptrdiff_t ldb, int from, i
     for (int p = from; p < to; p++) _mm_prefetch((const char *)(slice + p * ldb), _MM_HINT_T0);
 }
 
+/// Transposes the 8 × 8 block in r (row i in r[i]): afterwards r[j] holds column j.
+static inline __attribute__((always_inline)) AVX2 void transpose8(__m256 r[8]) {
+    __m256 t[8], s[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        s[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        s[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        s[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        s[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int j = 0; j < 4; j++) {
+        r[j] = _mm256_permute2f128_ps(s[j], s[j + 4], 0x20);
+        r[j + 4] = _mm256_permute2f128_ps(s[j], s[j + 4], 0x31);
+    }
+}
+
+/// Stores the first `rows` lanes of column p of a tile (`rows` floats at out + p·rows). A whole vector
+/// spills into the places of the columns after p, which are written after it; a store that would spill
+/// past the tile's end is masked, as there may lie the end of the buffer.
+static inline __attribute__((always_inline)) AVX2 void
+store_column(float *out, int p, int kc, int rows, __m256i mask, __m256 column) {
+    if (p * rows + 8 <= kc * rows) _mm256_storeu_ps(out + p * rows, column);
+    else _mm256_maskstore_ps(out + p * rows, mask, column);
+}
+
 /// Columns k0 ..< k0 + kc of op(A)'s m rows (element (i, p) at a[i·rs + p·cs]) into `packed`, tile by
 /// tile as `multiply` takes them (in blocks of MC rows): the tile of h rows at row i at packed + i·kc,
 /// its column p at packed + i·kc + p·h. The tiles then read A contiguously whatever its layout (rows
 /// 4 KB apart all fall in the same sets of L1), and a block of A is packed once for all of B's columns.
-static void pack_a(int m, int k0, int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, float *packed) {
+static AVX2 void pack_a(int m, int k0, int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, float *packed) {
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     for (int i0 = 0; i0 < m; i0 += MC) {
         int mc = m - i0 < MC ? m - i0 : MC;
         if (cs == 1) {
-            // op(A)'s rows are A's: read each along its length.
+            // op(A)'s rows are A's: 8 columns of the tile's rows at a time, read along the rows and
+            // transposed in registers (a tile has at most MR < 8 rows; the rest are zeros).
             for (int i = 0; i < mc;) {
                 int rows = tile_height(mc, i);
+                __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(rows), lanes);
                 float *out = packed + (size_t)(i0 + i) * kc;
-                for (int r = 0; r < rows; r++) {
-                    const float *from = a + (i0 + i + r) * rs + k0;
-                    for (int p = 0; p < kc; p++) out[p * rows + r] = from[p];
+                const float *from = a + (i0 + i) * rs + k0;
+                int p = 0;
+                for (; p + 8 <= kc; p += 8) {
+                    __m256 r[8];
+                    for (int q = 0; q < 8; q++) r[q] = q < rows ? _mm256_loadu_ps(from + q * rs + p) : _mm256_setzero_ps();
+                    transpose8(r);
+                    for (int j = 0; j < 8; j++) store_column(out, p + j, kc, rows, mask, r[j]);
                 }
+                for (; p < kc; p++)
+                    for (int r = 0; r < rows; r++) out[p * rows + r] = from[r * rs + p];
                 i += rows;
             }
         } else {
-            // op(A)'s rows are A's columns: PACK_GROUP of A's rows at a time, into every tile.
+            // op(A)'s rows are A's columns: PACK_GROUP of A's rows at a time, into every tile, each
+            // tile's part of a row in one masked load.
             for (int p0 = 0; p0 < kc; p0 += PACK_GROUP) {
                 int p1 = kc - p0 < PACK_GROUP ? kc : p0 + PACK_GROUP;
                 for (int i = 0; i < mc;) {
                     int rows = tile_height(mc, i);
+                    __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(rows), lanes);
                     float *out = packed + (size_t)(i0 + i) * kc;
-                    for (int p = p0; p < p1; p++) {
-                        const float *from = a + (i0 + i) + (k0 + p) * cs;
-                        for (int r = 0; r < rows; r++) out[p * rows + r] = from[r];
-                    }
+                    for (int p = p0; p < p1; p++)
+                        store_column(out, p, kc, rows, mask, _mm256_maskload_ps(a + (i0 + i) + (k0 + p) * cs, mask));
                     i += rows;
                 }
             }
