@@ -65,14 +65,17 @@ tile(int rows, int kc, const float *a, const float *b, ptrdiff_t ldb, float *c, 
     default: tile(1, kc, a, b, ldb, c, ldc, accumulate, whole_b, whole_c, mask0, mask1); break;    \
     }
 
+/// The mask of a vector's first `count` lanes (all of them from 8 up, none at 0 or below).
+static inline __attribute__((always_inline)) AVX2 __m256i first_lanes(int count) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
 /// `tile` with the row count and the masking constants, so each variant keeps its sums in registers
 /// and a whole slice loads and stores without masks.
 static AVX2 void
 tile_rows(int rows, int kc, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc, int accumulate,
           int columns, int padded) {
-    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    __m256i mask0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(columns), lanes);
-    __m256i mask1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(columns - 8), lanes);
+    __m256i mask0 = first_lanes(columns), mask1 = first_lanes(columns - 8);
     if (columns == NS) {
         TILE_ROWS(1, 1)
     } else if (padded) {
@@ -141,7 +144,6 @@ store_column(float *out, int p, int kc, int rows, __m256i mask, __m256 column) {
 /// its column p at packed + i·kc + p·h. The tiles then read A contiguously whatever its layout (rows
 /// 4 KB apart all fall in the same sets of L1), and a block of A is packed once for all of B's columns.
 static AVX2 void pack_a(int m, int k0, int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, float *packed) {
-    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     for (int i0 = 0; i0 < m; i0 += MC) {
         int mc = m - i0 < MC ? m - i0 : MC;
         if (cs == 1) {
@@ -149,7 +151,7 @@ static AVX2 void pack_a(int m, int k0, int kc, const float *a, ptrdiff_t rs, ptr
             // transposed in registers (a tile has at most MR < 8 rows; the rest are zeros).
             for (int i = 0; i < mc;) {
                 int rows = tile_height(mc, i);
-                __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(rows), lanes);
+                __m256i mask = first_lanes(rows);
                 float *out = packed + (size_t)(i0 + i) * kc;
                 const float *from = a + (i0 + i) * rs + k0;
                 int p = 0;
@@ -170,7 +172,7 @@ static AVX2 void pack_a(int m, int k0, int kc, const float *a, ptrdiff_t rs, ptr
                 int p1 = kc - p0 < PACK_GROUP ? kc : p0 + PACK_GROUP;
                 for (int i = 0; i < mc;) {
                     int rows = tile_height(mc, i);
-                    __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(rows), lanes);
+                    __m256i mask = first_lanes(rows);
                     float *out = packed + (size_t)(i0 + i) * kc;
                     for (int p = p0; p < p1; p++)
                         store_column(out, p, kc, rows, mask, _mm256_maskload_ps(a + (i0 + i) + (k0 + p) * cs, mask));
