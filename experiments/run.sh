@@ -18,7 +18,7 @@
 #   experiments/run.sh --jobs 2 --max-ponders 2 --only "baseline act-m2"   # a pair without the defaults
 #   experiments/run.sh --jobs 2 --take-turns 30 --minutes 60   # a pair on 2 cores each, in 2 hours
 #   experiments/run.sh --corpus corpora/english.gz --heldout corpora/english-heldout.txt.gz \
-#     --also corpora/wiki.gz --minutes 60 --jobs 2 --out experiments/out-english   # = make experiment-english
+#     --also corpora/wiki.gz --minutes 60 --jobs 2 --take-turns 30 --out experiments/out-english   # = make experiment-english
 # --heldout FILE scores FILE instead of the corpus's own validation part; --also CORPUS scores the
 # validation part of another corpus too (named by its file, e.g. "wiki"). --pytorch PYTHON (a Python with
 # torch) adds, per seed, experiments/pytorch_user.py: an nn.LSTM of the same size (a learned byte
