@@ -15,7 +15,10 @@ struct BenchCommand: ParsableCommand {
             ponder steps actually run). Then it times the matrix products alone on exactly the shapes \
             training used, in the same proportions, on as many threads as training ran its layers on, \
             and reports the ratio: how close training comes to the machine's GEMM rate, and the mean \
-            ponder ρ per layer it ran at. It times OpenBLAS's cblas_sgemm on the same shapes too.
+            ponder ρ per layer it ran at. It times OpenBLAS's cblas_sgemm on the same shapes too, and \
+            on one core against the processor's vector FMA peak: their ratio is the most any engine could \
+            gain over OpenBLAS here, as the products could at best run at the peak while the rest of \
+            training stays as it is.
 
             Starting from fresh weights, a bench runs the regime of the first minutes of `actlm train`: \
             the halting units keep their initial weights for the halting warm-up (\(defaults.haltingWarmup) \
@@ -109,5 +112,11 @@ struct BenchCommand: ParsableCommand {
             products     \(String(format: "%.1f", result.sgemmGFLOPs)) GFLOP/s alone on the same shapes (\(String(format: "%.1f", result.peakSGEMMGFLOPs ?? 0)) at 1024³); OpenBLAS \(String(format: "%.1f", result.openBLASGFLOPs ?? 0))
             ratio        \(String(format: "%.0f", 100 * result.ratio))% of the products' rate alone
             """)
+        if let most = result.mostOverOpenBLAS, let peak = result.fmaPeakGFLOPsPerCore, let openBLAS = result.openBLASOneCoreGFLOPs {
+            print("""
+                ceiling      \(String(format: "%.1f", peak)) GFLOP/s FMA peak per core; OpenBLAS runs these shapes at \(String(format: "%.1f", openBLAS)) on one core, \
+                so no engine trains more than \(String(format: "%.2f", most))× as fast as OpenBLAS here
+                """)
+        }
     }
 }

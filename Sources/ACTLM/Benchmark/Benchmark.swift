@@ -11,8 +11,8 @@ public enum Benchmark {
         /// A run to continue (its weights, Adam state, step, stream positions and carried state), so the
         /// bench measures that run's regime; its options replace `training`. Nil starts from fresh weights.
         public var checkpoint: TrainingCheckpoint?
-        /// Also time OpenBLAS on training's shapes and the engine on 1024³, for reference (a sweep, which
-        /// benches every engine in turn, leaves them out).
+        /// Also time OpenBLAS on training's shapes, the engine on 1024³ and the processor's FMA peak, for
+        /// reference (a sweep, which benches every engine in turn, leaves them out).
         public var timesReferences = true
 
         public init(training: TrainingOptions = .defaults, seconds: Double = 20, warmupSeconds: Double = 3) {
@@ -71,6 +71,14 @@ public enum Benchmark {
         public let openBLASGFLOPs: Double?
         /// The engine on 1024³, the usual peak figure, for reference (nil unless `timesReferences`).
         public let peakSGEMMGFLOPs: Double?
+        /// One core's vector FMA peak (`VectorPeak`), in processor time; nil without AVX2 + FMA or
+        /// unless `timesReferences`.
+        public let fmaPeakGFLOPsPerCore: Double?
+        /// OpenBLAS on training's shapes on one core, in processor time (nil unless `timesReferences`).
+        public let openBLASOneCoreGFLOPs: Double?
+        /// The FMA peak over that: no engine can run training's products more than this many times as
+        /// fast as OpenBLAS on this processor, so neither can it train that much faster.
+        public let mostOverOpenBLAS: Double?
         /// The engine that multiplied (`MatrixEngine.name`).
         public let engine: String
         public let cpu: String
@@ -89,6 +97,9 @@ public enum Benchmark {
             case sgemmGFLOPs = "sgemm_gflops"
             case peakSGEMMGFLOPs = "peak_sgemm_gflops"
             case openBLASGFLOPs = "openblas_sgemm_gflops"
+            case fmaPeakGFLOPsPerCore = "fma_peak_gflops_per_core"
+            case openBLASOneCoreGFLOPs = "openblas_one_core_gflops"
+            case mostOverOpenBLAS = "most_over_openblas"
         }
     }
 
@@ -116,23 +127,26 @@ public enum Benchmark {
         let flopsBefore = network.flops
         var total = WindowLoss(layers: config.layers)
         var windows = 0
-        let start = now(), cpuStart = processorSeconds()
+        let start = now(), cpuStart = ProcessorTime.seconds()
         repeat {
             total.add(try trainWindow())
             windows += 1
         } while now() - start < options.seconds
-        let elapsed = now() - start, cpuSeconds = processorSeconds() - cpuStart
+        let elapsed = now() - start, cpuSeconds = ProcessorTime.seconds() - cpuStart
         let shapes = GEMMShapes.stopRecording()
         let achieved = (network.flops - flopsBefore) / elapsed
 
         let threads = Wavefront.threads(layers: config.layers, limit: nil)
         progress("timing the matrix products alone on the \(shapes.count) shapes training used")
         let sgemm = GEMMShapes.measureRate(shapes, seconds: max(2, options.seconds / 4), threads: threads)
-        var openBLAS: Double?, peak: Double?
+        var openBLAS: Double?, peak: Double?, fmaPeak: Double?, openBLASOneCore: Double?
         if options.timesReferences {
             openBLAS = MatrixEngine.current == .openBLAS ? sgemm
                 : GEMMShapes.measureRate(shapes, seconds: max(2, options.seconds / 4), engine: .openBLAS)
             peak = GEMMShapes.squareRate(1024, seconds: 1, threads: threads)
+            progress("timing OpenBLAS on one core and the processor's FMA peak")
+            openBLASOneCore = VectorPeak.openBLASOneCoreRate(shapes, seconds: max(2, options.seconds / 4))
+            fmaPeak = VectorPeak.oneCoreRate()
         }
         return Result(layers: config.layers, hidden: config.hidden, batch: training.batch, seq: training.seq,
                       maxPonder: config.maxPonder, startStep: startStep, warmupWindows: warmupWindows, seconds: elapsed,
@@ -140,6 +154,8 @@ public enum Benchmark {
                       meanPonder: total.meanPonder, trainBPC: total.bitsPerCharacter,
                       achievedGFLOPs: achieved / 1e9, sgemmGFLOPs: sgemm / 1e9, ratio: achieved / sgemm,
                       openBLASGFLOPs: openBLAS.map { $0 / 1e9 }, peakSGEMMGFLOPs: peak.map { $0 / 1e9 },
+                      fmaPeakGFLOPsPerCore: fmaPeak.map { $0 / 1e9 }, openBLASOneCoreGFLOPs: openBLASOneCore.map { $0 / 1e9 },
+                      mostOverOpenBLAS: fmaPeak.flatMap { peak in openBLASOneCore.map { peak / $0 } },
                       engine: MatrixEngine.current.name, cpu: cpuName, blas: GEMMShapes.blasDescription)
     }
 
@@ -148,13 +164,6 @@ public enum Benchmark {
         let start = try options.checkpoint.map { try TrainingStart.resuming($0, on: corpus) }
             ?? TrainingStart.fresh(options.training)
         return try start.step(corpus: corpus)
-    }
-
-    /// Processor time of the whole process so far (user and system, every thread).
-    static func processorSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// The processor's model name, from /proc/cpuinfo where there is one.

@@ -46,9 +46,10 @@ public enum GEMMShapes {
     /// takes about `seconds`), and returns the FLOP rate. `engine` multiplies them: the one training used
     /// (packing beforehand what training packed), on `threads` threads that share the products out as
     /// the layer wavefront does; or OpenBLAS's `cblas_sgemm` for reference, on its own threads. Operands
-    /// are random and warm in cache as in training.
+    /// are random and warm in cache as in training. Timed on the wall clock, or in the processor time of
+    /// the process (for one thread with nothing else running, the time it was given a core).
     public static func measureRate(_ shapes: [GEMMShape: Int], seconds: Double, engine: MatrixEngine = .current,
-                                   threads: Int = 1) -> Double {
+                                   threads: Int = 1, clock: Clock = .wall) -> Double {
         let totalFlops = shapes.reduce(0.0) { $0 + $1.key.flops * Double($1.value) }
         guard totalFlops > 0 else { return 0 }
         let workers = engine == .openBLAS ? 1 : max(1, threads)
@@ -57,20 +58,31 @@ public enum GEMMShapes {
         let productThreads = workers == 1 ? MatrixEngine.productThreads : 1
         func runAll(repeats: Double) -> (flops: Double, seconds: Double) {
             let perWorker = shapes.mapValues { max(1, Int((Double($0) * repeats / Double(workers)).rounded())) }
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = clock.seconds()
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 for (shape, times) in perWorker {
                     multiply(shape, times: times, engine: engine, threads: productThreads, operands: operands[worker])
                 }
             }
             let flops = perWorker.reduce(0.0) { $0 + $1.key.flops * Double(workers * $1.value) }
-            return (flops, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            return (flops, clock.seconds() - start)
         }
         // A short calibration run sets how many repeats fill the time asked for.
         let probe = runAll(repeats: min(1, 1e9 / totalFlops))
         let repeats = max(probe.flops / totalFlops * seconds / max(probe.seconds, 1e-6), 1e-9)
         let timed = runAll(repeats: repeats)
         return timed.flops / timed.seconds
+    }
+
+    public enum Clock: Sendable {
+        case wall, processor
+
+        func seconds() -> Double {
+            switch self {
+            case .wall: Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+            case .processor: ProcessorTime.seconds()
+            }
+        }
     }
 
     /// Random A, B and C for each shape, one set per thread.

@@ -44,4 +44,9 @@ void actlm_pack(actlm_kernel kernel, int trans_b, int k, int n, const float *b, 
 void actlm_sgemm_packed(actlm_kernel kernel, int threads, int trans_a, int m, int n, int k, const float *a,
                         ptrdiff_t lda, const float *packed, float beta, float *c, ptrdiff_t ldc);
 
+/// The processor's vector FMA peak, to set products against: `rounds` rounds of 12 independent fused
+/// multiply-adds on `kernel`'s vectors, on the calling thread. Returns the floating-point operations
+/// done (2 per lane of each FMA); divided by the time taken, the peak rate of one core.
+double actlm_fma_peak_work(actlm_kernel kernel, long rounds);
+
 #endif

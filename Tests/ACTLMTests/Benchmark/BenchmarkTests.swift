@@ -58,6 +58,15 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertGreaterThan(try XCTUnwrap(result.peakSGEMMGFLOPs), 0)
         XCTAssertGreaterThan(try XCTUnwrap(result.openBLASGFLOPs), 0)
         XCTAssertEqual(result.engine, MatrixEngine.current.name)
+        // The ceiling over OpenBLAS: the FMA peak of a core over OpenBLAS's rate on one core, where the
+        // processor has a vector kernel to measure the peak with.
+        XCTAssertGreaterThan(try XCTUnwrap(result.openBLASOneCoreGFLOPs), 0)
+        if MatrixEngine.avx2Available {
+            let peak = try XCTUnwrap(result.fmaPeakGFLOPsPerCore), openBLAS = try XCTUnwrap(result.openBLASOneCoreGFLOPs)
+            XCTAssertEqual(try XCTUnwrap(result.mostOverOpenBLAS), peak / openBLAS, accuracy: 1e-9 * peak / openBLAS)
+        } else {
+            XCTAssertNil(result.mostOverOpenBLAS)
+        }
         // Processor time: positive, and at most what every core could have given the timed part.
         XCTAssertGreaterThan(result.cpuSeconds, 0)
         XCTAssertLessThanOrEqual(result.cpuSeconds, result.seconds * Double(ProcessInfo.processInfo.activeProcessorCount) + 0.1)
@@ -92,7 +101,10 @@ final class BenchmarkTests: XCTestCase {
                                           "--seconds", "0.3", "--warmup", "0", "--json"], in: directory)
         XCTAssertEqual(output.status, 0, output.stderr)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.stdout)) as? [String: Any])
-        for key in ["chars_per_second", "achieved_gflops", "sgemm_gflops", "openblas_sgemm_gflops", "ratio", "mean_ponder", "cpu"] {
+        var keys = ["chars_per_second", "achieved_gflops", "sgemm_gflops", "openblas_sgemm_gflops", "ratio", "mean_ponder", "cpu",
+                    "openblas_one_core_gflops"]
+        if MatrixEngine.avx2Available { keys += ["fma_peak_gflops_per_core", "most_over_openblas"] }
+        for key in keys {
             XCTAssertNotNil(object[key], "missing \(key)")
         }
     }
