@@ -78,14 +78,8 @@ final class BenchmarkTests: XCTestCase {
     /// against the shapes it multiplied and against the hand count.
     func testFLOPCountMatchesTheRecordedProducts() {
         let config = ModelConfig(layers: 2, hidden: 8, maxPonder: 3, epsilon: 0.01, haltingBias: 0, stateReset: 0)
-        var random = RandomSource(seed: 4)
-        let θ = ParameterLayout(config: config).initialParameters(random: &random)
-        let network = Network<Float>(config: config, batch: 3, seq: 5, tau: 0.01)
-        let text = Array("abcdefghijklmnop".utf8)
-        GEMMShapes.startRecording()
-        network.forward(parameters: θ, inputs: Array(text[0..<15]), targets: Array(text[1..<16]))
-        _ = network.backward(parameters: θ)
-        let shapes = GEMMShapes.stopRecording()
+        let window = RecordedWindow(config: config, batch: 3, seq: 5, text: "abcdefghijklmnop", seed: 4)
+        let (network, shapes) = (window.network, window.shapes)
         let gemmFlops = shapes.reduce(0.0) { $0 + $1.key.flops * Double($1.value) }
         let steps = (0..<2).map { network.steps(layer: $0).reduce(0) { $0 + Int($1) } }
         XCTAssertGreaterThan(steps.max()!, 15, "some bytes pondered more than one step")

@@ -29,14 +29,7 @@ final class VectorPeakTests: XCTestCase {
     /// OpenBLAS on one core, in processor time, on the shapes a small network's window recorded.
     func testOpenBLASOneCoreRateIsARate() {
         let config = ModelConfig(layers: 2, hidden: 16, maxPonder: 2, epsilon: 0.01, stateReset: 0)
-        var random = RandomSource(seed: 5)
-        let θ = ParameterLayout(config: config).initialParameters(random: &random)
-        let network = Network<Float>(config: config, batch: 4, seq: 6, tau: 0.01)
-        let text = Array("the peak of a core, and OpenBLAS".utf8)
-        GEMMShapes.startRecording()
-        network.forward(parameters: θ, inputs: Array(text[0..<24]), targets: Array(text[1..<25]))
-        _ = network.backward(parameters: θ)
-        let shapes = GEMMShapes.stopRecording()
+        let shapes = RecordedWindow(config: config, batch: 4, seq: 6, text: "the peak of a core, and OpenBLAS", seed: 5).shapes
         XCTAssertFalse(shapes.isEmpty)
         let rate = VectorPeak.openBLASOneCoreRate(shapes, seconds: 0.05)
         XCTAssertTrue(rate.isFinite && rate > 0)
