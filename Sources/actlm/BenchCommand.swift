@@ -115,7 +115,7 @@ struct BenchCommand: ParsableCommand {
         if let most = result.mostOverOpenBLAS, let peak = result.fmaPeakGFLOPsPerCore, let openBLAS = result.openBLASOneCoreGFLOPs {
             print("""
                 ceiling      \(String(format: "%.1f", peak)) GFLOP/s FMA peak per core; OpenBLAS runs these shapes at \(String(format: "%.1f", openBLAS)) on one core, \
-                so no engine trains more than \(String(format: "%.2f", most))× as fast as OpenBLAS here
+                so no engine runs them more than \(String(format: "%.2f", most))× as fast as OpenBLAS here
                 """)
         }
     }

@@ -77,7 +77,8 @@ public enum Benchmark {
         /// OpenBLAS on training's shapes on one core, in processor time (nil unless `timesReferences`).
         public let openBLASOneCoreGFLOPs: Double?
         /// The FMA peak over that: no engine can run training's products more than this many times as
-        /// fast as OpenBLAS on this processor, so neither can it train that much faster.
+        /// fast as OpenBLAS on this processor, nor train that much faster while the rest of training
+        /// (the same work on every engine) stays as it is.
         public let mostOverOpenBLAS: Double?
         /// The engine that multiplied (`MatrixEngine.name`).
         public let engine: String
