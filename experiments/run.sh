@@ -270,19 +270,22 @@ best_act=$(python3 - "$out" <<'PY'
 import json, sys
 out = sys.argv[1]
 rows = [l.rstrip('\n').split('\t') for l in open(f'{out}/runs.tsv')]
-acts = [r[0] for r in rows if r[1] not in ('1', 'pytorch')]
+models = [r[0] for r in rows if r[1] != 'pytorch']   # actlm's runs: only these ponder and have checkpoints
+acts = [name for name, kind, *_ in rows if kind not in ('1', 'pytorch')]
 def score(name):
     e = json.load(open(f'{out}/{name}.eval.json'))
     return max((x for x in e['boundary_inside_ratio'] if x is not None), default=0)
-print(max(acts, key=score) if acts else rows[0][0])
+print(max(acts, key=score) if acts else (models or [''])[0])
 PY
 )
-"$actlm" ponder-map "$out/excerpt.txt" --checkpoint "$out/runs/$best_act/latest.ckpt" --format svg > "$out/ponder-map.svg"
-
-# Every run on one page, and the learning curves alone as the figure for README "Results".
+# Every actlm run on one page, the learning curves alone as the figure for README "Results", and the
+# ponder map of the ACT run that ponders most at boundaries (none when only PyTorch ran).
 run_dirs=()
 for run in "${runs[@]}"; do [[ $run == *:pytorch:* ]] || run_dirs+=("$out/runs/${run%%:*}"); done
-"$actlm" report "${run_dirs[@]}" -o "$out/report.html" --curves-svg "$out/learning-curves.svg"
+if [ -n "$best_act" ]; then
+  "$actlm" ponder-map "$out/excerpt.txt" --checkpoint "$out/runs/$best_act/latest.ckpt" --format svg > "$out/ponder-map.svg"
+  "$actlm" report "${run_dirs[@]}" -o "$out/report.html" --curves-svg "$out/learning-curves.svg"
+fi
 
 python3 - "$out" "$minutes" "$jobs" "$threads" "$turn" <<'PY'
 import json, os, re, statistics, sys
@@ -304,10 +307,12 @@ share = ('alone on the machine' if jobs == '1' else f'{jobs} at a time' if turn 
          f'{jobs} at a time taking turns of {turn} s, so each trained for {minutes} minutes of its own and '
          f'its chars/s are per second of its own turns')
 scored = ', '.join(label for _, label in texts)
+pondering = any(kind != 'pytorch' for _, kind, *_ in rows)   # only actlm's runs have ponder to tabulate
 lines = [f'Each model trained for {minutes} minutes{" of wall time" if turn == "0" else ""} ({share}, {threads} OpenBLAS thread(s) each); '
-         f'scored by `actlm eval` on: {scored}.', '',
-         '| run | M | τ | ε | halting | held-out bpc | mean ρ per layer | boundary/inside ρ per layer | mean N per layer | boundary/inside N | other text: bpc | other text: boundary/inside ρ | training chars/s | epochs read |',
-         '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
+         f'scored by `actlm eval`{"" if pondering else " (the PyTorch model by experiments/pytorch_user.py, the same way)"} on: {scored}.']
+if pondering:
+    lines += ['', '| run | M | τ | ε | halting | held-out bpc | mean ρ per layer | boundary/inside ρ per layer | mean N per layer | boundary/inside N | other text: bpc | other text: boundary/inside ρ | training chars/s | epochs read |',
+              '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
 by_setting = {}
 for name, kind, _, speed, epochs in rows:
     if kind == 'pytorch':
@@ -344,12 +349,13 @@ for setting, results in by_setting.items():
 # layer 1 at digits, at '<' and on letters, beside the next-step loss there.
 def f(x, d=3):
     return '–' if x is None else f'{x:.{d}f}'
-lines += ['', 'Word boundaries (space, punctuation, sentence end, newline) against every other byte, ROC AUC '
-          '(1 = higher at every boundary, 0.5 = no signal); mean ρ of layer 1 and next-step loss (bits) at digits, '
-          '\'<\' and letters.', '',
-          '| run | text | bpc | ρ AUC per layer | N AUC per layer | next-step loss AUC | own surprisal AUC | '
-          'layer 1 ρ: digits / \'<\' / letters | next-step loss: digits / \'<\' / letters |',
-          '|---|---|---|---|---|---|---|---|---|']
+if pondering:
+    lines += ['', 'Word boundaries (space, punctuation, sentence end, newline) against every other byte, ROC AUC '
+              '(1 = higher at every boundary, 0.5 = no signal); mean ρ of layer 1 and next-step loss (bits) at digits, '
+              '\'<\' and letters.', '',
+              '| run | text | bpc | ρ AUC per layer | N AUC per layer | next-step loss AUC | own surprisal AUC | '
+              'layer 1 ρ: digits / \'<\' / letters | next-step loss: digits / \'<\' / letters |',
+              '|---|---|---|---|---|---|---|---|---|']
 for name, *_ in rows:
     for key, label in texts:
         e = load(name, key)
@@ -377,4 +383,8 @@ for name, label, s in measured:
 open(f'{out}/results.md', 'w').write('\n'.join(lines) + '\n')
 print('\n'.join(lines))
 PY
-echo "wrote $out/results.md, $out/report.html, $out/learning-curves.svg and $out/ponder-map.svg (model: $best_act)"
+if [ -n "$best_act" ]; then
+  echo "wrote $out/results.md, $out/report.html, $out/learning-curves.svg and $out/ponder-map.svg (model: $best_act)"
+else
+  echo "wrote $out/results.md (no actlm run, so no ponder map or report)"
+fi

@@ -47,4 +47,40 @@ final class ExperimentScriptTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: "\(out)/\(figure)"), "\(figure) is written")
         }
     }
+
+    /// `--only pytorch`: the user's alternative alone is tabulated, with no ponder map or report to draw (they
+    /// need an actlm run). A stand-in for the Python with torch writes what experiments/pytorch_user.py writes.
+    func testThePyTorchRunAloneIsTabulated() throws {
+        let directory = try CorpusFixtures.temporaryDirectory(for: self)
+        let corpus = try CorpusFixtures.write(CorpusFixtures.text(bytes: 50_000, seed: 4),
+                                              to: directory.appendingPathComponent("corpus.txt"))
+        let python = directory.appendingPathComponent("python-with-torch").path
+        try """
+            #!/usr/bin/env bash
+            [ "$1" = -c ] && exit 0   # run.sh asks whether torch imports
+            while [ $# -gt 0 ]; do
+              case "$1" in --out) out=$2; shift 2 ;; --text) keys="$keys ${2%%=*}"; shift 2 ;; *) shift ;; esac
+            done
+            mkdir -p "$out"
+            bpc=$(for key in $keys; do printf '"%s": 2.5, ' "$key"; done)
+            printf '{"steps": 10, "chars_per_s": 1000.0, "epochs": 0.5, "bpc": {%s"unused": 0}}' "$bpc" > "$out/result.json"
+            """.write(toFile: python, atomically: false, encoding: .utf8)
+        XCTAssertEqual(chmod(python, 0o755), 0)
+        let out = directory.appendingPathComponent("out").path
+        let script = CorpusFixtures.packageRoot.appendingPathComponent("experiments/run.sh").path
+        let child = try ChildProcess(
+            script, ["--corpus", corpus, "--only", "pytorch", "--pytorch", python, "--out", out],
+            stdout: directory.appendingPathComponent("run.stdout").path,
+            stderr: directory.appendingPathComponent("run.stderr").path,
+            environment: ["ACTLM": try ActlmBinary.path])
+        let run = try child.wait()
+        XCTAssertEqual(run.status, 0, run.stderr + run.text)
+
+        let results = try String(contentsOfFile: out + "/results.md", encoding: .utf8)
+        XCTAssertTrue(results.contains("| pytorch nn.LSTM | 1 | 2.500 (2.500–2.500) |"), results)
+        XCTAssertFalse(results.contains("| run | M |"), "no actlm run, so no table of ponder:\n\(results)")
+        for figure in ["ponder-map.svg", "report.html"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: "\(out)/\(figure)"), "\(figure) has no model to draw")
+        }
+    }
 }
