@@ -11,15 +11,8 @@ final class ExperimentScriptTests: XCTestCase {
         let corpus = try CorpusFixtures.write(CorpusFixtures.text(bytes: 200_000, seed: 3),
                                               to: directory.appendingPathComponent("corpus.txt"))
         let out = directory.appendingPathComponent("out").path
-        let script = CorpusFixtures.packageRoot.appendingPathComponent("experiments/run.sh").path
-        let child = try ChildProcess(
-            script, ["--corpus", corpus, "--minutes", "0.05", "--jobs", "2", "--take-turns", "1", "--out", out,
-                     "--", "--hidden", "16", "--batch", "4", "--seq", "20", "--eval-every", "50"],
-            stdout: directory.appendingPathComponent("run.stdout").path,
-            stderr: directory.appendingPathComponent("run.stderr").path,
-            environment: ["ACTLM": try ActlmBinary.path])
-        let run = try child.wait()
-        XCTAssertEqual(run.status, 0, run.stderr + run.text)
+        try runScript(["--corpus", corpus, "--minutes", "0.05", "--jobs", "2", "--take-turns", "1", "--out", out,
+                       "--", "--hidden", "16", "--batch", "4", "--seq", "20", "--eval-every", "50"], in: directory)
 
         let results = try String(contentsOfFile: out + "/results.md", encoding: .utf8)
         let kindsHeader = "| run | text | " + BoundaryKind.allCases.map(\.name).joined(separator: " | ") + " |"
@@ -67,14 +60,7 @@ final class ExperimentScriptTests: XCTestCase {
             """.write(toFile: python, atomically: false, encoding: .utf8)
         XCTAssertEqual(chmod(python, 0o755), 0)
         let out = directory.appendingPathComponent("out").path
-        let script = CorpusFixtures.packageRoot.appendingPathComponent("experiments/run.sh").path
-        let child = try ChildProcess(
-            script, ["--corpus", corpus, "--only", "pytorch", "--pytorch", python, "--out", out],
-            stdout: directory.appendingPathComponent("run.stdout").path,
-            stderr: directory.appendingPathComponent("run.stderr").path,
-            environment: ["ACTLM": try ActlmBinary.path])
-        let run = try child.wait()
-        XCTAssertEqual(run.status, 0, run.stderr + run.text)
+        try runScript(["--corpus", corpus, "--only", "pytorch", "--pytorch", python, "--out", out], in: directory)
 
         let results = try String(contentsOfFile: out + "/results.md", encoding: .utf8)
         XCTAssertTrue(results.contains("| pytorch nn.LSTM | 1 | 2.500 (2.500–2.500) |"), results)
@@ -82,5 +68,18 @@ final class ExperimentScriptTests: XCTestCase {
         for figure in ["ponder-map.svg", "report.html"] {
             XCTAssertFalse(FileManager.default.fileExists(atPath: "\(out)/\(figure)"), "\(figure) has no model to draw")
         }
+    }
+
+    /// Runs experiments/run.sh with the test build of actlm, its output kept in `directory`; fails the test
+    /// unless the script succeeds.
+    private func runScript(_ arguments: [String], in directory: URL,
+                           file: StaticString = #filePath, line: UInt = #line) throws {
+        let script = CorpusFixtures.packageRoot.appendingPathComponent("experiments/run.sh").path
+        let child = try ChildProcess(script, arguments,
+                                     stdout: directory.appendingPathComponent("run.stdout").path,
+                                     stderr: directory.appendingPathComponent("run.stderr").path,
+                                     environment: ["ACTLM": try ActlmBinary.path])
+        let run = try child.wait()
+        XCTAssertEqual(run.status, 0, run.stderr + run.text, file: file, line: line)
     }
 }
