@@ -113,12 +113,11 @@ public enum Benchmark {
         let startStep = steps.step
         let network = steps.network
         func trainWindow() throws -> WindowLoss { try steps.run().loss }
-        func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
         progress("warming up for \(options.warmupSeconds) s")
-        let warmupEnd = now() + options.warmupSeconds
+        let warmupEnd = TimeSource.wall.seconds() + options.warmupSeconds
         var warmupWindows = 0
-        while now() < warmupEnd {
+        while TimeSource.wall.seconds() < warmupEnd {
             _ = try trainWindow()
             warmupWindows += 1
         }
@@ -128,12 +127,12 @@ public enum Benchmark {
         let flopsBefore = network.flops
         var total = WindowLoss(layers: config.layers)
         var windows = 0
-        let start = now(), cpuStart = ProcessorTime.seconds()
+        let start = TimeSource.wall.seconds(), cpuStart = TimeSource.processor.seconds()
         repeat {
             total.add(try trainWindow())
             windows += 1
-        } while now() - start < options.seconds
-        let elapsed = now() - start, cpuSeconds = ProcessorTime.seconds() - cpuStart
+        } while TimeSource.wall.seconds() - start < options.seconds
+        let elapsed = TimeSource.wall.seconds() - start, cpuSeconds = TimeSource.processor.seconds() - cpuStart
         let shapes = GEMMShapes.stopRecording()
         let achieved = (network.flops - flopsBefore) / elapsed
 

@@ -46,10 +46,10 @@ public enum ScoringBenchmark {
         progress("scoring the \(grouped(Int(text.count))) held-out bytes of \(corpus.path), "
                  + "\(scorer.batch) segments side by side")
         GEMMShapes.startRecording()
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = TimeSource.wall.seconds()
         let evaluation = try scorer.run(parameters: model.parameters, read: { try text.read(into: $0) }, row: nil,
                                         progress: nil)
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let seconds = TimeSource.wall.seconds() - start
         let shapes = GEMMShapes.stopRecording()
         let achieved = scorer.flops / seconds
 

@@ -49,7 +49,7 @@ public enum GEMMShapes {
     /// are random and warm in cache as in training. Timed on the wall clock, or in the processor time of
     /// the process (for one thread with nothing else running, the time it was given a core).
     public static func measureRate(_ shapes: [GEMMShape: Int], seconds: Double, engine: MatrixEngine = .current,
-                                   threads: Int = 1, clock: Clock = .wall) -> Double {
+                                   threads: Int = 1, clock: TimeSource = .wall) -> Double {
         let totalFlops = shapes.reduce(0.0) { $0 + $1.key.flops * Double($1.value) }
         guard totalFlops > 0 else { return 0 }
         let workers = engine == .openBLAS ? 1 : max(1, threads)
@@ -72,17 +72,6 @@ public enum GEMMShapes {
         let repeats = max(probe.flops / totalFlops * seconds / max(probe.seconds, 1e-6), 1e-9)
         let timed = runAll(repeats: repeats)
         return timed.flops / timed.seconds
-    }
-
-    public enum Clock: Sendable {
-        case wall, processor
-
-        func seconds() -> Double {
-            switch self {
-            case .wall: Double(DispatchTime.now().uptimeNanoseconds) / 1e9
-            case .processor: ProcessorTime.seconds()
-            }
-        }
     }
 
     /// Random A, B and C for each shape, one set per thread.

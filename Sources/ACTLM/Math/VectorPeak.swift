@@ -14,9 +14,9 @@ public enum VectorPeak {
     public static func oneCoreRate(seconds: Double = 0.25) -> Double? {
         guard let kernel = MatrixEngine.available.first?.kernel else { return nil }
         func run(_ rounds: Int) -> (flops: Double, seconds: Double) {
-            let start = ProcessorTime.seconds()
+            let start = TimeSource.processor.seconds()
             let flops = actlm_fma_peak_work(kernel, rounds)
-            return (flops, ProcessorTime.seconds() - start)
+            return (flops, TimeSource.processor.seconds() - start)
         }
         let probe = run(1 << 20)
         let rounds = max(1 << 20, Int(Double(1 << 20) * seconds / max(probe.seconds, 1e-6)))
