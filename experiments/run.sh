@@ -270,7 +270,7 @@ best_act=$(python3 - "$out" <<'PY'
 import json, sys
 out = sys.argv[1]
 rows = [l.rstrip('\n').split('\t') for l in open(f'{out}/runs.tsv')]
-models = [r[0] for r in rows if r[1] != 'pytorch']   # actlm's runs: only these ponder and have checkpoints
+models = [name for name, kind, *_ in rows if kind != 'pytorch']   # actlm's runs: only these have checkpoints
 acts = [name for name, kind, *_ in rows if kind not in ('1', 'pytorch')]
 def score(name):
     e = json.load(open(f'{out}/{name}.eval.json'))
@@ -308,8 +308,9 @@ share = ('alone on the machine' if jobs == '1' else f'{jobs} at a time' if turn 
          f'its chars/s are per second of its own turns')
 scored = ', '.join(label for _, label in texts)
 pondering = any(kind != 'pytorch' for _, kind, *_ in rows)   # only actlm's runs have ponder to tabulate
+by_pytorch = ' (the PyTorch model by experiments/pytorch_user.py, the same way)' if any(kind == 'pytorch' for _, kind, *_ in rows) else ''
 lines = [f'Each model trained for {minutes} minutes{" of wall time" if turn == "0" else ""} ({share}, {threads} OpenBLAS thread(s) each); '
-         f'scored by `actlm eval`{"" if pondering else " (the PyTorch model by experiments/pytorch_user.py, the same way)"} on: {scored}.']
+         f'scored by `actlm eval`{by_pytorch} on: {scored}.']
 if pondering:
     lines += ['', '| run | M | τ | ε | halting | held-out bpc | mean ρ per layer | boundary/inside ρ per layer | mean N per layer | boundary/inside N | other text: bpc | other text: boundary/inside ρ | training chars/s | epochs read |',
               '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']

@@ -64,6 +64,7 @@ final class ExperimentScriptTests: XCTestCase {
 
         let results = try String(contentsOfFile: out + "/results.md", encoding: .utf8)
         XCTAssertTrue(results.contains("| pytorch nn.LSTM | 1 | 2.500 (2.500–2.500) |"), results)
+        XCTAssertTrue(results.contains("the PyTorch model by experiments/pytorch_user.py"), "says who scored it:\n\(results)")
         XCTAssertFalse(results.contains("| run | M |"), "no actlm run, so no table of ponder:\n\(results)")
         for figure in ["ponder-map.svg", "report.html"] {
             XCTAssertFalse(FileManager.default.fileExists(atPath: "\(out)/\(figure)"), "\(figure) has no model to draw")
