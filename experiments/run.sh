@@ -11,7 +11,7 @@
 # is stopped), so both see the same load and each trains --minutes of its own as a plain run would.
 #
 #   experiments/run.sh                       # defaults: 2 models × 30 minutes, one after the other
-#   experiments/run.sh --minutes 60 --seeds "1 2 3" --max-ponders "2 4" --taus "0.005" --corpus enwik8.gz
+#   experiments/run.sh --minutes 60 --seeds "1 2 3" --max-ponders "2 4" --taus "0.0025" --corpus enwik8.gz
 #   experiments/run.sh --seeds "1 2" --keep  # trains only the runs OUT does not have yet (seed 2 here)
 #   experiments/run.sh --jobs 2 --stack-taus "0.01 0.005"  # and ACT with layer 1 halting for the stack
 #   experiments/run.sh --pytorch ~/torch/bin/python   # and the user's alternative: PyTorch's nn.LSTM

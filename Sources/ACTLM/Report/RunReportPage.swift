@@ -133,7 +133,7 @@ public struct RunReportPage {
         sink.write("</header>\n")
     }
 
-    /// "L=2 H=256 M=3 ε=0.1, τ 0.01: step 1,500, 4.8M bytes, 25.0 minutes, validation bpc 2.1034"
+    /// "L=2 H=256 M=3 ε=0.1, τ 0.005: step 1,500, 4.8M bytes, 25.0 minutes, validation bpc 2.1034"
     private func progressLine(_ run: ReportRun) -> String {
         var parts: [String] = []
         if let c = run.checkpoint {

@@ -15,7 +15,7 @@ public struct RunDescription: Sendable {
         "L=\(config.layers) H=\(config.hidden) M=\(config.maxPonder) ε=\(config.epsilon)"
     }
 
-    /// "L=2 H=256 M=3 ε=0.1, τ 0.01", for headings.
+    /// "L=2 H=256 M=3 ε=0.1, τ 0.005", for headings.
     public var short: String { "\(Self.shape(config)), τ \(options.tau)" }
 
     /// "L=2 H=256 M=3 ε=0.1, halting bias 1.0 reading h-c, state reset every 500 bytes, 1,119,490 parameters"
@@ -45,7 +45,7 @@ public struct RunDescription: Sendable {
         return rate
     }
 
-    /// "batch 32 × 100 bytes, τ 0.01, <the learning rate>, clip 1.0, seed 1"
+    /// "batch 32 × 100 bytes, τ 0.005, <the learning rate>, clip 1.0, seed 1"
     public func training(minutesLimited: Bool = false) -> String {
         "batch \(options.batch) × \(options.seq) bytes, τ \(options.tau), "
             + "\(learningRate(minutesLimited: minutesLimited)), clip \(options.clip), seed \(options.seed)"

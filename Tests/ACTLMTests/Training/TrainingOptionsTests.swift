@@ -6,7 +6,7 @@ final class TrainingOptionsTests: XCTestCase {
         try TrainingOptions.defaults.validate()
         let model = TrainingOptions.defaults.model
         XCTAssertEqual([model.layers, model.hidden, model.maxPonder, model.stateReset], [2, 256, 3, 500])
-        XCTAssertEqual(TrainingOptions.defaults.tau, 0.01)
+        XCTAssertEqual(TrainingOptions.defaults.tau, 0.005)
         XCTAssertEqual(model.epsilon, 0.1)
         XCTAssertEqual(TrainingOptions.defaults.schedule.decay, .cosine)
         XCTAssertEqual(TrainingOptions.defaults.decayFraction, 0.2)
