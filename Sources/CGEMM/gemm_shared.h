@@ -31,11 +31,6 @@ float *actlm_scratch_a(size_t count);
 /// C ← 0 when β is 0 (the empty product, k = 0); C stays when β is 1.
 void actlm_empty_product(int m, int n, float beta, float *c, ptrdiff_t ldc);
 
-/// Runs run(job, part, parts) for part = 0 ..< parts, part 0 on the calling thread and the others on a pool
-/// of threads that lives for the process; returns when all are done. Returns 0 without running anything
-/// when the pool is busy with another caller's job (or no thread could be started).
-int actlm_parallel(int parts, void (*run)(void *job, int part, int parts), void *job);
-
 // Each kernel's entry points behind `actlm_sgemm` and `actlm_sgemm_packed`.
 void actlm_avx512_sgemm(int trans_a, int trans_b, int m, int n, int k, const float *a, ptrdiff_t lda,
                         const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc);

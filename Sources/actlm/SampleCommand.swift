@@ -56,7 +56,6 @@ struct SampleCommand: ParsableCommand {
         let seed = self.seed ?? UInt64.random(in: 0..<1_000_000)
         let sampler = try Sampler(temperature: temperature, topK: topK, seed: seed)
         let trained = try model.load()
-        BLASThreads.useOneForASingleStream()
         let generator = TextGenerator(model: trained, sampler: sampler)
         let sink = OutputSink.standardOutput()
 

@@ -11,11 +11,9 @@ struct ScoringOptions: ParsableArguments {
         guard batch >= 1 else { throw ValidationError("--batch \(batch): give at least 1 segment") }
     }
 
-    /// A scorer for `config`, with OpenBLAS threads set for scoring: segments side by side use every core
-    /// (the layers run as a wavefront), a model without resets reads one stream, which one thread does best.
+    /// A scorer for `config`: segments side by side use every core (the layers run as a wavefront), a
+    /// model without resets reads one stream, on one thread (`TextScorer.context`).
     func scorer(for config: ModelConfig) -> TextScorer {
-        let scorer = TextScorer(config: config, batch: batch)
-        if scorer.batch == 1 { BLASThreads.useOneForASingleStream() }
-        return scorer
+        TextScorer(config: config, batch: batch)
     }
 }

@@ -55,7 +55,6 @@ struct TrainCommand: ParsableCommand {
             return
         }
         // One of K ranks under mpirun: any failure ends the whole job, so no rank waits for it forever.
-        if let local = (communicator as? MPICommunicator)?.localSize { BLASThreads.shareCores(among: local) }
         do {
             let reason = try train(communicator)
             // After a signal mpirun tears the job down: it kills the others as soon as one rank exits and
@@ -115,7 +114,8 @@ struct TrainCommand: ParsableCommand {
             : nil
         let path = communicator.size > 1 ? communicator.broadcast(folder?.path ?? "") : folder!.path
         do {
-            return try Trainer(corpus: corpus, options: options, folder: RunFolder(path: path), communicator: communicator)
+            return try Trainer(corpus: corpus, options: options, folder: RunFolder(path: path), communicator: communicator,
+                               context: context(communicator))
         } catch {
             if communicator.isRoot { rmdir(path) }  // only if still empty: a failed start leaves no run folder behind
             throw error
@@ -134,7 +134,13 @@ struct TrainCommand: ParsableCommand {
             corpus: "Name the corpus again (actlm train CORPUS --resume ...) if you mean it.",
             validation: "Name the validation file with --valid FILE if you mean it."))
         return try Trainer(corpus: corpus, resuming: checkpoint, from: path, folder: RunFolder.containing(path),
-                           communicator: communicator)
+                           communicator: communicator, context: context(communicator))
+    }
+
+    /// The process's engine and threads; the ranks of a data-parallel run on one machine share its cores.
+    private func context(_ communicator: Communicator) -> ComputeContext {
+        guard let local = (communicator as? MPICommunicator)?.localSize else { return .process }
+        return ComputeContext.process.sharingCores(among: local)
     }
 
     /// Every training flag given, in the order of --help.

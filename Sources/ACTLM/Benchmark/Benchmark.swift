@@ -14,6 +14,8 @@ public enum Benchmark {
         /// Also time OpenBLAS on training's shapes, the engine on 1024³ and the processor's FMA peak, for
         /// reference (a sweep, which benches every engine in turn, leaves them out).
         public var timesReferences = true
+        /// The engine and threads to train on.
+        public var context = ComputeContext.process
 
         public init(training: TrainingOptions = .defaults, seconds: Double = 20, warmupSeconds: Double = 3) {
             self.training = training
@@ -123,7 +125,8 @@ public enum Benchmark {
         }
 
         progress("training for \(options.seconds) s")
-        GEMMShapes.startRecording()
+        let recorder = ProductRecorder()
+        network.productRecorder = recorder
         let flopsBefore = network.flops
         var total = WindowLoss(layers: config.layers)
         var windows = 0
@@ -133,17 +136,22 @@ public enum Benchmark {
             windows += 1
         } while TimeSource.wall.seconds() - start < options.seconds
         let elapsed = TimeSource.wall.seconds() - start, cpuSeconds = TimeSource.processor.seconds() - cpuStart
-        let shapes = GEMMShapes.stopRecording()
+        network.productRecorder = nil
+        let shapes = recorder.shapes
         let achieved = (network.flops - flopsBefore) / elapsed
 
-        let threads = Wavefront.threads(layers: config.layers, limit: nil)
+        // The products alone on as many threads as the wavefront ran training's layers on.
+        let context = options.context
+        let timing = ComputeContext(engine: context.engine,
+                                    threads: Wavefront.threads(layers: config.layers, budget: context.threads))
         progress("timing the matrix products alone on the \(shapes.count) shapes training used")
-        let sgemm = GEMMShapes.measureRate(shapes, seconds: max(2, options.seconds / 4), threads: threads)
+        let sgemm = ProductTiming.measureRate(shapes, seconds: max(2, options.seconds / 4), context: timing)
         var openBLAS: Double?, peak: Double?, fmaPeak: Double?, openBLASOneCore: Double?
         if options.timesReferences {
-            openBLAS = MatrixEngine.current == .openBLAS ? sgemm
-                : GEMMShapes.measureRate(shapes, seconds: max(2, options.seconds / 4), engine: .openBLAS)
-            peak = GEMMShapes.squareRate(1024, seconds: 1, threads: threads)
+            openBLAS = context.engine == .openBLAS ? sgemm
+                : ProductTiming.measureRate(shapes, seconds: max(2, options.seconds / 4),
+                                            context: context.with(engine: .openBLAS))
+            peak = ProductTiming.squareRate(1024, seconds: 1, context: timing)
             progress("timing OpenBLAS on one core and the processor's FMA peak")
             openBLASOneCore = VectorPeak.openBLASOneCoreRate(shapes, seconds: max(2, options.seconds / 4))
             fmaPeak = VectorPeak.oneCoreRate()
@@ -156,14 +164,14 @@ public enum Benchmark {
                       openBLASGFLOPs: openBLAS.map { $0 / 1e9 }, peakSGEMMGFLOPs: peak.map { $0 / 1e9 },
                       fmaPeakGFLOPsPerCore: fmaPeak.map { $0 / 1e9 }, openBLASOneCoreGFLOPs: openBLASOneCore.map { $0 / 1e9 },
                       mostOverOpenBLAS: fmaPeak.flatMap { peak in openBLASOneCore.map { peak / $0 } },
-                      engine: MatrixEngine.current.name, cpu: cpuName, blas: GEMMShapes.blasDescription)
+                      engine: context.engine.name, cpu: cpuName, blas: ProductTiming.description(of: context))
     }
 
     /// The step the bench trains with: fresh weights from the seed, or the checkpoint's run continued.
     static func trainingStep(corpus: Corpus, options: Options) throws -> TrainingStep {
         let start = try options.checkpoint.map { try TrainingStart.resuming($0, on: corpus) }
             ?? TrainingStart.fresh(options.training)
-        return try start.step(corpus: corpus)
+        return try start.step(corpus: corpus, context: options.context)
     }
 
     /// The processor's model name, from /proc/cpuinfo where there is one.

@@ -103,18 +103,16 @@ public enum BenchmarkSweep {
     /// Every round runs every shape, and at each shape every engine then the peer. `progress` gets a line
     /// per run.
     public static func run(corpus: Corpus, options: Options, progress: (String) -> Void = { _ in }) throws -> Result {
-        let saved = MatrixEngine.current
-        defer { MatrixEngine.current = saved }
-        let threads = Wavefront.threads(layers: Int.max, limit: nil)
+        let threads = ComputeContext.process.threads
         var runs: [Run] = [], torch: String?
         for round in 1...options.rounds {
             for shape in options.shapes {
                 for engine in options.engines {
-                    MatrixEngine.current = engine
                     var bench = Benchmark.Options(config: ModelConfig(layers: shape.layers, hidden: shape.hidden, maxPonder: 1),
                                                   batch: options.batch, seq: options.seq, seconds: options.seconds,
                                                   warmupSeconds: options.warmupSeconds)
                     bench.timesReferences = false
+                    bench.context = ComputeContext.process.with(engine: engine)
                     let result = try Benchmark.run(corpus: corpus, options: bench)
                     runs.append(Run(layers: shape.layers, hidden: shape.hidden, round: round, engine: engine.name,
                                     charsPerSecond: result.charsPerSecond,

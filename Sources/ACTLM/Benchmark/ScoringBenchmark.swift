@@ -38,29 +38,30 @@ public enum ScoringBenchmark {
 
     /// Scores the held-out part of `corpus` (what `actlm train` validates on) with `model`, `batch`
     /// segments side by side, then times the products alone on the recorded shapes. `progress` receives one line per phase.
-    public static func run(model: TrainedModel, corpus: Corpus, batch: Int,
+    public static func run(model: TrainedModel, corpus: Corpus, batch: Int, context: ComputeContext = .process,
                            progress: (String) -> Void = { _ in }) throws -> Result {
         let config = model.config
-        let scorer = TextScorer(config: config, batch: batch)
+        let recorder = ProductRecorder()
+        let scorer = TextScorer(config: config, batch: batch, context: context, productRecorder: recorder)
         let text = try corpus.validationStream()
         progress("scoring the \(grouped(Int(text.count))) held-out bytes of \(corpus.path), "
                  + "\(scorer.batch) segments side by side")
-        GEMMShapes.startRecording()
         let start = TimeSource.wall.seconds()
         let evaluation = try scorer.run(parameters: model.parameters, read: { try text.read(into: $0) }, row: nil,
                                         progress: nil)
         let seconds = TimeSource.wall.seconds() - start
-        let shapes = GEMMShapes.stopRecording()
+        let shapes = recorder.shapes
         let achieved = scorer.flops / seconds
 
         progress("timing the matrix products alone on the \(shapes.count) shapes scoring used")
-        let sgemm = GEMMShapes.measureRate(shapes, seconds: max(2, seconds / 4),
-                                           threads: Wavefront.threads(layers: config.layers, limit: nil))
+        let timing = ComputeContext(engine: scorer.context.engine,
+                                    threads: Wavefront.threads(layers: config.layers, budget: scorer.context.threads))
+        let sgemm = ProductTiming.measureRate(shapes, seconds: max(2, seconds / 4), context: timing)
         return Result(layers: config.layers, hidden: config.hidden, maxPonder: config.maxPonder,
                       stateReset: config.stateReset, batch: scorer.batch, bytes: evaluation.bytes, seconds: seconds,
                       kilobytesPerSecond: Double(evaluation.bytes) / seconds / 1e3,
                       bpc: evaluation.bitsPerCharacter ?? .nan, meanPonder: evaluation.meanPonder.map { $0 ?? .nan },
                       achievedGFLOPs: achieved / 1e9, sgemmGFLOPs: sgemm / 1e9, ratio: achieved / sgemm,
-                      cpu: Benchmark.cpuName, blas: GEMMShapes.blasDescription)
+                      cpu: Benchmark.cpuName, blas: ProductTiming.description(of: scorer.context))
     }
 }

@@ -1,4 +1,3 @@
-import CBLAS
 import CGEMM
 import Foundation
 
@@ -8,7 +7,7 @@ import Foundation
 /// recurrent products (32 rows against the whole of W_h) pay for at every ponder step. So the project
 /// multiplies with kernels of its own (CGEMM) that take the weights packed once per window
 /// (`PackedMatrix`): the AVX-512 one where the processor has AVX-512, the AVX2 + FMA one where it has
-/// those, OpenBLAS elsewhere. ACTLM_GEMM=avx512, avx2 or openblas chooses.
+/// those, OpenBLAS elsewhere. ACTLM_GEMM=avx512, avx2 or openblas chooses (`ComputeContext`).
 public enum MatrixEngine: String, Sendable, CaseIterable {
     case avx512 = "actlm AVX-512 kernel"
     case avx2 = "actlm AVX2 kernel"
@@ -49,9 +48,6 @@ public enum MatrixEngine: String, Sendable, CaseIterable {
     /// The engines this processor can run, fastest first.
     public static var available: [MatrixEngine] { allCases.filter(\.isAvailable) }
 
-    /// The engine in use: set once at start (tests set it to compare engines on the same work).
-    nonisolated(unsafe) public static var current: MatrixEngine = chosen(by: ProcessInfo.processInfo.environment["ACTLM_GEMM"])
-
     /// The engine ACTLM_GEMM asks for, or the fastest this processor has; one it cannot run, or a name it
     /// does not know, is said once on standard error and the fastest taken instead.
     public static func chosen(by setting: String?) -> MatrixEngine {
@@ -68,13 +64,6 @@ public enum MatrixEngine: String, Sendable, CaseIterable {
         }
         return asked
     }
-
-    /// Threads the project's kernels may split one product across: OpenBLAS's thread budget, which the
-    /// layer wavefront sets to 1 while its threads run (each multiplies on its own core) and leaves alone
-    /// when there is one group of layers (one layer), so a one-layer model's products use every core.
-    /// Split by columns, a product gives the same bits on any number of threads.
-    @inline(__always)
-    public static var productThreads: Int32 { openblas_get_num_threads() }
 
     /// Weights are packed for a window (`PackedMatrix`) when its products have at least this many rows
     /// of A in all: packing copies B once, which sampling's one stream (a row at a time) would not repay.

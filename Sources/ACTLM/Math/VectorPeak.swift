@@ -1,4 +1,3 @@
-import CBLAS
 import CGEMM
 import Foundation
 
@@ -25,9 +24,7 @@ public enum VectorPeak {
 
     /// OpenBLAS's rate on `shapes` (in the recorded proportions) on one core, in processor time.
     public static func openBLASOneCoreRate(_ shapes: [GEMMShape: Int], seconds: Double) -> Double {
-        let threads = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(threads) }
-        return GEMMShapes.measureRate(shapes, seconds: seconds, engine: .openBLAS, clock: .processor)
+        ProductTiming.measureRate(shapes, seconds: seconds, context: ComputeContext(engine: .openBLAS, threads: 1),
+                                  clock: .processor)
     }
 }

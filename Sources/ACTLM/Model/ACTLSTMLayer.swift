@@ -32,10 +32,14 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     private(set) var ponder = 0.0
 
     // The weights, made ready once per window for the products of every time and ponder step.
+    let products: MatrixProducts
     private let recurrentWeights: PackedMatrix<Scalar>          // W_h [H, 4H]
-    lazy var inputWeights = PackedMatrix<Scalar>(k: H, n: 4 * H, transposed: false, ld: 4 * H)  // above layer 1
-    private lazy var recurrentWeightsTransposed = PackedMatrix<Scalar>(k: 4 * H, n: H, transposed: true, ld: 4 * H)
-    lazy var inputWeightsTransposed = PackedMatrix<Scalar>(k: 4 * H, n: H, transposed: true, ld: 4 * H)
+    lazy var inputWeights = PackedMatrix<Scalar>(k: H, n: 4 * H, transposed: false, ld: 4 * H,  // above layer 1
+                                                 products: products)
+    private lazy var recurrentWeightsTransposed = PackedMatrix<Scalar>(k: 4 * H, n: H, transposed: true, ld: 4 * H,
+                                                                       products: products)
+    lazy var inputWeightsTransposed = PackedMatrix<Scalar>(k: 4 * H, n: H, transposed: true, ld: 4 * H,
+                                                           products: products)
 
     /// Matrix FLOPs done so far (forward and backward). The products the layer below's thread runs for
     /// this one (`projectForward`, `projectBackward`) count apart, so that no two threads add to one count.
@@ -47,7 +51,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     var output: UnsafeMutablePointer<Scalar> { cache.output }
 
     init(layout: ParameterLayout.Layer, depth: Int, config: ModelConfig, batch: Int, seq: Int, keepsRows: Bool = true,
-         stackHalting: StackHalting<Scalar>? = nil) {
+         stackHalting: StackHalting<Scalar>? = nil, products: MatrixProducts) {
         H = config.hidden
         self.batch = batch
         maxPonder = config.maxPonder
@@ -60,7 +64,8 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         gradients = LayerGradients(hidden: H, batch: batch, positions: keepsRows ? batch * seq : 0)
         hState = .zeroed(batch * H)
         cState = .zeroed(batch * H)
-        recurrentWeights = PackedMatrix(k: H, n: 4 * H, transposed: false, ld: 4 * H)
+        self.products = products
+        recurrentWeights = PackedMatrix(k: H, n: 4 * H, transposed: false, ld: 4 * H, products: products)
     }
 
     deinit {
@@ -161,9 +166,9 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     func weightGradients(_ g: UnsafeMutablePointer<Scalar>, length: Int) {
         let H = self.H, G = 4 * H, positions = length * batch, rows = cache.rowCount
         let dXProjection = gradients.dXProjection
-        Scalar.gemm(transposeA: true, transposeB: false, m: H, n: G, k: rows, alpha: 1, a: cache.hPrev.pointer,
-                    lda: H, b: gradients.dGates.pointer, ldb: G, beta: 1, c: g + parameters.recurrentWeights.lowerBound,
-                    ldc: G)
+        products.gemm(transposeA: true, transposeB: false, m: H, n: G, k: rows, a: cache.hPrev.pointer, lda: H,
+                      b: gradients.dGates.pointer, ldb: G, beta: 1, c: g + parameters.recurrentWeights.lowerBound,
+                      ldc: G)
         ownFlops += 2 * Double(rows * G * H)
         let gBias = g + parameters.bias.lowerBound
         for i in 0..<positions {

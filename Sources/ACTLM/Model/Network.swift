@@ -13,6 +13,8 @@ public final class Network<Scalar: NetworkScalar> {
     public let batch: Int       // B
     public let seq: Int         // T, the longest window
     public let forwardOnly: Bool
+    /// The engine and threads it multiplies on.
+    public var context: ComputeContext { products.context }
     public var tau: Double      // τ, the time penalty
     /// Time steps of the last forward window (≤ seq).
     public private(set) var length = 0
@@ -22,14 +24,21 @@ public final class Network<Scalar: NetworkScalar> {
     private let layers: [ACTLSTMLayer<Scalar>]
     private let output: OutputLayer<Scalar>
     private let wavefront: Wavefront
+    private let products: MatrixProducts
     private let inputs: UnsafeMutablePointer<UInt8>     // [T·B]
 
-    /// Threads for the layer wavefront; nil: OpenBLAS's thread count (OPENBLAS_NUM_THREADS, or all
-    /// cores). At most one per layer; one runs the layers one after the other. Results do not depend on it
-    /// on the project's kernel; on OpenBLAS only to rounding (it splits a product differently on one thread).
+    /// Threads for the layer wavefront; nil: the context's. At most one per layer; one runs the layers
+    /// one after the other. Results do not depend on it on the project's kernels; on OpenBLAS only to
+    /// rounding (a product split by columns may round differently).
     public var wavefrontThreads: Int? {
         get { wavefront.threadLimit }
         set { wavefront.threadLimit = newValue }
+    }
+
+    /// Counts the Float matrix products by shape while set (the bench listens so).
+    public var productRecorder: ProductRecorder? {
+        get { products.recorder }
+        set { products.recorder = newValue }
     }
 
     /// The share of each input projection (and of the gradient it passes down) that the thread of the
@@ -43,8 +52,9 @@ public final class Network<Scalar: NetworkScalar> {
     /// `resets` (by default: every stream starts from a zero state now) must have `config.stateReset`'s
     /// interval and `batch` streams.
     /// `forwardOnly`: for scoring; keeps none of what backward needs, so long windows take little memory.
+    /// `context`: the engine and threads to multiply on.
     public init(config: ModelConfig, batch: Int, seq: Int, tau: Double = 0, resets: ResetSchedule? = nil,
-                forwardOnly: Bool = false) {
+                forwardOnly: Bool = false, context: ComputeContext = .process) {
         precondition(batch >= 1 && seq >= 1, "a network needs a batch and a window of at least 1")
         let resets = resets ?? ResetSchedule(interval: config.stateReset, streams: batch)
         precondition(resets.interval == config.stateReset && resets.bytesSinceReset.count == batch,
@@ -56,16 +66,18 @@ public final class Network<Scalar: NetworkScalar> {
         self.seq = seq
         self.tau = tau
         self.forwardOnly = forwardOnly
+        let products = MatrixProducts(context: context)
+        self.products = products
         let stackHalting = config.haltsAsStack
             ? StackHalting<Scalar>(layers: config.layers, batch: batch, seq: seq, maxPonder: config.maxPonder,
                                    keepsGradients: !forwardOnly)
             : nil
         layers = layout.layers.enumerated().map { l, layer in
             ACTLSTMLayer(layout: layer, depth: l, config: config, batch: batch, seq: seq, keepsRows: !forwardOnly,
-                         stackHalting: stackHalting)
+                         stackHalting: stackHalting, products: products)
         }
-        output = OutputLayer(layout: layout, batch: batch, seq: seq)
-        wavefront = Wavefront(layers: config.layers)
+        output = OutputLayer(layout: layout, batch: batch, seq: seq, products: products)
+        wavefront = Wavefront(layers: config.layers, products: products)
         inputs = .zeroed(batch * seq)
     }
 

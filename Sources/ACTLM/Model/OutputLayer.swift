@@ -16,11 +16,12 @@ final class OutputLayer<Scalar: NetworkScalar> {
     /// Whether the last forward window had targets (and backward has not yet consumed its logits).
     private(set) var hasTargets = false
     private let weights: PackedMatrix<Scalar>           // W_y, ready for each chunk's logits
+    private let products: MatrixProducts
 
     /// Matrix FLOPs done so far, forward and backward.
     private(set) var flops = 0.0
 
-    init(layout: ParameterLayout, batch: Int, seq: Int) {
+    init(layout: ParameterLayout, batch: Int, seq: Int, products: MatrixProducts) {
         let positions = batch * seq, V = Self.vocabulary
         hidden = layout.config.hidden
         self.batch = batch
@@ -30,7 +31,8 @@ final class OutputLayer<Scalar: NetworkScalar> {
         nats = .zeroed(positions)
         logSumExp = .zeroed(positions)
         targets = .zeroed(positions)
-        weights = PackedMatrix(k: hidden, n: V, transposed: false, ld: V)
+        weights = PackedMatrix(k: hidden, n: V, transposed: false, ld: V, products: products)
+        self.products = products
     }
 
     deinit {
@@ -85,15 +87,15 @@ final class OutputLayer<Scalar: NetworkScalar> {
                                    scale: scale, biasGradient: gBias)
         }
         hasTargets = false
-        Scalar.gemm(transposeA: false, transposeB: true, m: positions, n: H, k: V, alpha: 1, a: logits, lda: V,
-                    b: θ + weightRange.lowerBound, ldb: V, beta: 0, c: dTop, ldc: H)
+        products.gemm(transposeA: false, transposeB: true, m: positions, n: H, k: V, a: logits, lda: V,
+                      b: θ + weightRange.lowerBound, ldb: V, beta: 0, c: dTop, ldc: H)
         flops += 4 * Double(positions * V * H)
     }
 
     /// dL/dW_y = Σ h_tᵀ dL/dlogits over the window's `positions` (after `backward`).
     func weightGradient(_ g: UnsafeMutablePointer<Scalar>, positions: Int, top: UnsafePointer<Scalar>) {
         let H = hidden, V = Self.vocabulary
-        Scalar.gemm(transposeA: true, transposeB: false, m: H, n: V, k: positions, alpha: 1, a: top, lda: H,
-                    b: logits, ldb: V, beta: 1, c: g + weightRange.lowerBound, ldc: V)
+        products.gemm(transposeA: true, transposeB: false, m: H, n: V, k: positions, a: top, lda: H,
+                      b: logits, ldb: V, beta: 1, c: g + weightRange.lowerBound, ldc: V)
     }
 }

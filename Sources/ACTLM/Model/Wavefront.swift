@@ -1,4 +1,3 @@
-import CBLAS
 import Foundation
 
 /// Runs a window's layers as a wavefront across threads. Layer l at time t needs only layer l − 1 at t
@@ -21,10 +20,9 @@ public final class Wavefront {
         stride(from: 0, to: length, by: chunk).map { $0..<min($0 + chunk, length) }
     }
 
-    /// Threads to use for `layers` layers: OpenBLAS's thread budget (OPENBLAS_NUM_THREADS, or all cores),
-    /// at most one per layer.
-    public static func threads(layers: Int, limit: Int?) -> Int {
-        max(1, min(layers, limit ?? Int(openblas_get_num_threads())))
+    /// Threads to use for `layers` layers out of a budget of `budget`: at most one per layer.
+    public static func threads(layers: Int, budget: Int) -> Int {
+        max(1, min(layers, budget))
     }
 
     /// The layers each thread owns: contiguous groups, as even as possible, lowest first.
@@ -33,7 +31,10 @@ public final class Wavefront {
     }
 
     let layerCount: Int
-    /// Threads to use; nil: OpenBLAS's thread budget (`threads(layers:limit:)`).
+    /// The network's products, whose threads the wavefront sets: 1 each while several layer threads run,
+    /// the context's threads otherwise.
+    let products: MatrixProducts
+    /// Threads to use; nil: the network's context's (`threads(layers:budget:)`).
     var threadLimit: Int?
     /// The share of each projection across threads that the thread below takes; nil: as the last
     /// window's work evens out (`WavefrontBalance`).
@@ -43,8 +44,9 @@ public final class Wavefront {
     private var groups: [Range<Int>] = []
     private var workers = WorkerThreads(count: 0)
 
-    init(layers: Int) {
+    init(layers: Int, products: MatrixProducts) {
         layerCount = layers
+        self.products = products
         progress = (0..<layers).map { _ in LayerProgress() }
     }
 
@@ -126,7 +128,7 @@ public final class Wavefront {
     /// Sets the threads' groups and shares the projections at their boundaries out by the rows each layer
     /// ran in its last forward window (`WavefrontBalance`): the one before, forward; this one, backward.
     private func prepareBalance<Scalar>(_ layers: [ACTLSTMLayer<Scalar>], length: Int) -> WavefrontBalance {
-        let threads = Self.threads(layers: layerCount, limit: threadLimit)
+        let threads = Self.threads(layers: layerCount, budget: threadLimit ?? products.context.threads)
         if groups.count != threads {
             workers.stop()
             workers = WorkerThreads(count: threads - 1)
@@ -138,16 +140,15 @@ public final class Wavefront {
     }
 
     /// Calls `body(group)` for each group of layers on a thread of its own (the first on the caller's),
-    /// with OpenBLAS single-threaded meanwhile, and returns when all are done. One group: just calls it.
+    /// each product on its thread alone meanwhile, and returns when all are done. One group: just calls it.
     private func run(_ body: (Range<Int>) -> Void) {
         for p in progress { p.reset() }
         guard groups.count > 1 else {
             body(groups[0])
             return
         }
-        let blasThreads = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(blasThreads) }
+        products.threads = 1
+        defer { products.threads = products.context.threads }
         let groups = self.groups
         workers.run { body(groups[$0]) }
     }

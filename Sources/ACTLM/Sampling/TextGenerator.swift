@@ -18,11 +18,12 @@ public final class TextGenerator {
     /// Before anything else the model reads this, so a sample without a prime starts like a new line.
     public static let start = UInt8(ascii: "\n")
 
-    public init(model: TrainedModel, sampler: Sampler) {
+    /// Multiplies on `context`, one thread of it (a single stream; `ComputeContext.forSingleStream`).
+    public init(model: TrainedModel, sampler: Sampler, context: ComputeContext = .process) {
         config = model.config
         self.sampler = sampler
         parameters = model.parameters
-        scorer = TextScorer(config: model.config, batch: 1)
+        scorer = TextScorer(config: model.config, batch: 1, context: context)
         row = PonderMapRow(offset: 0, byte: 0, bits: nil, rho: Array(repeating: 0, count: model.config.layers),
                            steps: Array(repeating: 0, count: model.config.layers))
     }

@@ -26,6 +26,9 @@ public final class TextScorer {
     public static let positionsPerWindow = 3200
 
     public let config: ModelConfig
+    /// The engine and threads the networks multiply on: one thread for a single stream, unless the user
+    /// chose (`ComputeContext.forSingleStream`).
+    public let context: ComputeContext
     /// Segments side by side (1 for a model without resets).
     public let batch: Int
     /// Bytes per segment: the reset interval, or for a model without resets the bytes read per pass of
@@ -51,7 +54,12 @@ public final class TextScorer {
     private var rho: [Float]           // [L, batch·segment]
     private var steps: [Int32]         // [L, batch·segment]
 
-    public init(config: ModelConfig, batch: Int = TextScorer.defaultBatch) {
+    /// Counts its networks' products by shape (the scoring bench listens so).
+    private let productRecorder: ProductRecorder?
+
+    public init(config: ModelConfig, batch: Int = TextScorer.defaultBatch, context: ComputeContext = .process,
+                productRecorder: ProductRecorder? = nil) {
+        self.productRecorder = productRecorder
         precondition(batch >= 1, "a batch of at least one segment")
         self.config = config
         if config.stateReset > 0 {
@@ -63,6 +71,7 @@ public final class TextScorer {
             segment = 256
             window = 256
         }
+        self.context = self.batch == 1 ? context.forSingleStream() : context
         let capacity = self.batch * segment
         text = [UInt8](repeating: 0, count: capacity + 1)
         inputs = [UInt8](repeating: 0, count: window * self.batch)
@@ -149,11 +158,17 @@ public final class TextScorer {
     /// A network for `streams` side by side: the full batch's, or one kept for a shorter last batch.
     private func network(streams: Int) -> Network<Float> {
         if streams == batch {
-            if full == nil { full = Network(config: config, batch: batch, seq: window, forwardOnly: true) }
+            if full == nil { full = makeNetwork(streams: batch) }
             return full!
         }
-        if tail?.batch != streams { tail = Network(config: config, batch: streams, seq: window, forwardOnly: true) }
+        if tail?.batch != streams { tail = makeNetwork(streams: streams) }
         return tail!
+    }
+
+    private func makeNetwork(streams: Int) -> Network<Float> {
+        let network = Network<Float>(config: config, batch: streams, seq: window, forwardOnly: true, context: context)
+        network.productRecorder = productRecorder
+        return network
     }
 
     /// Runs `text[0..<n]`, segment b as stream b, in windows; leaves each byte's results in text order.

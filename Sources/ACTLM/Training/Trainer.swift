@@ -35,19 +35,22 @@ public final class Trainer {
 
     /// A new run: weights initialised from `options.seed`, metrics.jsonl started afresh in `folder`.
     public convenience init(corpus: Corpus, options: TrainingOptions, folder: RunFolder,
-                            communicator: Communicator = SingleProcess()) throws {
-        try self.init(corpus: corpus, start: .fresh(options), folder: folder, communicator: communicator)
+                            communicator: Communicator = SingleProcess(), context: ComputeContext = .process) throws {
+        try self.init(corpus: corpus, start: .fresh(options), folder: folder, communicator: communicator,
+                      context: context)
     }
 
     /// Continues the run `checkpoint` (read from `path`) on `corpus`, which must be the one it trained on.
     public convenience init(corpus: Corpus, resuming checkpoint: TrainingCheckpoint, from path: String,
-                            folder: RunFolder, communicator: Communicator = SingleProcess()) throws {
+                            folder: RunFolder, communicator: Communicator = SingleProcess(),
+                            context: ComputeContext = .process) throws {
         try self.init(corpus: corpus, start: .resuming(checkpoint, on: corpus), folder: folder,
-                      communicator: communicator)
+                      communicator: communicator, context: context)
         training.lastCheckpoint = path
     }
 
-    private init(corpus: Corpus, start: TrainingStart, folder: RunFolder, communicator: Communicator) throws {
+    private init(corpus: Corpus, start: TrainingStart, folder: RunFolder, communicator: Communicator,
+                 context: ComputeContext) throws {
         let options = start.options, resumed = start.resumed
         self.communicator = communicator
         let share = try StreamShare(batch: options.batch, rank: communicator.rank, ranks: communicator.size)
@@ -55,11 +58,11 @@ public final class Trainer {
         self.corpus = corpus
         random = start.random
         let config = options.model
-        training = try start.step(corpus: corpus, share: share)
+        training = try start.step(corpus: corpus, share: share, context: context)
         if communicator.size > 1 { training.reduction = communicator }
         evaluator = corpus.info.validBytes > 0
             ? try ValidationEvaluator(corpus: corpus, config: config, validChars: options.validChars,
-                                      traceChars: options.traceChars, communicator: communicator)
+                                      traceChars: options.traceChars, communicator: communicator, context: context)
             : nil
         if communicator.isRoot {
             AtomicFile.removeStaleTemporaries(in: folder.path)

@@ -29,10 +29,11 @@ public struct TrainingStart {
                              resumed: checkpoint)
     }
 
-    /// The step that trains from here on `corpus`, on this replica's `share` of the streams (nil: all).
-    public func step(corpus: Corpus, share: StreamShare? = nil) throws -> TrainingStep {
+    /// The step that trains from here on `corpus`, on this replica's `share` of the streams (nil: all),
+    /// multiplying on `context`.
+    public func step(corpus: Corpus, share: StreamShare? = nil, context: ComputeContext = .process) throws -> TrainingStep {
         try TrainingStep(corpus: corpus, options: options, parameters: parameters, adam: resumed?.adam,
                          step: resumed?.step ?? 0, positions: resumed?.positions, networkState: resumed?.networkState,
-                         share: share)
+                         share: share, context: context)
     }
 }

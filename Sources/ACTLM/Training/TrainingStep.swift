@@ -34,9 +34,10 @@ public final class TrainingStep {
 
     /// Continues at `step` with these weights and optimiser state; the corpus's streams start at
     /// `positions` (nil: at the start) and the network carries `networkState` (nil: zero), both for all B
-    /// streams, of which a data-parallel replica takes its `share`.
+    /// streams, of which a data-parallel replica takes its `share`. The network multiplies on `context`.
     public init(corpus: Corpus, options: TrainingOptions, parameters: [Float], adam: Adam? = nil, step: Int = 0,
-                positions: [Int64]? = nil, networkState: [Float]? = nil, share: StreamShare? = nil) throws {
+                positions: [Int64]? = nil, networkState: [Float]? = nil, share: StreamShare? = nil,
+                context: ComputeContext = .process) throws {
         let share = share ?? StreamShare(batch: options.batch)
         self.share = share
         self.options = options
@@ -48,7 +49,7 @@ public final class TrainingStep {
         let resets = ResetSchedule.staggered(interval: options.model.stateReset, streams: options.batch,
                                              window: options.seq, step: step).keeping(share.streams)
         network = Network<Float>(config: options.model, batch: streams, seq: options.seq, tau: options.tau,
-                                 resets: resets)
+                                 resets: resets, context: context)
         if let networkState { network.state = share.slice(state: networkState, hidden: options.model.hidden) }
         let starts = share.isWhole ? positions : Array((positions ?? corpus.streamStarts(batch: options.batch))[share.streams])
         batches = try corpus.batches(batch: streams, seq: options.seq, positions: starts)

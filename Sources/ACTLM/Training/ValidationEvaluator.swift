@@ -28,7 +28,7 @@ final class ValidationEvaluator {
     private let part: Range<Int>
 
     init(corpus: Corpus, config: ModelConfig, validChars: Int, traceChars: Int,
-         communicator: Communicator = SingleProcess()) throws {
+         communicator: Communicator = SingleProcess(), context: ComputeContext = .process) throws {
         let stream = try corpus.validationStream()
         var text = [UInt8](repeating: 0, count: Int(min(stream.count, Int64(validChars))))
         var filled = 0
@@ -41,7 +41,7 @@ final class ValidationEvaluator {
         }
         guard filled >= 2 else { throw TrainingError.validationTooShort(bytes: filled) }
         self.text = Array(text[0..<filled])
-        scorer = TextScorer(config: config)
+        scorer = TextScorer(config: config, context: context)
         self.communicator = communicator
         part = Self.part(of: filled, rank: communicator.rank, ranks: communicator.size, segment: scorer.segment,
                          resets: config.stateReset > 0)

@@ -44,6 +44,12 @@ void actlm_pack(actlm_kernel kernel, int trans_b, int k, int n, const float *b, 
 void actlm_sgemm_packed(actlm_kernel kernel, int threads, int trans_a, int m, int n, int k, const float *a,
                         ptrdiff_t lda, const float *packed, float beta, float *c, ptrdiff_t ldc);
 
+/// Runs run(job, part, parts) for part = 0 ..< parts, part 0 on the calling thread and the others on a pool
+/// of threads that lives for the process; returns when all are done. Returns 0 without running anything
+/// when the pool is busy with another caller's job (or no thread could be started): the caller then runs
+/// the whole job itself. Products on any engine are split across threads through it.
+int actlm_parallel(int parts, void (*run)(void *job, int part, int parts), void *job);
+
 /// The processor's vector FMA peak, to set products against: `rounds` rounds of 12 independent fused
 /// multiply-adds on `kernel`'s vectors, on the calling thread. Returns the floating-point operations
 /// done (2 per lane of each FMA); divided by the time taken, the peak rate of one core.

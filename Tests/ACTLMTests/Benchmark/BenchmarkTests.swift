@@ -57,7 +57,7 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertGreaterThan(result.sgemmGFLOPs, 0)
         XCTAssertGreaterThan(try XCTUnwrap(result.peakSGEMMGFLOPs), 0)
         XCTAssertGreaterThan(try XCTUnwrap(result.openBLASGFLOPs), 0)
-        XCTAssertEqual(result.engine, MatrixEngine.current.name)
+        XCTAssertEqual(result.engine, ComputeContext.process.engine.name)
         // The ceiling over OpenBLAS: the FMA peak of a core over OpenBLAS's rate on one core, where the
         // processor has a vector kernel to measure the peak with.
         XCTAssertGreaterThan(try XCTUnwrap(result.openBLASOneCoreGFLOPs), 0)

@@ -15,15 +15,13 @@ final class MatrixEngineTests: XCTestCase {
     /// Two windows with ACT active and the weights packed (8 × 12 rows a window); H = 36, so the 4H = 144
     /// gate columns leave a ragged last panel.
     private func windows(on engine: MatrixEngine) -> [Window] {
-        let saved = MatrixEngine.current
-        MatrixEngine.current = engine
-        defer { MatrixEngine.current = saved }
         let config = ModelConfig(layers: 2, hidden: 36, maxPonder: 3, epsilon: 0.01, haltingBias: 0, stateReset: 40)
         var random = RandomSource(seed: 5)
         let θ = ParameterLayout(config: config).initialParameters(random: &random)
         let batch = 8, seq = 12
         XCTAssertGreaterThanOrEqual(batch * seq, MatrixEngine.rowsWorthPacking, "the weights are packed")
-        let network = Network<Float>(config: config, batch: batch, seq: seq, tau: 0.01)
+        let network = Network<Float>(config: config, batch: batch, seq: seq, tau: 0.01,
+                                     context: ComputeContext(engine: engine, threads: 2))
         return (0..<2).map { _ in
             let inputs = (0..<batch * seq).map { _ in UInt8(random.next() % 256) }
             let targets = (0..<batch * seq).map { _ in UInt8(random.next() % 256) }

@@ -55,7 +55,7 @@ final class WavefrontTests: XCTestCase {
             for threads in 2...layers {
                 let label = "L = \(layers), \(threads) threads, halting scope \(scope)"
                 let wavefront = windows(layers: layers, threads: threads, scope: scope)
-                if MatrixEngine.current.kernel != nil {
+                if ComputeContext.process.engine.kernel != nil {
                     XCTAssertEqual(wavefront, sequential, label)
                 } else {
                     for (window, expected) in zip(wavefront, sequential) { assertClose(window, expected, label) }
@@ -72,7 +72,7 @@ final class WavefrontTests: XCTestCase {
         for share in [0, 0.3, 0.5, 0.8, 1] {
             let label = "the thread below takes \(share) of each projection"
             let wavefront = windows(layers: 2, threads: 2, hidden: 40, projectionShare: share)
-            if MatrixEngine.current.kernel != nil {
+            if ComputeContext.process.engine.kernel != nil {
                 XCTAssertEqual(wavefront, sequential, label)
             } else {
                 for (window, expected) in zip(wavefront, sequential) { assertClose(window, expected, label) }
@@ -114,8 +114,8 @@ final class WavefrontTests: XCTestCase {
         XCTAssertEqual(Wavefront.groups(layers: 2, threads: 2), [0..<1, 1..<2])
         XCTAssertEqual(Wavefront.groups(layers: 3, threads: 2), [0..<1, 1..<3])
         XCTAssertEqual(Wavefront.groups(layers: 5, threads: 3), [0..<1, 1..<3, 3..<5])
-        XCTAssertEqual(Wavefront.threads(layers: 2, limit: 8), 2)
-        XCTAssertEqual(Wavefront.threads(layers: 4, limit: 1), 1)
+        XCTAssertEqual(Wavefront.threads(layers: 2, budget: 8), 2)
+        XCTAssertEqual(Wavefront.threads(layers: 4, budget: 1), 1)
         XCTAssertEqual(Wavefront.chunks(length: 9), [0..<4, 4..<8, 8..<9])
     }
 }

@@ -24,7 +24,7 @@ final class TextScorerTests: XCTestCase {
     /// On the project's kernels every product row is computed alone, so a stream's bytes come out the same
     /// bit for bit in any batch; OpenBLAS may sum a row differently in a product of another height, by a
     /// few units in the last place.
-    private let tolerance: Float = MatrixEngine.current.kernel != nil ? 0 : 1e-5
+    private let tolerance: Float = ComputeContext.process.engine.kernel != nil ? 0 : 1e-5
 
     private func model(resettingEvery interval: Int) -> TrainedModel {
         var config = model.config

@@ -1,7 +1,7 @@
 import ACTLM
 
 /// One training window of a small network, forward and backward, with the matrix products it ran
-/// recorded by shape (`GEMMShapes`): what `actlm bench` times the engines on.
+/// recorded by shape (`ProductRecorder`): what `actlm bench` times the engines on.
 struct RecordedWindow {
     let network: Network<Float>
     let shapes: [GEMMShape: Int]
@@ -12,9 +12,10 @@ struct RecordedWindow {
         let θ = ParameterLayout(config: config).initialParameters(random: &random)
         network = Network<Float>(config: config, batch: batch, seq: seq, tau: 0.01)
         let bytes = Array(text.utf8), positions = batch * seq
-        GEMMShapes.startRecording()
+        let recorder = ProductRecorder()
+        network.productRecorder = recorder
         network.forward(parameters: θ, inputs: Array(bytes[0..<positions]), targets: Array(bytes[1...positions]))
         _ = network.backward(parameters: θ)
-        shapes = GEMMShapes.stopRecording()
+        shapes = recorder.shapes
     }
 }
