@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A second implementation of the ACT-LSTM forward pass, in NumPy, to check actlm against.
 
-Written from ../shared/docs/act-lstm.md and Graves (2016, arXiv 1603.08983, section 2), not from
+Written from the equations in docs/act-lstm.md and Graves (2016, arXiv 1603.08983, section 2), not from
 actlm's Swift code, so that the two can disagree. It loads a model written by `actlm export` and
 scores a text as `actlm eval` does: the text is cut where the model's state resets (every
 `state_reset` bytes, none if 0), each segment read from a zero state; every byte after the first is

@@ -1,4 +1,4 @@
-/// One ACT-LSTM layer (act-lstm.md, "One ACT-LSTM layer") over a window of T time steps for B streams.
+/// One ACT-LSTM layer (docs/act-lstm.md, "One ACT-LSTM layer") over a window of T time steps for B streams.
 ///
 /// Every part is a pair, forward beside backward, with one argument order (θ, g, block, t):
 /// `lookup` (layer 1's input, a row of W_x per byte) or `project` (W_x·u_t, one GEMM per chunk of time

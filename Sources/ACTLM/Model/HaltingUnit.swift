@@ -19,7 +19,7 @@ public enum HaltingInput: String, CaseIterable, Codable, Sendable, CustomStringC
 
 /// Which halting unit decides a layer's ponder steps (`ModelConfig.haltingScope`, `--halting-scope`).
 public enum HaltingScope: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
-    /// Every layer has a halting unit of its own and ponders on its own (act-lstm.md, "A stack").
+    /// Every layer has a halting unit of its own and ponders on its own (docs/act-lstm.md, "A stack").
     case layer
     /// Layer 1's halting unit decides for the whole stack, as the paper's ACT around one transition of
     /// the network: every layer above takes layer 1's ponder steps with layer 1's weights p^n, and its
@@ -29,7 +29,7 @@ public enum HaltingScope: String, CaseIterable, Codable, Sendable, CustomStringC
     public var description: String { rawValue }
 }
 
-/// The halting unit of one ponder step over k rows, forward and backward side by side (act-lstm.md,
+/// The halting unit of one ponder step over k rows, forward and backward side by side (docs/act-lstm.md,
 /// "Halting"): η = σ(w_η · x + b_η), x what `HaltingInput` reads of the row's h, c and tanh c ([k, H] each).
 /// w_η is [h part ; c part], H each.
 public enum HaltingUnit<Scalar: NetworkScalar> {

@@ -1,4 +1,4 @@
-/// The shape of a stacked ACT-LSTM (see ../shared/docs/act-lstm.md); stored in every checkpoint.
+/// The shape of a stacked ACT-LSTM (docs/act-lstm.md); stored in every checkpoint.
 public struct ModelConfig: Equatable, Codable, Sendable {
     /// The byte alphabet: the model reads and predicts bytes.
     public static let vocabulary = 256

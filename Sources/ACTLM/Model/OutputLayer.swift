@@ -1,4 +1,4 @@
-/// The softmax output layer over the 256 bytes (act-lstm.md, "Output and loss"), forward and backward
+/// The softmax output layer over the 256 bytes (docs/act-lstm.md, "Output and loss"), forward and backward
 /// side by side: logits_t = W_y h_t + b_y from the top layer's h_t, and with targets the task loss
 /// −ln softmax(logits_t)[x_{t+1}].
 final class OutputLayer<Scalar: NetworkScalar> {

@@ -38,7 +38,7 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(result.seconds, options.seconds)
         XCTAssertLessThan(result.seconds + options.warmupSeconds, wall)
         XCTAssertGreaterThan(result.windows, 1)
-        // ρ = N + R with N = 1 and R = 1 at M = 1 (act-lstm.md), in both layers.
+        // ρ = N + R with N = 1 and R = 1 at M = 1 (docs/act-lstm.md, "Halting"), in both layers.
         XCTAssertEqual(result.meanPonder.count, 2)
         for rho in result.meanPonder { XCTAssertEqual(rho, 2, accuracy: 1e-9) }
 

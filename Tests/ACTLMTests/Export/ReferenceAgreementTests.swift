@@ -4,7 +4,7 @@ import ACTLM
 
 /// actlm against a second implementation: small models trained with real pondering, exported, and
 /// scored on a real text by `actlm ponder-map --format tsv` and by reference/actlm_reference.py
-/// (NumPy, float64, written from act-lstm.md and the paper), compared field by field.
+/// (NumPy, float64, written from docs/act-lstm.md and the paper), compared field by field.
 ///
 /// Bits and ρ must agree within 1e-4 as printed (4 decimals). N must be equal, except where a layer's
 /// cumulative halting sum lies within 1e-5 of 1 − ε, which float32 and float64 may put on either side;

@@ -39,7 +39,7 @@ final class NetworkForwardTests: XCTestCase {
     }
 
     /// An untrained layer (halting weights 0, b_η = 1) halts after two steps: η = σ(1) ≈ 0.731 < 0.99,
-    /// then Σ ≥ 0.99, so N = 2 and ρ = 2 + (1 − σ(1)) ≈ 2.269, as act-lstm.md says.
+    /// then Σ ≥ 0.99, so N = 2 and ρ = 2 + (1 − σ(1)) ≈ 2.269, as docs/act-lstm.md ("Initial values") says.
     func testUntrainedLayersPonderTwoSteps() {
         let config = ModelConfig(layers: 2, hidden: 8, maxPonder: 8, epsilon: 0.01, stateReset: 0)
         var random = RandomSource(seed: 1)
