@@ -21,8 +21,8 @@ let package = Package(
         // Open MPI for data-parallel training (`mpirun -np K actlm train`); initialised only under mpirun.
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
                        providers: [.apt(["libopenmpi-dev"])]),
-        // Only the math kernels drop bounds and precondition checks (about 10-30% of chars/s, README
-        // "Development"); the rest of the library, and the tests through it, keep them.
+        // Only the math kernels drop bounds and precondition checks (about 10-30% of chars/s,
+        // docs/development.md); the rest of the library, and the tests through it, keep them.
         .target(name: "ACTLMKernels",
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // The matrix products on AVX-512 and on AVX2 + FMA processors (MatrixEngine); plain C with

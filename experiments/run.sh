@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The comparison behind README "Results": the default ACT model against a fixed-computation baseline
+# The comparison behind docs/results.md: the default ACT model against a fixed-computation baseline
 # (M = 1) of the same size, each trained for the same wall time on the same corpus (one seed each, more
 # with --seeds), then scored on the same held-out bytes and on another kind of English text (the licence
 # texts Debian ships in /usr/share/common-licenses). Writes experiments/out/results.md (bpc, and how well
@@ -278,7 +278,7 @@ def score(name):
 print(max(acts, key=score) if acts else (models or [''])[0])
 PY
 )
-# Every actlm run on one page, the learning curves alone as the figure for README "Results", and the
+# Every actlm run on one page, the learning curves alone as the figure for docs/results.md, and the
 # ponder map of the ACT run that ponders most at boundaries (none when only PyTorch ran).
 run_dirs=()
 for run in "${runs[@]}"; do [[ $run == *:pytorch:* ]] || run_dirs+=("$out/runs/${run%%:*}"); done

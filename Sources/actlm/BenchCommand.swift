@@ -23,7 +23,7 @@ struct BenchCommand: ParsableCommand {
             Starting from fresh weights, a bench runs the regime of the first minutes of `actlm train`: \
             the halting units keep their initial weights for the halting warm-up (\(defaults.haltingWarmup) \
             steps), so every layer takes 2 ponder steps per byte (ρ ≈ 2.3), where a trained default \
-            model ponders 2 to 3 steps in layer 1 and 1 in layer 2. README "Performance" says more.
+            model ponders 2 to 3 steps in layer 1 and 1 in layer 2. docs/performance.md says more.
 
             --checkpoint continues a run of `actlm train` instead: its weights, Adam state, step, stream \
             positions and carried state, with its settings, on its corpus. Past the halting warm-up that \

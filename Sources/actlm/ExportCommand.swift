@@ -10,7 +10,7 @@ struct ExportCommand: ParsableCommand {
             Writes every weight of the model (float32, little-endian) under a documented name and shape, \
             and in the header's __metadata__ every setting the forward pass needs: layers, hidden size, \
             M, ε, the halting input and scope, the state-reset interval, the format version. Nothing of \
-            training (optimizer state, stream positions) is written. README "Using a trained model" \
+            training (optimizer state, stream positions) is written. docs/using-a-model.md \
             lists the names and the equations they enter; reference/actlm_reference.py runs an export \
             with NumPy and scores a text exactly as `actlm eval` and `actlm ponder-map` do.
 

@@ -27,7 +27,7 @@ struct TrainCommand: ParsableCommand {
 
             Under mpirun -np K, K processes train the same model together, each on --batch/K of the \
             streams, and rank 0 writes the run folder; a run checkpointed with any K resumes with any \
-            other (see the README).
+            other (see docs/training.md).
 
             Examples:
               actlm train corpora/wiki.gz

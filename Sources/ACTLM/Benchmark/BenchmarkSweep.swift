@@ -18,7 +18,7 @@ public enum BenchmarkSweep {
         public var description: String { "\(layers) × \(hidden)" }
     }
 
-    /// The sizes README "Performance" reports: the default, wider ones, and one layer of 1,024 (the paper's
+    /// The sizes docs/performance.md reports: the default, wider ones, and one layer of 1,024 (the paper's
     /// network was one layer of 1,500), where no wavefront can share the work.
     public static let shapes = [Shape(layers: 2, hidden: 256), Shape(layers: 2, hidden: 512),
                                 Shape(layers: 2, hidden: 1024), Shape(layers: 1, hidden: 1024)]

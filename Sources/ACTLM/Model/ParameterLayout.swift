@@ -56,8 +56,8 @@ public struct ParameterLayout: Equatable, Sendable {
     /// halting weights 0 and halting bias `config.haltingBias`, so an untrained layer halts after 2 steps
     /// (η = σ(1) ≈ 0.73 per step) as in the paper. The input rows of every layer are uniform in ±1: layer
     /// 1's are a lookup table of bytes, each row read alone (a fan-in of 1); the layers above read the
-    /// layer below's h, whose entries are far below the unit size that ±1/√fan-in assumes (README "How it
-    /// works" has the measurements).
+    /// layer below's h, whose entries are far below the unit size that ±1/√fan-in assumes (docs/how-it-works.md,
+    /// "Initial weights", has the measurements).
     public func initialParameters(random: inout RandomSource) -> [Float] {
         var θ = [Float](repeating: 0, count: count)
         let H = config.hidden

@@ -18,7 +18,7 @@ import Foundation
 public final class TextScorer {
     /// Segments run side by side by default: the fastest of 32, 64 and 128 on the 2-core machine this
     /// was measured on with windows of 10 steps; at 50 steps 128 is level with 64 and 32 slower
-    /// (README, Performance).
+    /// (docs/performance.md, "Scoring").
     public static let defaultBatch = 64
     /// Time steps × streams of one forward pass at most: enough time steps for the layer wavefront to
     /// keep both cores busy (a window of 10 steps left a third of them idle; 50 is 15–20% faster), few

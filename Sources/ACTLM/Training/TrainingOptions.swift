@@ -32,18 +32,18 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// The learning rate of layer 1's byte rows (its input weights, a lookup table) relative to the rest.
     /// Adam moves every weight by about the learning rate per step, and a gate of layer 1 reads one byte
     /// row at a time where a dense layer sums H weights that move together, so at the common rate a byte's
-    /// input changes many times more slowly than anything else in the model (README "How it works").
+    /// input changes many times more slowly than anything else in the model (docs/how-it-works.md).
     public var byteLearningRateScale: Double
 
     /// What a plain `actlm train CORPUS` uses: a model that learns visibly within minutes on two cores and
-    /// ponders longer at word boundaries than inside words within its first half hour (README "Results").
+    /// ponders longer at word boundaries than inside words within its first half hour (docs/results.md).
     /// Chosen by experiment: without state resets, or with τ ≥ 0.015, the halting units settle at one step
     /// everywhere; M = 3 lets layer 1 ponder at boundaries for no loss in bpc at equal wall time, where
     /// M = 4 ponders more and costs bpc, and M = 2 leaves too little room between boundaries and the rest.
     /// ε = 0.1 rather than the paper's 0.01: at 0.01 most bytes took a second step that weighed about 0.01,
     /// a whole step of computation for almost nothing, where 0.1 learns as much per step in fewer steps.
     /// τ = 0.005 rather than 0.01: trained for an hour on a corpus read less than once, layer 1's ponder
-    /// marks word boundaries better, at no cost in bpc (README "Results", two seeds each).
+    /// marks word boundaries better, at no cost in bpc (docs/results.md, two seeds each).
     public static let defaults = TrainingOptions(
         model: ModelConfig(layers: 2, hidden: 256, maxPonder: 3, epsilon: 0.1, haltingBias: 1, stateReset: 500,
                            haltingInput: .hiddenAndCell, haltingScope: .layer),

@@ -53,7 +53,7 @@ final class BenchmarkTests: XCTestCase {
 
         // The ratio is the achieved rate over the products' own rate. How large either is depends on what
         // else the machine runs (two timings in one process, minutes apart under load), so no bound on it
-        // is tested here: README "Performance" reports it from quiet runs.
+        // is tested here: docs/performance.md reports it from quiet runs.
         XCTAssertGreaterThan(result.sgemmGFLOPs, 0)
         XCTAssertGreaterThan(try XCTUnwrap(result.peakSGEMMGFLOPs), 0)
         XCTAssertGreaterThan(try XCTUnwrap(result.openBLASGFLOPs), 0)

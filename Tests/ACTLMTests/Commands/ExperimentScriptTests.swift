@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 import ACTLM
 
-/// experiments/run.sh, the script behind README "Results", end to end at a toy size.
+/// experiments/run.sh, the script behind docs/results.md, end to end at a toy size.
 final class ExperimentScriptTests: XCTestCase {
     /// A pair taking turns on every core: both runs trained, scored on every text and tabulated, each run's
     /// speed counted per second of its own turns, and no run left stopped.
