@@ -1,5 +1,5 @@
 /// A trained model as a safetensors file that runs without actlm: every weight under a name that says
-/// what it is (README "Using a trained model" gives the equations each enters), and in the metadata
+/// what it is (docs/using-a-model.md names the symbol of each in docs/act-lstm.md), and in the metadata
 /// every setting the forward pass needs. No optimizer state, nothing of training.
 ///
 /// Shapes keep actlm's own layout (`ParameterLayout`): a matrix has one row per input unit, so a
