@@ -21,6 +21,7 @@ public protocol ScalarKernels {
                                  count: Int) -> Self
     static func softmaxGradient(_ z: UnsafeMutablePointer<Self>, count: Int, logSumExp: Self, target: Int,
                                 scale: Self, biasGradient: UnsafeMutablePointer<Self>)
+    static func softmaxEntropy(_ z: UnsafePointer<Self>, count: Int, logSumExp: Self) -> Self
 }
 
 extension Float: ScalarKernels {}

@@ -12,22 +12,29 @@ struct EvalCommand: ParsableCommand {
             training reset it, and reports the \
             bits per character over every byte after the first, the mean ponder ρ = N + R of each \
             layer, and how ρ differs between character classes: above 1, the boundary/inside ratio \
-            says the layer ponders more at word boundaries (spaces, punctuation, sentence ends, \
-            newlines) than inside words. Use it to compare models on the same held-out text.
+            says the layer ponders more at word boundaries (a space or tab after text, punctuation, \
+            sentence ends, newlines; a gap space, a space or tab after a space, tab or newline as in \
+            indentation, is not one) than inside words. Use it to compare models on the same held-out \
+            text.
 
-            It also says how well each signal marks word boundaries, as a ROC AUC (1: higher at every \
-            boundary than at any other byte, 0.5: no signal): each layer's ρ and N while reading a \
-            byte, the next-step loss (of the prediction made at that byte) and the byte's own \
-            surprisal, over the same bytes (all but the first and last, within the first \
-            \(grouped(PonderSignals.defaultCapacity)) bytes), for all boundaries and for each kind \
-            (a space after text, a space in a run of whitespace such as indentation, punctuation, \
-            a sentence end, a newline); and the mean ρ at digits, at '<' and on letters, beside the \
-            next-step loss there.
+            It also says how well each signal marks word boundaries: each layer's ρ and N while \
+            reading a byte, the next-step loss (of the prediction made at that byte), the byte's own \
+            surprisal and the predictive entropy (of the same prediction as the loss), over the same \
+            bytes (all but the first and last, within the first \
+            \(grouped(PonderSignals.defaultCapacity)) bytes). For each: the ROC AUC (1: higher at \
+            every boundary than at any other byte, 0.5: no signal), the average precision (the area \
+            under the precision-recall curve, step-wise as scikit-learn computes it; a signal without \
+            information scores about the share of boundaries) and the F1 where the signal marks as \
+            many bytes as there are boundaries (its top k, ties by position, earliest first: no \
+            threshold tuned on the text, and there precision = recall = F1). Then the AUC for each \
+            kind of boundary (a space after text, punctuation, a sentence end, a newline) and for gap \
+            spaces; and the mean ρ at digits, at '<' and on letters, beside the next-step loss there.
 
             --json prints one object with the keys bpc, mean_ponder and boundary_inside_ratio (lists \
             with one entry per layer; null where the text has no word boundaries or no word insides), \
-            signals (the AUCs and means, by_boundary_kind for each kind; null where undefined), and \
-            more (see the output).
+            signals (per signal <signal>_auc, _average_precision, _precision, _recall and _f1 for \
+            rho and steps in per_layer, and next_loss, surprisal and entropy; by_boundary_kind for \
+            each kind; null where undefined), and more (see the output).
 
             Examples:
               actlm eval checkpoints/run-1/best.ckpt heldout.txt

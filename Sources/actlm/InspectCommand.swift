@@ -11,10 +11,10 @@ struct InspectCommand: ParsableCommand {
             character class and layer, whether word boundaries get more computation than word insides, \
             the histogram of ponder steps N, and N for every byte of a fixed held-out excerpt. On that \
             excerpt (the first --trace-chars held-out bytes, 1,000 by default), how well each layer's ρ \
-            and N mark word boundaries as a ROC AUC, for all of them and by kind, beside the \
-            next-step loss and each byte's own surprisal (checkpoints written before the excerpt \
-            kept its losses show ρ and N only), and mean ρ at digits, '<' and letters (as actlm eval \
-            reports them for a whole text).
+            and N mark word boundaries (ROC AUC, average precision and F1 at the top k, k = the number \
+            of boundaries; the AUC by kind too), beside the next-step loss, each byte's own surprisal \
+            and the predictive entropy (checkpoints written before the excerpt kept them show ρ and N \
+            only), and mean ρ at digits, '<' and letters (as actlm eval reports them for a whole text).
 
             Examples:
               actlm inspect checkpoints/run-20261126-031500/best.ckpt

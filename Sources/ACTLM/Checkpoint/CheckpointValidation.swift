@@ -63,24 +63,27 @@ struct CheckpointShape {
     /// Version, β1, β2, ε, λ, step, and the two moments.
     var adamLength: Int { 4 + 16 + 8 + 2 * parametersLength }
 
-    /// (section, exact length or nil, most length) for every section the file must have.
-    func lengths(step: Int) -> [(tag: String, exact: Int?, most: Int)] {
+    /// (section, the lengths it may have exactly or none, most length) for every section the file must have.
+    func lengths(step: Int) -> [(tag: String, exact: [Int], most: Int)] {
         let L = config.layers, H = config.hidden
-        func exact(_ tag: String, _ n: Int) -> (tag: String, exact: Int?, most: Int) { (tag, n, n) }
+        func exact(_ tag: String, _ n: Int) -> (tag: String, exact: [Int], most: Int) { (tag, [n], n) }
         var all = [exact(CheckpointFile.Tag.parameters, parametersLength)]
         guard let options else { return all }
         let B = options.batch, t = traceText
-        let classes = PonderStats.classCount, bytes = PonderStats.byteValues
         all += [
             exact(Tag.adam, adamLength),
             exact(Tag.positions, 8 + 8 * B),
             exact(Tag.networkState, 8 + 4 * L * 2 * B * H),
             exact(Tag.random, 32),
-            exact(Tag.ponderStats, 16 + 7 * 8 + 8 * L * (3 * bytes + 3 * classes + config.maxPonder)),
-            // Version, layers, then the text, ρ, N and bits, each count-prefixed.
-            (Tag.ponderTrace, nil, 40 + t * (5 + 8 * L)),
+            // The current statistics, or those of version 1 (fewer classes).
+            (Tag.ponderStats, [PonderStats.encodedLength(layers: L, maxPonder: config.maxPonder),
+                               PonderStats.encodedLength(layers: L, maxPonder: config.maxPonder,
+                                                         classes: PonderStats.version1Classes)],
+             PonderStats.encodedLength(layers: L, maxPonder: config.maxPonder)),
+            // Version, layers, then the text, ρ, N, bits and entropy, each count-prefixed.
+            (Tag.ponderTrace, [], 48 + t * (9 + 8 * L)),
             // A record every step or so, and one more for each session that stopped at once.
-            (Tag.metrics, nil, 12 + (2 * min(step, Int(Int32.max)) + 1_024) * metricsRecordBytes),
+            (Tag.metrics, [], 12 + (2 * min(step, Int(Int32.max)) + 1_024) * metricsRecordBytes),
         ]
         return all
     }
@@ -141,9 +144,9 @@ struct CheckpointValidation {
             guard let claimed = file.claimedLength(tag) else {
                 throw CheckpointError.missingSection(path: name, section: tag)
             }
-            if let exact, claimed != exact {
+            if !exact.isEmpty, !exact.contains(claimed) {
                 throw invalid(tag, "its length", "the section table claims \(claimed) bytes where a model of "
-                              + describe(shape) + " has exactly \(exact)")
+                              + describe(shape) + " has exactly \(exact[0])")
             }
             if claimed > most {
                 throw CheckpointError.sectionTooLarge(path: name, section: tag, length: claimed, limit: most)
@@ -398,6 +401,10 @@ struct CheckpointValidation {
         // A byte's surprise in bits: NaN where nothing predicted it, else finite and not negative.
         if let bits = trace.bits, let i = bits.firstIndex(where: { !$0.isNaN && !($0 >= 0 && $0.isFinite) }) {
             throw invalid(section, "bits[\(i)]", "\(bits[i]) bits of surprise")
+        }
+        // An entropy over 256 bytes: NaN where no prediction was made, else within 0...8 bits.
+        if let entropy = trace.entropy, let i = entropy.firstIndex(where: { !$0.isNaN && !($0 >= 0 && $0 <= 8.001) }) {
+            throw invalid(section, "entropy[\(i)]", "\(entropy[i]) bits of entropy over 256 bytes")
         }
     }
 }

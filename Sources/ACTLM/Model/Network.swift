@@ -51,7 +51,8 @@ public final class Network<Scalar: NetworkScalar> {
 
     /// `resets` (by default: every stream starts from a zero state now) must have `config.stateReset`'s
     /// interval and `batch` streams.
-    /// `forwardOnly`: for scoring; keeps none of what backward needs, so long windows take little memory.
+    /// `forwardOnly`: for scoring; keeps none of what backward needs, so long windows take little memory,
+    /// and keeps the entropy of each prediction beside its loss.
     /// `context`: the engine and threads to multiply on.
     public init(config: ModelConfig, batch: Int, seq: Int, tau: Double = 0, resets: ResetSchedule? = nil,
                 forwardOnly: Bool = false, context: ComputeContext = .process) {
@@ -76,7 +77,7 @@ public final class Network<Scalar: NetworkScalar> {
             ACTLSTMLayer(layout: layer, depth: l, config: config, batch: batch, seq: seq, keepsRows: !forwardOnly,
                          stackHalting: stackHalting, products: products)
         }
-        output = OutputLayer(layout: layout, batch: batch, seq: seq, products: products)
+        output = OutputLayer(layout: layout, batch: batch, seq: seq, products: products, keepsEntropy: forwardOnly)
         wavefront = Wavefront(layers: config.layers, products: products)
         inputs = .zeroed(batch * seq)
     }
@@ -172,6 +173,14 @@ public final class Network<Scalar: NetworkScalar> {
     public func nats(at position: Int) -> Double {
         precondition(position >= 0 && position < length * batch, "position \(position) outside the last window")
         return output.nats[position]
+    }
+
+    /// −Σ p ln p of the prediction at `position` of the last forward window (which had targets): the
+    /// predictive entropy, from the same logits as `nats(at:)`. Kept by a forward-only network only.
+    public func entropy(at position: Int) -> Double {
+        precondition(position >= 0 && position < length * batch, "position \(position) outside the last window")
+        precondition(output.entropy != nil, "entropy is kept by a forward-only network")
+        return output.entropy![position]
     }
 
     /// ρ = N + R of `layer` (from 0) at every position of the last forward window: [length·B].

@@ -1,6 +1,6 @@
 /// The softmax output layer over the 256 bytes (docs/act-lstm.md, "Output and loss"), forward and backward
 /// side by side: logits_t = W_y h_t + b_y from the top layer's h_t, and with targets the task loss
-/// −ln softmax(logits_t)[x_{t+1}].
+/// −ln softmax(logits_t)[x_{t+1}] (and, when scoring, the entropy of softmax(logits_t) beside it).
 final class OutputLayer<Scalar: NetworkScalar> {
     static var vocabulary: Int { ModelConfig.vocabulary }
 
@@ -11,6 +11,8 @@ final class OutputLayer<Scalar: NetworkScalar> {
 
     let logits: UnsafeMutablePointer<Scalar>            // [T·B, 256]; backward turns them into dL/dlogits
     let nats: UnsafeMutablePointer<Double>              // [T·B] −ln p(target)
+    /// −Σ p ln p of the same distributions, when kept (scoring): nil in training, which never reads it.
+    let entropy: UnsafeMutablePointer<Double>?          // [T·B]
     private let logSumExp: UnsafeMutablePointer<Scalar> // [T·B] log Σ exp(logits), kept for backward
     private let targets: UnsafeMutablePointer<UInt8>    // [T·B]
     /// Whether the last forward window had targets (and backward has not yet consumed its logits).
@@ -21,7 +23,7 @@ final class OutputLayer<Scalar: NetworkScalar> {
     /// Matrix FLOPs done so far, forward and backward.
     private(set) var flops = 0.0
 
-    init(layout: ParameterLayout, batch: Int, seq: Int, products: MatrixProducts) {
+    init(layout: ParameterLayout, batch: Int, seq: Int, products: MatrixProducts, keepsEntropy: Bool = false) {
         let positions = batch * seq, V = Self.vocabulary
         hidden = layout.config.hidden
         self.batch = batch
@@ -29,6 +31,7 @@ final class OutputLayer<Scalar: NetworkScalar> {
         biasRange = layout.outputBias
         logits = .zeroed(positions * V)
         nats = .zeroed(positions)
+        entropy = keepsEntropy ? .zeroed(positions) : nil
         logSumExp = .zeroed(positions)
         targets = .zeroed(positions)
         weights = PackedMatrix(k: hidden, n: V, transposed: false, ld: V, products: products)
@@ -38,6 +41,7 @@ final class OutputLayer<Scalar: NetworkScalar> {
     deinit {
         logits.deallocate()
         nats.deallocate()
+        entropy?.deallocate()
         logSumExp.deallocate()
         targets.deallocate()
     }
@@ -51,7 +55,7 @@ final class OutputLayer<Scalar: NetworkScalar> {
     }
 
     /// The logits of the positions of `times`, from the top layer's h_t in `top` [T·B, H]; with targets,
-    /// log Σ exp(logits) and −ln p(target) too.
+    /// log Σ exp(logits) and −ln p(target) too, and the entropy where it is kept.
     func forward(_ θ: UnsafePointer<Scalar>, times: Range<Int>, top: UnsafePointer<Scalar>) {
         let H = hidden, V = Self.vocabulary
         let first = times.lowerBound * batch, count = times.count * batch
@@ -64,6 +68,7 @@ final class OutputLayer<Scalar: NetworkScalar> {
             let zi = logits + i * V
             logSumExp[i] = Scalar.logSumExp(zi, count: V)
             nats[i] = (logSumExp[i] - zi[Int(targets[i])]).double
+            entropy?[i] = Scalar.softmaxEntropy(zi, count: V, logSumExp: logSumExp[i]).double
         }
     }
 

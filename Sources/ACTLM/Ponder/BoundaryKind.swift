@@ -1,20 +1,20 @@
 /// The kinds of word-boundary byte (`CharacterClass.wordBoundary`), told apart because a model ponders at
-/// them differently. A space that ends a word is a boundary in the paper's sense; a space in a run of
-/// whitespace (indentation, aligned columns, a blank line's padding) follows no word and comes in long,
-/// predictable runs, so one detector score over all boundaries can hide what happens at the others.
+/// them differently, and beside them the gap spaces (a space or tab after a space, tab or newline:
+/// indentation, aligned columns), which are not boundaries but whose row shows what the model does in
+/// indentation.
 public enum BoundaryKind: Int, CaseIterable, Sendable {
-    case space           // a space or tab after a byte that is not whitespace
-    case whitespaceRun   // a space or tab after a space, tab or newline
+    case space           // a space or tab that ends a word
+    case gapSpace        // a space or tab that continues a gap: not a word boundary
     case punctuation
     case sentenceEnd
     case newline
 
     /// The kind of `current` read after `previous` (a newline for a text's first byte); nil when the byte
-    /// is not a word boundary.
+    /// is neither a word boundary nor a gap space.
     public static func of(previous: UInt8, current: UInt8) -> BoundaryKind? {
         switch CharacterClass.classify(previous: previous, current: current) {
-        case .space:
-            return [0x20, 0x09, 0x0A, 0x0D].contains(previous) ? .whitespaceRun : .space
+        case .space: return .space
+        case .gapSpace: return .gapSpace
         case .punctuation: return .punctuation
         case .sentenceEnd: return .sentenceEnd
         case .newline: return .newline
@@ -22,10 +22,13 @@ public enum BoundaryKind: Int, CaseIterable, Sendable {
         }
     }
 
+    /// False for gap spaces only.
+    public var isWordBoundary: Bool { self != .gapSpace }
+
     public var name: String {
         switch self {
         case .space: return "space after text"
-        case .whitespaceRun: return "space in a run"
+        case .gapSpace: return "gap space"
         case .punctuation: return "punctuation"
         case .sentenceEnd: return "sentence end"
         case .newline: return "newline"
@@ -36,7 +39,7 @@ public enum BoundaryKind: Int, CaseIterable, Sendable {
     public var key: String {
         switch self {
         case .space: return "space"
-        case .whitespaceRun: return "whitespace_run"
+        case .gapSpace: return "gap_space"
         case .punctuation: return "punctuation"
         case .sentenceEnd: return "sentence_end"
         case .newline: return "newline"

@@ -123,7 +123,7 @@ public struct PonderReport: Encodable, Sendable {
         lines.append("")
 
         let boundaryNames = CharacterClass.wordBoundary.map(\.name).joined(separator: ", ")
-        lines.append("Word boundaries (\(boundaryNames)) against inside words, ratio of mean ρ")
+        lines.append("Word boundaries (\(boundaryNames); not a gap space) against inside words, ratio of mean ρ")
         for summary in perLayer {
             lines.append("  layer \(summary.layer)  "
                          + pad(PonderReport.fixed(summary.boundaryToInsideRatio), 5, right: true)

@@ -1,8 +1,9 @@
-/// Every byte's ponder and surprise over the first `capacity` bytes of a text, in text order: what
-/// `PonderSignalMetrics` needs to say how well ρ, N and the losses mark word boundaries. Fed the rows of
+/// Every byte's ponder, surprise and predictive entropy over the first `capacity` bytes of a text, in text
+/// order: what `PonderSignalMetrics` needs to say how well ρ, N, the losses and the entropy mark word
+/// boundaries. Fed the rows of
 /// a `TextScorer` run (eval) or made from a checkpoint's `PonderTrace` (inspect, the run report).
 ///
-/// Exact ROC AUCs need every value, so memory grows with the text, up to `capacity` bytes (about 22 bytes
+/// Exact ROC AUCs need every value, so memory grows with the text, up to `capacity` bytes (about 26 bytes
 /// kept per byte of a two-layer model); bytes past it are counted but not kept.
 public struct PonderSignals: Sendable {
     /// 1 MiB: five times the held-out Wikipedia of `make experiment`, and small enough that `eval` of
@@ -19,6 +20,7 @@ public struct PonderSignals: Sendable {
     var bytes: [UInt8] = []               // [n]
     var classes: [CharacterClass] = []    // [n] each byte's class after the byte before it
     var bits: [Float] = []                // [n] −log2 p(byte | bytes before); NaN where nothing predicted it
+    var entropy: [Float] = []             // [n] −Σ p log2 p of the prediction made at the byte; NaN if none
     var rho: [[Float]]                    // [L][n]
     var steps: [[Int32]]                  // [L][n]
     private var previous = TextScorer.before
@@ -45,6 +47,7 @@ public struct PonderSignals: Sendable {
         bytes.append(row.byte)
         classes.append(kind)
         bits.append(row.bits ?? .nan)
+        entropy.append(row.entropy ?? .nan)
         for l in 0..<layers {
             rho[l].append(row.rho[l])
             steps[l].append(row.steps[l])
@@ -59,7 +62,8 @@ public struct PonderSignals: Sendable {
         let steps = (0..<layers).map { Array(trace.steps(layer: $0)) }
         for (i, byte) in trace.text.enumerated() {
             add(PonderMapRow(offset: Int64(i), byte: byte, bits: trace.bits.flatMap { $0[i].isNaN ? nil : $0[i] },
-                             rho: rho.map { $0[i] }, steps: steps.map { $0[i] }))
+                             rho: rho.map { $0[i] }, steps: steps.map { $0[i] },
+                             entropy: trace.entropy.flatMap { $0[i].isNaN ? nil : $0[i] }))
         }
     }
 

@@ -162,7 +162,11 @@ public struct PonderStats: Equatable, Sendable {
 
     // MARK: Checkpoint encoding
 
-    static let encodingVersion: UInt32 = 1
+    /// Version 2 adds the gap-space class. A version 1 table (9 classes) is read with no gap spaces: it
+    /// counted them as spaces, so such a checkpoint's class means follow the old definition until its
+    /// next validation replaces them.
+    static let encodingVersion: UInt32 = 2
+    static let version1Classes = 9
 
     public func encode(into writer: inout ByteWriter) {
         writer.write(Self.encodingVersion)
@@ -184,12 +188,13 @@ public struct PonderStats: Equatable, Sendable {
         let start = reader.offset
         func invalid(_ what: String) -> ByteReaderError { ByteReaderError(problem: .invalid(what), offset: start) }
         let version = try reader.readUInt32()
-        guard version == Self.encodingVersion else { throw invalid("ponder statistics version \(version)") }
+        guard version == 1 || version == Self.encodingVersion else { throw invalid("ponder statistics version \(version)") }
         let storedLayers = Int(try reader.readUInt32()), storedPonder = Int(try reader.readUInt32())
         let classes = Int(try reader.readUInt32())
-        guard storedLayers == layers, storedPonder == maxPonder, classes == Self.classCount else {
+        let expected = version == 1 ? Self.version1Classes : Self.classCount
+        guard storedLayers == layers, storedPonder == maxPonder, classes == expected else {
             throw invalid("statistics of \(storedLayers) layers, M = \(storedPonder) and \(classes) classes for a model "
-                          + "of \(layers) layers and M = \(maxPonder) (\(Self.classCount) classes)")
+                          + "of \(layers) layers and M = \(maxPonder) (\(expected) classes)")
         }
         self.init(layers: layers, maxPonder: maxPonder)
         func read<T>(_ array: inout [T], _ next: (inout ByteReader) throws -> [T]) throws {
@@ -199,12 +204,29 @@ public struct PonderStats: Equatable, Sendable {
             }
             array = values
         }
+        /// A class table of `classes` columns a layer, widened with zero columns for the classes added since.
+        func readClasses<T: Numeric>(_ array: inout [T], _ next: (inout ByteReader) throws -> [T]) throws {
+            let values = try next(&reader)
+            guard values.count == layers * classes else {
+                throw invalid("a table of \(values.count) values where \(layers * classes) belong")
+            }
+            for l in 0..<layers {
+                array.replaceSubrange(l * Self.classCount..<l * Self.classCount + classes,
+                                      with: values[l * classes..<(l + 1) * classes])
+            }
+        }
         try read(&rhoByByte) { try $0.readDoubleArray() }
         try read(&stepsByByte) { try $0.readDoubleArray() }
         try read(&countByByte) { try $0.readUInt64Array() }
-        try read(&rhoByClass) { try $0.readDoubleArray() }
-        try read(&stepsByClass) { try $0.readDoubleArray() }
-        try read(&countByClass) { try $0.readUInt64Array() }
+        try readClasses(&rhoByClass) { try $0.readDoubleArray() }
+        try readClasses(&stepsByClass) { try $0.readDoubleArray() }
+        try readClasses(&countByClass) { try $0.readUInt64Array() }
         try read(&stepHistogram) { try $0.readUInt64Array() }
+    }
+
+    /// The bytes of an encoding of statistics of `layers` layers and M = `maxPonder`, in the current
+    /// version, or with the `classes` of an older one.
+    static func encodedLength(layers: Int, maxPonder: Int, classes: Int = classCount) -> Int {
+        16 + 7 * 8 + 8 * layers * (3 * byteValues + 3 * classes + maxPonder)
     }
 }

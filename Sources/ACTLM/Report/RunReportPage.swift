@@ -207,38 +207,55 @@ public struct RunReportPage {
         if !c.ponderTrace.text.isEmpty { writeSignals(PonderSignals(trace: c.ponderTrace).metrics(), sink) }
     }
 
-    /// The signal metrics of the recorded excerpt: one table of AUCs and means, a column per signal.
+    /// The signal metrics of the recorded excerpt: one table, a column per signal, of its AUC, average
+    /// precision and F1 for word boundaries, its AUC for each kind of boundary byte, and means.
     private func writeSignals(_ m: PonderSignalMetrics, _ sink: OutputSink) {
-        func auc(_ x: Double?) -> String { x.map { formatFixed($0, decimals: 3) } ?? "–" }
+        func measure(_ x: Double?) -> String { x.map { formatFixed($0, decimals: 3) } ?? "–" }
         func mean(_ x: Double?) -> String { x.map { formatFixed($0, decimals: 2) } ?? "–" }
+        typealias Column = (header: String, measures: [String], byKind: [String], means: [String])
+        func measures(_ d: BoundaryDetection, recorded: Bool = true) -> [String] {
+            recorded ? [d.auc, d.averagePrecision, d.f1].map(measure) : Array(repeating: "not recorded", count: 3)
+        }
         let missing = m.lossesRecorded ? "–" : "not recorded"
-        var columns: [(header: String, all: String, byKind: [String], means: [String])] = m.perLayer.map { layer in
-            ("ρ layer \(layer.layer)", auc(layer.rhoAUC), m.byKind.map { auc($0.rhoAUC[layer.layer - 1]) },
+        var columns: [Column] = m.perLayer.map { layer in
+            ("ρ layer \(layer.layer)", measures(layer.rho), m.byKind.map { measure($0.rhoAUC[layer.layer - 1]) },
              [layer.meanRho.digits, layer.meanRho.tagOpenings, layer.meanRho.letters].map(mean))
         }
         columns += m.perLayer.map { layer in
-            ("N layer \(layer.layer)", auc(layer.stepsAUC), m.byKind.map { auc($0.stepsAUC[layer.layer - 1]) },
+            ("N layer \(layer.layer)", measures(layer.steps), m.byKind.map { measure($0.stepsAUC[layer.layer - 1]) },
              ["", "", ""])
         }
-        columns.append(("next-step loss (bits)", m.lossesRecorded ? auc(m.nextLossAUC) : missing,
-                        m.byKind.map { m.lossesRecorded ? auc($0.nextLossAUC) : missing },
+        columns.append(("next-step loss (bits)", measures(m.nextLoss, recorded: m.lossesRecorded),
+                        m.byKind.map { m.lossesRecorded ? measure($0.nextLossAUC) : missing },
                         [m.meanNextLoss.digits, m.meanNextLoss.tagOpenings, m.meanNextLoss.letters].map(mean)))
-        columns.append(("own surprisal", m.lossesRecorded ? auc(m.surprisalAUC) : missing,
-                        m.byKind.map { m.lossesRecorded ? auc($0.surprisalAUC) : missing }, ["", "", ""]))
+        columns.append(("own surprisal", measures(m.surprisal, recorded: m.lossesRecorded),
+                        m.byKind.map { m.lossesRecorded ? measure($0.surprisalAUC) : missing }, ["", "", ""]))
+        columns.append(("predictive entropy", measures(m.entropy, recorded: m.entropyRecorded),
+                        m.byKind.map { m.entropyRecorded ? measure($0.entropyAUC) : "not recorded" }, ["", "", ""]))
+        let share = m.bytes == 0 ? nil : Double(m.boundaries) / Double(m.bytes)
         sink.write("<p class=\"note\">")
-        sink.writeXMLEscaped("On the recorded excerpt (\(grouped(m.bytes)) bytes, \(grouped(m.boundaries)) word boundaries): "
-                             + "ROC AUC of each signal for \"this byte is a word boundary\" (1 = higher at every "
-                             + "boundary than at any other byte, 0.5 = no signal), then of each kind of boundary byte against "
-                             + "the same other bytes, and means at digits, '<' and letters.")
+        sink.writeXMLEscaped("On the recorded excerpt (\(grouped(m.bytes)) bytes, \(grouped(m.boundaries)) word boundaries: "
+                             + "a space after text, punctuation, a sentence end, a newline; a gap space, after a space, "
+                             + "tab or newline, is not one): how well each signal marks \"this byte is a word boundary\", "
+                             + "as a ROC AUC (1 = higher at every boundary than at any other byte, 0.5 = no signal), an "
+                             + "average precision (a signal without information scores about \(measure(share))) and the F1 "
+                             + "where the signal marks its top \(grouped(m.boundaries)) bytes (there precision = recall = F1); "
+                             + "then the AUC of each kind of boundary byte against the same other bytes (gap spaces "
+                             + "against the other non-boundary bytes), and means at digits, '<' and letters.")
         sink.write("</p>\n<div class=\"scroll\"><table class=\"signals\"><thead><tr><th></th>")
         for column in columns {
             sink.write("<th>")
             sink.writeXMLEscaped(column.header)
             sink.write("</th>")
         }
-        sink.write("</tr></thead><tbody>\n<tr><td>word boundary AUC</td>")
-        for column in columns { sink.write("<td>\(column.all)</td>") }
-        sink.write("</tr>\n")
+        sink.write("</tr></thead><tbody>\n")
+        for (r, label) in ["word boundary AUC", "average precision", "F1 at the top \(grouped(m.boundaries))"].enumerated() {
+            sink.write("<tr><td>")
+            sink.writeXMLEscaped(label)
+            sink.write("</td>")
+            for column in columns { sink.write("<td>\(column.measures[r])</td>") }
+            sink.write("</tr>\n")
+        }
         for (k, kind) in m.byKind.enumerated() {
             sink.write("<tr class=\"kind\"><td>")
             sink.writeXMLEscaped("\(kind.kind.name) (\(grouped(kind.bytes)))")

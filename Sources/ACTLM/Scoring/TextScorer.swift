@@ -1,7 +1,7 @@
 import Foundation
 
 /// Runs a trained model over a text of any length and hands every byte's ponder-map row (offset, byte,
-/// surprise in bits, ρ and N of each layer) to a consumer in text order, adding everything up into a
+/// surprise in bits, ρ and N of each layer, the entropy of the prediction made there) to a consumer in text order, adding everything up into a
 /// `TextEvaluation` (bits per character, ponder statistics). Eval, ponder-map, training's validation and
 /// the sampler's prime all read text through it.
 ///
@@ -51,6 +51,7 @@ public final class TextScorer {
     private var targets: [UInt8]       // [window, streams]
     // One batch of results in text order.
     private var nats: [Double]         // [batch·segment] −ln p(next byte) after each byte
+    private var entropy: [Double]      // [batch·segment] −Σ p ln p of the same predictions
     private var rho: [Float]           // [L, batch·segment]
     private var steps: [Int32]         // [L, batch·segment]
 
@@ -77,6 +78,7 @@ public final class TextScorer {
         inputs = [UInt8](repeating: 0, count: window * self.batch)
         targets = inputs
         nats = [Double](repeating: 0, count: capacity)
+        entropy = nats
         rho = [Float](repeating: 0, count: config.layers * capacity)
         steps = [Int32](repeating: 0, count: config.layers * capacity)
     }
@@ -208,7 +210,9 @@ public final class TextScorer {
             for t in 0..<length {
                 for b in 0..<streams {
                     let i = b * segment + start + t
-                    if i < n { nats[i] = network.nats(at: t * streams + b) }
+                    guard i < n else { continue }
+                    nats[i] = network.nats(at: t * streams + b)
+                    entropy[i] = network.entropy(at: t * streams + b)
                 }
             }
         }
@@ -243,7 +247,8 @@ public final class TextScorer {
         }
         if rows != nil {
             for i in 0..<n {
-                try rows!.add(offset: evaluation.bytes + Int64(i), byte: text[i], layers: layers) { l in
+                try rows!.add(offset: evaluation.bytes + Int64(i), byte: text[i], layers: layers,
+                              entropy: i < predicted ? Float(entropy[i] / M_LN2) : nil) { l in
                     (rho[l * capacity + i], steps[l * capacity + i])
                 }
                 rows!.nextBits = i < predicted ? Float(nats[i] / M_LN2) : nil
@@ -278,10 +283,12 @@ private struct RowEmitter {
         self.emit = emit
     }
 
-    mutating func add(offset: Int64, byte: UInt8, layers: Int, ponder: (Int) -> (Float, Int32)) throws {
+    mutating func add(offset: Int64, byte: UInt8, layers: Int, entropy: Float?,
+                      ponder: (Int) -> (Float, Int32)) throws {
         row.offset = offset
         row.byte = byte
         row.bits = nextBits
+        row.entropy = entropy
         for l in 0..<layers { (row.rho[l], row.steps[l]) = ponder(l) }
         try emit(row)
     }

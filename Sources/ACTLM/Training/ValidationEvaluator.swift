@@ -10,7 +10,7 @@ public struct ValidationResult: Equatable, Sendable {
     public var chars: Int
     /// Where the model pondered over the bytes read, by byte value and character class.
     public var stats: PonderStats
-    /// ρ, N and bits of every byte of the fixed excerpt (the first bytes of the held-out text).
+    /// ρ, N, bits and entropy of every byte of the fixed excerpt (the first bytes of the held-out text).
     public var trace: PonderTrace
 }
 
@@ -67,12 +67,13 @@ final class ValidationEvaluator {
         let layers = scorer.config.layers
         var traceRho = [[Float]](repeating: [], count: layers)
         var traceSteps = [[Int32]](repeating: [], count: layers)
-        var traceBits: [Float] = []
+        var traceBits: [Float] = [], traceEntropy: [Float] = []
         let traceLength = self.traceLength
         // Only the row receiver could throw, and it does not.
         var evaluation = try! scorer.run(parameters: parameters, part: text[part], of: text) { row in
             guard row.offset < traceLength else { return }
             traceBits.append(row.bits ?? .nan)
+            traceEntropy.append(row.entropy ?? .nan)
             for l in 0..<layers {
                 traceRho[l].append(row.rho[l])
                 traceSteps[l].append(row.steps[l])
@@ -83,6 +84,7 @@ final class ValidationEvaluator {
         var trace = PonderTrace(text: Array(text[0..<traceLength]), layers: layers)
         for l in 0..<layers { trace.record(layer: l, start: 0, rho: traceRho[l], steps: traceSteps[l]) }
         trace.record(start: 0, bits: traceBits)
+        trace.record(start: 0, entropy: traceEntropy)
         return ValidationResult(step: step, bpc: evaluation.loss.bitsPerCharacter, meanRho: evaluation.loss.meanPonder,
                                 chars: evaluation.loss.count, stats: evaluation.stats, trace: trace)
     }

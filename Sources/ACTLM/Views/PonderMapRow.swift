@@ -11,14 +11,18 @@ public struct PonderMapRow: Equatable, Sendable {
     public var bits: Float?      // surprise of this byte; nil for the first byte
     public var rho: [Float]      // [L] ρ = N + R of each layer while reading this byte
     public var steps: [Int32]    // [L] N, the ponder steps of each layer
+    /// The entropy in bits of the prediction made at this byte (of x_{t+1}, as the next-step loss):
+    /// −Σ p log2 p; nil where no prediction was made or its entropy not kept.
+    public var entropy: Float?
 
-    public init(offset: Int64, byte: UInt8, bits: Float?, rho: [Float], steps: [Int32]) {
+    public init(offset: Int64, byte: UInt8, bits: Float?, rho: [Float], steps: [Int32], entropy: Float? = nil) {
         precondition(rho.count == steps.count, "one ρ and one N per layer")
         self.offset = offset
         self.byte = byte
         self.bits = bits
         self.rho = rho
         self.steps = steps
+        self.entropy = entropy
     }
 
     public var layers: Int { rho.count }

@@ -487,6 +487,7 @@ final class CheckpointFuzzTests: XCTestCase {
             array("rho", .f32)
             array("steps", .u32)
             if version >= 2 { array("bits", .f32) }
+            if version >= 3 { array("entropy", .f32) }
         default:
             XCTFail("a section the fuzzing does not know: \(tag); describe its layout here")
         }

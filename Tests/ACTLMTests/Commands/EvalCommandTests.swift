@@ -48,8 +48,10 @@ final class EvalCommandTests: XCTestCase {
     }
 
     /// The signal metrics of a scored text, against each byte's row counted pair by pair: a word boundary
-    /// is a space, punctuation, sentence end or newline; the next-step loss of a byte is the next row's
-    /// bits; every byte but the first and the last is measured.
+    /// is a space or tab after text, punctuation, sentence end or newline (a space or tab after a space,
+    /// tab or newline is a gap space, not a boundary); the next-step loss of a byte is the next row's
+    /// bits, its entropy the row's own; every byte but the first and the last is measured. Average
+    /// precision by a sweep over every distinct score, F1 by marking the top k bytes one by one.
     func testSignalsCountEveryPairOfTheScoredRows() throws {
         let directory = try CommandFixtures.temporaryDirectory(for: self)
         try CommandFixtures.save(model, to: directory + "/model.ckpt")
@@ -66,7 +68,26 @@ final class EvalCommandTests: XCTestCase {
         var previous = UInt8(ascii: "\n")
         let boundary = rows.map { row -> Bool in
             defer { previous = row.byte }
-            return [.space, .punctuation, .sentenceEnd, .newline].contains(CharacterClass.classify(previous: previous, current: row.byte))
+            let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+            if row.byte == 0x20 || row.byte == 0x09 { return !whitespace.contains(previous) }
+            return [.punctuation, .sentenceEnd, .newline].contains(CharacterClass.classify(previous: previous, current: row.byte))
+        }
+        XCTAssertTrue(zip(rows.dropFirst(), rows).contains { $0.byte == 0x20 && $1.byte == 0x0A }, "the text has gap spaces")
+        func averagePrecision(_ score: (Int) -> Float) -> Double {
+            let positives = Double(measured.filter { boundary[$0] }.count)
+            var sum = 0.0, previousRecall = 0.0
+            for threshold in Set(measured.map(score)).sorted(by: >) {
+                let marked = measured.filter { score($0) >= threshold }
+                let hits = Double(marked.filter { boundary[$0] }.count)
+                sum += (hits / positives - previousRecall) * hits / Double(marked.count)
+                previousRecall = hits / positives
+            }
+            return sum
+        }
+        func f1(_ score: (Int) -> Float) -> Double {
+            let k = measured.filter { boundary[$0] }.count
+            let ranked = measured.sorted { score($0) != score($1) ? score($0) > score($1) : $0 < $1 }
+            return Double(ranked.prefix(k).filter { boundary[$0] }.count) / Double(k)
         }
         func pairCount(_ score: (Int) -> Float) -> Double { pairCount(of: { boundary[$0] }, score) }
         func pairCount(of positive: (Int) -> Bool, _ score: (Int) -> Float) -> Double {
@@ -83,6 +104,16 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertEqual(signals["boundaries"] as? Int, measured.filter { boundary[$0] }.count)
         XCTAssertEqual(try XCTUnwrap(signals["next_loss_auc"] as? Double), pairCount { rows[$0 + 1].bits! }, accuracy: 1e-4)
         XCTAssertEqual(try XCTUnwrap(signals["surprisal_auc"] as? Double), pairCount { rows[$0].bits! }, accuracy: 1e-4)
+        XCTAssertEqual(try XCTUnwrap(signals["entropy_auc"] as? Double), pairCount { rows[$0].entropy! }, accuracy: 1e-4)
+        for (key, score) in [("next_loss", { (i: Int) in rows[i + 1].bits! }), ("surprisal", { rows[$0].bits! }),
+                             ("entropy", { rows[$0].entropy! })] {
+            XCTAssertEqual(try XCTUnwrap(signals[key + "_average_precision"] as? Double), averagePrecision(score),
+                           accuracy: 1e-4, key)
+            let f = try XCTUnwrap(signals[key + "_f1"] as? Double)
+            XCTAssertEqual(f, f1(score), accuracy: 1e-4, key)
+            XCTAssertEqual(signals[key + "_precision"] as? Double, f, key)
+            XCTAssertEqual(signals[key + "_recall"] as? Double, f, key)
+        }
         let layers = try XCTUnwrap(signals["per_layer"] as? [[String: Any]])
         XCTAssertEqual(layers.count, 2)
         for l in 0..<2 {
@@ -90,6 +121,12 @@ final class EvalCommandTests: XCTestCase {
             XCTAssertEqual(try XCTUnwrap(layers[l]["rho_auc"] as? Double), pairCount { rows[$0].rho[l] }, accuracy: 1e-4)
             XCTAssertEqual(try XCTUnwrap(layers[l]["steps_auc"] as? Double), pairCount { Float(rows[$0].steps[l]) },
                            accuracy: 1e-4)
+            XCTAssertEqual(try XCTUnwrap(layers[l]["rho_average_precision"] as? Double), averagePrecision { rows[$0].rho[l] },
+                           accuracy: 1e-4)
+            XCTAssertEqual(try XCTUnwrap(layers[l]["rho_f1"] as? Double), f1 { rows[$0].rho[l] }, accuracy: 1e-4)
+            XCTAssertEqual(try XCTUnwrap(layers[l]["steps_average_precision"] as? Double),
+                           averagePrecision { Float(rows[$0].steps[l]) }, accuracy: 1e-4)
+            XCTAssertEqual(try XCTUnwrap(layers[l]["steps_f1"] as? Double), f1 { Float(rows[$0].steps[l]) }, accuracy: 1e-4)
             let digits = measured.filter { rows[$0].byte >= 0x30 && rows[$0].byte <= 0x39 }
             let meanRho = try XCTUnwrap(layers[l]["mean_rho"] as? [String: Any])
             XCTAssertFalse(digits.isEmpty)
@@ -110,9 +147,9 @@ final class EvalCommandTests: XCTestCase {
 
         let people = try ActlmBinary.run(["eval", "model.ckpt", "short.txt"], in: directory)
         XCTAssertEqual(people.status, 0, people.stderr)
-        for line in ["ROC AUC of each signal", "over 2,998 bytes", "  ρ (ponder cost)", "  N (ponder steps)",
-                     "By kind of boundary", "  space after text", "  space in a run",
-                     "  next-step loss", "  own surprisal", "  ρ layer 2", "  next-step loss, bits"] {
+        for line in ["AUC: ROC AUC", "AP: average precision", "over 2,998 bytes", "  ρ layer 1", "  N layer 2",
+                     "By kind", "  space after text", "  gap space",
+                     "  next-step loss", "  own surprisal", "  predictive entropy", "  next-step loss, bits"] {
             XCTAssertTrue(people.text.contains(line), "«\(line)» is missing from:\n\(people.text)")
         }
     }

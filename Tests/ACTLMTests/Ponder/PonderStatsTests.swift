@@ -139,6 +139,57 @@ final class PonderStatsTests: XCTestCase {
         }
     }
 
+    /// A space or tab after a space, tab or newline is a gap space, also across windows (the byte before
+    /// comes from `previous`), and stays out of the boundary/inside ratio:
+    ///
+    ///     stream 0: previous 'a', then "  b"   →  ' ' space (after a), ' ' gap space, b word start
+    ///     stream 1: previous ' ', then " cd"   →  ' ' gap space (after the previous window's ' '), c, d
+    ///
+    /// Time-major: ' ' ' ' ' ' c b d, ρ 4 9 9 1 2 1: boundary 4 against inside 1, ratio 4; gap spaces 9.
+    func testGapSpacesAreNotBoundaries() {
+        var stats = PonderStats(layers: 1, maxPonder: 4)
+        stats.record(layer: 0, inputs: Array("   cbd".utf8), previous: Array("a ".utf8), rho: [4, 9, 9, 1, 2, 1],
+                     steps: [1, 1, 1, 1, 1, 1])
+        XCTAssertEqual(stats.count(layer: 0, class: .space), 1)
+        XCTAssertEqual(stats.count(layer: 0, class: .gapSpace), 2)
+        XCTAssertEqual(stats.meanRho(layer: 0, class: .gapSpace), 9)
+        XCTAssertEqual(stats.meanRho(layer: 0, classes: CharacterClass.wordBoundary), 4)
+        XCTAssertEqual(stats.boundaryToInsideRatio(layer: 0), 4)
+    }
+
+    /// Statistics of version 1 (nine classes, before gap spaces had one) are read with an empty gap-space
+    /// column and every other table as it was.
+    func testReadsVersion1() throws {
+        let stats = HandExample.stats()
+        var writer = ByteWriter()
+        stats.encode(into: &writer)
+        // The same tables in version 1's layout: each layer's class row without its last (gap-space) entry.
+        var reader = ByteReader(writer.bytes)
+        _ = try reader.readUInt32()
+        let layers = try reader.readUInt32(), maxPonder = try reader.readUInt32(), classes = Int(try reader.readUInt32())
+        let tables = [try reader.readDoubleArray(), try reader.readDoubleArray()]
+        let byteCounts = try reader.readUInt64Array()
+        let classSums = [try reader.readDoubleArray(), try reader.readDoubleArray()]
+        let classCounts = try reader.readUInt64Array()
+        let histogram = try reader.readUInt64Array()
+        func narrow<T>(_ table: [T]) -> [T] {
+            (0..<Int(layers)).flatMap { table[$0 * classes..<($0 + 1) * classes - 1] }
+        }
+        var old = ByteWriter()
+        old.write(UInt32(1))
+        old.write(layers)
+        old.write(maxPonder)
+        old.write(UInt32(classes - 1))
+        for t in tables { old.write(doubleArray: t) }
+        old.write(uint64Array: byteCounts)
+        for t in classSums { old.write(doubleArray: narrow(t)) }
+        old.write(uint64Array: narrow(classCounts))
+        old.write(uint64Array: histogram)
+        var oldReader = ByteReader(old.bytes)
+        XCTAssertEqual(try PonderStats(from: &oldReader, expecting: 2, maxPonder: 4), stats)
+        XCTAssertTrue(oldReader.isAtEnd)
+    }
+
     func testResetClearsEverything() {
         var stats = HandExample.stats()
         stats.reset()

@@ -32,7 +32,8 @@ final class TextScorerTests: XCTestCase {
         return TrainedModel(path: model.path, config: config, parameters: model.parameters)
     }
 
-    /// Every byte read alone, in order; each byte's surprise is the prediction made at the byte before.
+    /// Every byte read alone, in order; each byte's surprise is the prediction made at the byte before, and
+    /// its entropy, −Σ p log2 p, that of the prediction made at it, from the logits in Double.
     private func plainLoop(_ model: TrainedModel, _ text: [UInt8]) -> (rows: [PonderMapRow], nats: Double) {
         let network = Network<Float>(config: model.config, batch: 1, seq: 1, tau: 0)
         let interval = model.config.stateReset
@@ -43,9 +44,15 @@ final class TextScorerTests: XCTestCase {
             if interval > 0 && i % interval == 0 { network.resetState() }
             let next = i + 1 < text.count ? text[i + 1] : 0
             network.forward(parameters: model.parameters, inputs: [byte], targets: [next])
+            let logits = network.logits(at: 0).map(Double.init)
+            let largest = logits.max()!
+            let weights = logits.map { exp($0 - largest) }
+            let total = weights.reduce(0, +)
+            let entropy = -weights.map { $0 / total }.reduce(0.0) { $0 + ($1 > 0 ? $1 * log2($1) : 0) }
             rows.append(PonderMapRow(offset: Int64(i), byte: byte, bits: bits,
                                      rho: (0..<model.config.layers).map { network.rho(layer: $0)[0] },
-                                     steps: (0..<model.config.layers).map { network.steps(layer: $0)[0] }))
+                                     steps: (0..<model.config.layers).map { network.steps(layer: $0)[0] },
+                                     entropy: i + 1 < text.count ? Float(entropy) : nil))
             bits = Float(network.nats(at: 0) / M_LN2)
             if i + 1 < text.count { nats += network.nats(at: 0) }
         }
@@ -68,6 +75,11 @@ final class TextScorerTests: XCTestCase {
             XCTAssertEqual(row.bits == nil, want.bits == nil, "\(label): bits at \(row.offset)", file: file, line: line)
             if let bits = row.bits, let expected = want.bits {
                 XCTAssertEqual(bits, expected, accuracy: tolerance * max(1, expected), "\(label): bits at \(row.offset)",
+                               file: file, line: line)
+            }
+            XCTAssertEqual(row.entropy == nil, want.entropy == nil, "\(label): entropy at \(row.offset)", file: file, line: line)
+            if let entropy = row.entropy, let expected = want.entropy {
+                XCTAssertEqual(entropy, expected, accuracy: 1e-5 * max(1, expected), "\(label): entropy at \(row.offset)",
                                file: file, line: line)
             }
             XCTAssertEqual(row.steps, want.steps, "\(label): N at \(row.offset)", file: file, line: line)
