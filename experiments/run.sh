@@ -346,17 +346,19 @@ for setting, results in by_setting.items():
         cells.append(f'{mean - statistics.mean(bvalues):+.3f}' if bvalues and setting != 'baseline' else '')
     lines.append(f"| {setting} | {len(results)} | " + ' | '.join(cells) + ' |')
 # How well each signal marks word boundaries, on every text (`actlm eval`'s signals): the ROC AUC of ρ and N
-# per layer, of the next-step loss and of each byte's own surprisal, over the same bytes; then mean ρ of
-# layer 1 at digits, at '<' and on letters, beside the next-step loss there.
+# per layer, of the next-step loss, of each byte's own surprisal and of the predictive entropy, over the
+# same bytes; then mean ρ of layer 1 at digits, at '<' and on letters, beside the next-step loss there.
 def f(x, d=3):
     return '–' if x is None else f'{x:.{d}f}'
+boundaries = ('Word boundaries (a space or tab after text, punctuation, sentence end, newline; a gap space, '
+              'after a space, tab or newline, is not one) against every other byte')
 if pondering:
-    lines += ['', 'Word boundaries (space, punctuation, sentence end, newline) against every other byte, ROC AUC '
+    lines += ['', boundaries + ', ROC AUC '
               '(1 = higher at every boundary, 0.5 = no signal); mean ρ of layer 1 and next-step loss (bits) at digits, '
               '\'<\' and letters.', '',
               '| run | text | bpc | ρ AUC per layer | N AUC per layer | next-step loss AUC | own surprisal AUC | '
-              'layer 1 ρ: digits / \'<\' / letters | next-step loss: digits / \'<\' / letters |',
-              '|---|---|---|---|---|---|---|---|---|']
+              'entropy AUC | layer 1 ρ: digits / \'<\' / letters | next-step loss: digits / \'<\' / letters |',
+              '|---|---|---|---|---|---|---|---|---|---|']
 for name, *_ in rows:
     for key, label in texts:
         e = load(name, key)
@@ -367,18 +369,35 @@ for name, *_ in rows:
         kinds = lambda k: ' / '.join(f(k[x], 2) for x in ('digits', 'tag_openings', 'letters'))
         lines.append(f"| {name} | {label} | {e['bpc']:.3f} | {' / '.join(f(l['rho_auc']) for l in layers)} | "
                      f"{' / '.join(f(l['steps_auc']) for l in layers)} | {f(s['next_loss_auc'])} | {f(s['surprisal_auc'])} | "
-                     f"{kinds(layers[0]['mean_rho'])} | {kinds(s['mean_next_loss'])} |")
-# The same by kind of boundary byte, each kind against every non-boundary byte: a text whose boundaries
-# are mostly runs of indentation scores low overall while every other kind is marked.
+                     f"{f(s.get('entropy_auc'))} | {kinds(layers[0]['mean_rho'])} | {kinds(s['mean_next_loss'])} |")
+# The measures segmentation work reports, on the same bytes: average precision (a signal without
+# information scores about the share of boundaries) and F1 where each signal marks as many bytes as there
+# are boundaries (its top k, ties by position; there precision = recall = F1).
+measured_ap = [(name, label, e['signals']) for name, *_ in rows for key, label in texts
+               for e in [load(name, key)] if e and 'rho_average_precision' in e.get('signals', {}).get('per_layer', [{}])[0]]
+if measured_ap:
+    lines += ['', boundaries + ': average precision (AP) and F1 at the top k, k = the number of boundaries.', '',
+              '| run | text | boundaries | ρ AP per layer | N AP per layer | next-step loss AP | entropy AP | '
+              'ρ F1 per layer | next-step loss F1 | entropy F1 |',
+              '|---|---|---|---|---|---|---|---|---|---|']
+for name, label, s in measured_ap:
+    layers = s['per_layer']
+    share = f"{100 * s['boundaries'] / s['bytes']:.1f}%" if s['bytes'] else '–'
+    lines.append(f"| {name} | {label} | {share} | {' / '.join(f(l['rho_average_precision']) for l in layers)} | "
+                 f"{' / '.join(f(l['steps_average_precision']) for l in layers)} | {f(s['next_loss_average_precision'])} | "
+                 f"{f(s.get('entropy_average_precision'))} | {' / '.join(f(l['rho_f1']) for l in layers)} | "
+                 f"{f(s['next_loss_f1'])} | {f(s.get('entropy_f1'))} |")
+# The same by kind of boundary byte, each kind against every non-boundary byte, and the gap spaces (not
+# boundaries) against the other non-boundary bytes: what the model does in indentation.
 signals = [(name, label, (load(name, key) or {}).get('signals', {})) for name, *_ in rows for key, label in texts]
 measured = [(name, label, s) for name, label, s in signals if 'by_boundary_kind' in s]
 if measured:
     kind_names = [k['name'] for k in measured[0][2]['by_boundary_kind']]
-    lines += ['', 'By kind of boundary byte, each against every non-boundary byte: share of the boundary bytes, '
-              'layer 1 ρ AUC, next-step loss AUC.', '',
+    lines += ['', 'By kind of boundary byte, each against every non-boundary byte (gap spaces, not boundaries, against '
+              'the other non-boundary bytes): share of the measured bytes, layer 1 ρ AUC, next-step loss AUC.', '',
               '| run | text | ' + ' | '.join(kind_names) + ' |', '|---|---|' + '---|' * len(kind_names)]
 for name, label, s in measured:
-    portion = lambda k: f"{100 * k['bytes'] / s['boundaries']:.0f}%" if s['boundaries'] else '–'
+    portion = lambda k: f"{100 * k['bytes'] / s['bytes']:.1f}%" if s['bytes'] else '–'
     lines.append(f'| {name} | {label} | ' + ' | '.join(
         f"{portion(k)}, {f(k['rho_auc'][0])}, {f(k['next_loss_auc'])}" for k in s['by_boundary_kind']) + ' |')
 open(f'{out}/results.md', 'w').write('\n'.join(lines) + '\n')

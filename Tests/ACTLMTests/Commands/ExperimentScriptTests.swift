@@ -17,6 +17,7 @@ final class ExperimentScriptTests: XCTestCase {
         let results = try String(contentsOfFile: out + "/results.md", encoding: .utf8)
         let kindsHeader = "| run | text | " + BoundaryKind.allCases.map(\.name).joined(separator: " | ") + " |"
         XCTAssertTrue(results.contains(kindsHeader), "the by-kind table names the kinds as actlm does:\n\(results)")
+        XCTAssertTrue(results.contains("| run | text | boundaries | ρ AP per layer |"), "the AP and F1 table:\n\(results)")
         for name in ["baseline-s1", "act-s1"] {
             XCTAssertTrue(results.contains("| \(name) | held-out part of corpus.txt |"), "\(name) is scored:\n\(results)")
             let eval = try JSONSerialization.jsonObject(
