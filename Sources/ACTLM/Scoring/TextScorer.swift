@@ -1,9 +1,9 @@
 import Foundation
 
 /// Runs a trained model over a text of any length and hands every byte's ponder-map row (offset, byte,
-/// surprise in bits, ρ and N of each layer, the entropy of the prediction made there) to a consumer in text order, adding everything up into a
-/// `TextEvaluation` (bits per character, ponder statistics). Eval, ponder-map, training's validation and
-/// the sampler's prime all read text through it.
+/// surprise in bits, ρ and N of each layer, the entropy of the prediction made there) to a consumer in
+/// text order, adding everything up into a `TextEvaluation` (bits per character, ponder statistics).
+/// Eval, ponder-map, training's validation and the sampler's prime all read text through it.
 ///
 /// A model trained with state resets (`ModelConfig.stateReset` = S) never carries anything across a
 /// reset, so the text is cut at multiples of S into segments that each start from a zero state, and up to

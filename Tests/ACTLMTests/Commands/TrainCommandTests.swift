@@ -67,16 +67,24 @@ final class TrainCommandTests: XCTestCase {
                                                           bytes: checkpoint.ponderTrace.text) { rows.append($0) }
         XCTAssertEqual(bits.count, 80)
         for i in 1..<80 { XCTAssertEqual(try XCTUnwrap(bits[i] as? Double), Double(rows[i].bits!), accuracy: 1e-4) }
+        // And the entropy of the prediction made at each byte, the excerpt's last byte included (the
+        // held-out text goes on after it).
+        let entropy = try XCTUnwrap(trace["entropy"] as? [Any])
+        XCTAssertEqual(entropy.count, 80)
+        for i in 0..<79 { XCTAssertEqual(try XCTUnwrap(entropy[i] as? Double), Double(rows[i].entropy!), accuracy: 1e-4) }
         let signals = try XCTUnwrap(json["signals"] as? [String: Any])
         XCTAssertEqual(signals["bytes"] as? Int, 78, "all but the excerpt's first and last byte")
         XCTAssertEqual(signals["losses_recorded"] as? Bool, true)
+        XCTAssertEqual(signals["entropy_recorded"] as? Bool, true)
+        XCTAssertTrue(signals["entropy_average_precision"] is Double, "\(signals)")
         XCTAssertEqual((signals["per_layer"] as? [Any])?.count, 2)
 
         let text = try actlm(["inspect", run.best])
         XCTAssertEqual(text.status, 0, text.stderr)
         for words in ["progress    step 20, 1,280 bytes", "validation  bpc", "Mean ponder cost ρ = N + R by character class",
                       "Word boundaries", "Ponder steps N per byte of the excerpt",
-                      "On the held-out excerpt this validation recorded (its first 80 bytes)", "ROC AUC of each signal"] {
+                      "On the held-out excerpt this validation recorded (its first 80 bytes)", "AP: average precision",
+                      "  predictive entropy"] {
             XCTAssertTrue(text.text.contains(words), "«\(words)» not in:\n\(text.text)")
         }
     }
