@@ -241,7 +241,8 @@ public struct PonderSignalMetrics: Encodable, Sendable {
         lines.append(detection("  predictive entropy", entropy, recorded: entropyRecorded))
         lines.append("")
         lines.append("By kind, each against every non-boundary byte (gap spaces against the other non-boundary "
-                     + "bytes): ROC AUC of ρ per layer, the next-step loss and the entropy")
+                     + "bytes): ROC AUC of ρ per layer" + (lossesRecorded ? ", the next-step loss" : "")
+                     + (entropyRecorded ? " and the entropy" : ""))
         lines.append(row("", ["bytes"] + perLayer.map { "ρ \($0.layer)" } + (lossesRecorded ? ["loss"] : [])
                          + (entropyRecorded ? ["entropy"] : [])))
         for kind in byKind {

@@ -65,7 +65,8 @@ public struct RunReportPage {
         section(sink, id: "last-validation", title: "Where each model ponders at its last validation",
                 note: "From the ponder statistics the checkpoint keeps of its last validation: per layer, the "
                     + "share of held-out bytes that took N = 1 … M ponder steps, and mean ρ by character class. "
-                    + "Word boundaries are spaces, punctuation, sentence ends and newlines.")
+                    + "Word boundaries are spaces after text, punctuation, sentence ends and newlines; a gap "
+                    + "space (after a space, tab or newline) is not one.")
         for (index, run) in runs.enumerated() { writeLastValidation(run, style: .forRun(index), sink) }
         sink.write("</section>\n")
 
