@@ -89,6 +89,29 @@ final class BrowserPageTests: XCTestCase {
         XCTAssertTrue(twins.problems.isEmpty, twins.problems.prefix(5).joined(separator: "; "))
         print(twins.summary)
 
+        // An edit, as typing makes one: the page reads again from its last snapshot before the first changed
+        // byte only, and ends where a page opened on the new text would.
+        // Five bytes of ASCII from about byte 2,000 on become eleven, two of them a character of two bytes.
+        let edit = try XCTUnwrap((2_000..<text.count - 5).first { i in text[i..<i + 5].allSatisfy { $0 < 0x80 } })
+        let edited = Array(text[..<edit]) + Array(" ÜBER-edit ".utf8) + Array(text[(edit + 5)...])
+        try Data(edited).write(to: URL(fileURLWithPath: directory + "/edited.txt"))
+        let editedMap = try ActlmBinary.run(["ponder-map", "edited.txt", "--checkpoint", checkpoint, "--format", "tsv"],
+                                            in: directory)
+        XCTAssertEqual(editedMap.status, 0, editedMap.stderr)
+        let retyped = try Self.dumpDOM(directory + "/model.html", query: "?text=" + Self.urlEncoded(prime) + "&then="
+                                       + Self.urlEncoded(String(decoding: edited, as: UTF8.self)) + "&show=\(edit)",
+                                       chromium: chromium, in: directory)
+        var edits = ReferenceAgreementTests.Agreement(kind: "page after an edit", config: config,
+                                                      near: try .init(try Self.element("near-threshold", in: retyped)))
+        edits.tolerance = Self.tolerance
+        edits.compare(actlm: editedMap.text, reference: try Self.element("ponder-tsv", in: retyped))
+        XCTAssertEqual(edits.rows, edited.count)
+        XCTAssertTrue(edits.problems.isEmpty, edits.problems.prefix(5).joined(separator: "; "))
+        let reread = try XCTUnwrap(Int(try Self.attribute("data-bytes", of: "speed", in: retyped)))
+        XCTAssertEqual(reread, edited.count - edit / 64 * 64, "read again from the snapshot before byte \(edit)")
+        XCTAssertTrue(retyped.contains("<td>\(edit)</td>"), "the details of the character at byte \(edit)")
+        print(edits.summary + ", \(reread) bytes read again")
+
         // A laptop's and a phone's window: the page draws the heat map in ponder-map's colours.
         for (width, height) in [(1200, 1400), (400, 1200)] {
             let shot = try ReportBrowserTests.screenshot(directory + "/model.html", width: width, height: height,

@@ -120,18 +120,25 @@ class Page {
     $("colour-by").innerHTML = choices.map(([v, label]) => `<option value="${v}">${label}</option>`).join("");
     $("colour-by").addEventListener("change", () => this.render());
     $("text").addEventListener("input", () => this.textChanged());
-    $("map").addEventListener("mouseover", (e) => this.show(e));
-    $("map").addEventListener("click", (e) => this.show(e));
+    $("map").addEventListener("mouseover", (e) => this.show(e.target.closest(".c")));
+    $("map").addEventListener("click", (e) => this.show(e.target.closest(".c")));
     $("tsv-button").addEventListener("click", () => this.downloadTSV());
     $("sample-button").addEventListener("click", () => this.startSample());
     $("sample-append").addEventListener("click", () => this.appendSample());
 
-    // ?text= opens with that text, scored before the page finishes loading (for --dump-dom);
-    // ?sample=N&seed=S&temperature=T then continues it.
+    // ?text= opens with that text, scored before the page finishes loading (for --dump-dom); &then=
+    // replaces it as typing would (read again from the first changed byte); &show=T shows the details of
+    // the character at byte T; &sample=N&seed=S&temperature=T continues the text.
     const text = query.has("text") ? query.get("text") : settings.excerpt;
     $("text").value = text;
     this.scorer.setText(this.encoder.encode(text));
     this.scoreNow();
+    if (query.has("then")) {
+      $("text").value = query.get("then");
+      this.scorer.setText(this.encoder.encode(query.get("then")));
+      this.scoreNow();
+    }
+    if (query.has("show")) this.show(this.cellAt(+query.get("show")));
     if (query.has("sample")) {
       $("sample-length").value = query.get("sample");
       if (query.has("seed")) $("sample-seed").value = query.get("seed");
@@ -241,15 +248,20 @@ class Page {
     }
     if (this.speed) {
       const rate = this.speed.bytes / this.speed.seconds;
-      parts.push(`<span class="quiet" id="speed" data-bytes-per-second="${rate.toFixed(0)}">last scored `
+      parts.push(`<span class="quiet" id="speed" data-bytes="${this.speed.bytes}" data-bytes-per-second="${rate.toFixed(0)}">last scored `
         + `${this.speed.bytes.toLocaleString("en")} bytes at ${Math.round(rate).toLocaleString("en")} bytes/s</span>`);
     }
     $("summary").innerHTML = parts.join(" · ");
   }
 
+  /// The cell of the character that byte t belongs to.
+  cellAt(t) {
+    const g = this.groups.findIndex(([start, length]) => t < start + length);
+    return g < 0 ? null : document.querySelector(`.c[data-g="${g}"]`);
+  }
+
   /// The numbers of the character under the pointer or finger.
-  show(event) {
-    const cell = event.target.closest(".c");
+  show(cell) {
     if (!cell || this.sampling) return;
     const [start, length, valid] = this.groups[+cell.dataset.g], s = this.scorer, L = this.L, bytes = s.text;
     let html = `<span class="big">${glyph(bytes, start, length, valid)}</span> `;
