@@ -152,16 +152,17 @@ final class BrowserPageTests: XCTestCase {
                        "nothing is fetched")
     }
 
-    /// The text box starts with whole lines of the excerpt, up to `BrowserPage.excerptBytes`.
-    func testTheTextBoxStartsWithTheFirstLinesOfTheHeldOutExcerpt() throws {
-        let lines = Array(String(repeating: "A line of held-out text, café.\n", count: 40).utf8)
-        let start = try XCTUnwrap(BrowserPage.firstLines(lines))
-        XCTAssertTrue(start.hasSuffix("\n") && start.utf8.count <= BrowserPage.excerptBytes, start)
-        XCTAssertGreaterThan(start.utf8.count, BrowserPage.excerptBytes - 40)
+    /// The text box starts with whole lines of the excerpt, up to `BrowserPage.excerptBytes`, without the
+    /// fragment of a line the held-out part may start with.
+    func testTheTextBoxStartsWithTheFirstWholeLinesOfTheHeldOutExcerpt() throws {
+        let line = "A line of held-out text, café.\n"
+        let start = try XCTUnwrap(BrowserPage.firstLines(Array(("of a line\n" + String(repeating: line, count: 40)).utf8)))
+        XCTAssertTrue(start.hasPrefix(line) && start.hasSuffix("\n"), start)
+        XCTAssertEqual(start.utf8.count, BrowserPage.excerptBytes / line.utf8.count * line.utf8.count)
         // One long line is cut at a character, never inside one.
         let long = Array(String(repeating: "é", count: 1_000).utf8)
-        let cut = try XCTUnwrap(BrowserPage.firstLines(long))
-        XCTAssertEqual(cut, String(repeating: "é", count: BrowserPage.excerptBytes / 2))
+        XCTAssertEqual(try XCTUnwrap(BrowserPage.firstLines(long)), String(repeating: "é", count: BrowserPage.excerptBytes / 2))
+        XCTAssertEqual(BrowserPage.firstLines(Array("one line\n".utf8)), "one line\n")
         XCTAssertNil(BrowserPage.firstLines([]))
     }
 

@@ -39,20 +39,25 @@ public struct BrowserPage: Sendable {
             + "parameters, \(config.resetDescription)."
     }
 
-    /// Whole lines from the start of `excerpt`, up to `excerptBytes` (at least the first line, cut at a
-    /// character there if it is longer); nil for an empty excerpt.
+    /// Whole lines from the start of `excerpt`, up to `excerptBytes` (at least one line, cut at a character
+    /// if it is longer); nil for an empty excerpt. The held-out part of a corpus starts anywhere in a
+    /// line: a first line that ends within the first half of the budget is left out as a fragment.
     public static func firstLines(_ excerpt: [UInt8]) -> String? {
         guard !excerpt.isEmpty else { return nil }
-        var end = 0
-        for (i, byte) in excerpt.enumerated() where byte == 0x0A {
-            if i + 1 > excerptBytes { break }
+        var start = 0
+        if let newline = excerpt.prefix(excerptBytes / 2).firstIndex(of: 0x0A), newline + 1 < excerpt.count {
+            start = newline + 1
+        }
+        var end = start
+        for i in start..<excerpt.count where excerpt[i] == 0x0A {
+            if i + 1 - start > excerptBytes { break }
             end = i + 1
         }
-        if end == 0 {
-            end = min(excerpt.count, excerptBytes)
-            while end < excerpt.count && end > 0 && excerpt[end] & 0xC0 == 0x80 { end -= 1 }   // not inside a character
+        if end == start {
+            end = min(excerpt.count, start + excerptBytes)
+            while end < excerpt.count && end > start && excerpt[end] & 0xC0 == 0x80 { end -= 1 }   // not inside a character
         }
-        return String(decoding: excerpt[..<end], as: UTF8.self)
+        return String(decoding: excerpt[start..<end], as: UTF8.self)
     }
 
     /// The settings the script reads (JSON).

@@ -206,8 +206,9 @@ class Page {
 
     // One cell per character: the character on its colour, then a strip per layer and one of bits. A
     // character of several bytes shows the most ρ of its bytes (as ponder-map) and the sum of their bits.
-    let html = "", word = "";
-    const flush = () => { if (word) html += `<span class="w">${word}</span>`; word = ""; };
+    // A word stays on one line, unless it is too long for a phone's.
+    let html = "", word = "", letters = 0;
+    const flush = () => { html += letters <= 24 ? `<span class="w">${word}</span>` : word; word = ""; letters = 0; };
     this.groups.forEach(([start, length, valid], g) => {
       const end = start + length;
       const most = (f) => { let m = -Infinity; for (let t = start; t < end; t++) m = Math.max(m, f(t)); return m; };
@@ -220,13 +221,14 @@ class Page {
       cell += `<i class="${Number.isFinite(bits) ? "h" + scales.bits.level(bits) : "none"}"></i></span>`;
       const b = bytes[start];
       if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) {
-        flush();
+        if (letters) flush();
         html += cell + (b === 0x0a ? "<br/>" : "");
       } else {
         word += cell;
+        letters++;
       }
     });
-    flush();
+    if (letters) flush();
     $("map").innerHTML = html;
     this.renderSummary();
     $("ponder-tsv").textContent = s.tsv();
