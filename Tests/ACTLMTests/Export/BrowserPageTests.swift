@@ -156,7 +156,7 @@ final class BrowserPageTests: XCTestCase {
     /// fragment of a line the held-out part may start with.
     func testTheTextBoxStartsWithTheFirstWholeLinesOfTheHeldOutExcerpt() throws {
         let line = "A line of held-out text, café.\n"
-        let start = try XCTUnwrap(BrowserPage.firstLines(Array(("of a line\n" + String(repeating: line, count: 40)).utf8)))
+        let start = try XCTUnwrap(BrowserPage.firstLines(Array(("of a line\n\n" + String(repeating: line, count: 40)).utf8)))
         XCTAssertTrue(start.hasPrefix(line) && start.hasSuffix("\n"), start)
         XCTAssertEqual(start.utf8.count, BrowserPage.excerptBytes / line.utf8.count * line.utf8.count)
         // One long line is cut at a character, never inside one.

@@ -41,12 +41,14 @@ public struct BrowserPage: Sendable {
 
     /// Whole lines from the start of `excerpt`, up to `excerptBytes` (at least one line, cut at a character
     /// if it is longer); nil for an empty excerpt. The held-out part of a corpus starts anywhere in a
-    /// line: a first line that ends within the first half of the budget is left out as a fragment.
+    /// line: a first line that ends within the first half of the budget is left out as a fragment, and
+    /// blank lines after it.
     public static func firstLines(_ excerpt: [UInt8]) -> String? {
         guard !excerpt.isEmpty else { return nil }
         var start = 0
         if let newline = excerpt.prefix(excerptBytes / 2).firstIndex(of: 0x0A), newline + 1 < excerpt.count {
             start = newline + 1
+            while start + 1 < excerpt.count && excerpt[start] == 0x0A { start += 1 }   // and the blank lines after it
         }
         var end = start
         for i in start..<excerpt.count where excerpt[i] == 0x0A {
