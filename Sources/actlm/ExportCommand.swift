@@ -7,10 +7,10 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write a trained model's weights as a safetensors file, or as a web page that runs it as you type.",
         discussion: """
-            --format safetensors (the default) writes every weight of the model (float32, little-endian) under a documented name and shape, \
-            and in the header's __metadata__ every setting the forward pass needs: layers, hidden size, \
-            M, ε, the halting input and scope, the state-reset interval, the format version. Nothing of \
-            training (optimizer state, stream positions) is written. docs/using-a-model.md \
+            --format safetensors (the default) writes every weight of the model (float32, little-endian) \
+            under a documented name and shape, and in the header's __metadata__ every setting the forward \
+            pass needs: layers, hidden size, M, ε, the halting input and scope, the state-reset interval, \
+            the format version. Nothing of training (optimizer state, stream positions) is written. docs/using-a-model.md \
             lists the names and the equations they enter; reference/actlm_reference.py runs an export \
             with NumPy and scores a text exactly as `actlm eval` and `actlm ponder-map` do.
 

@@ -3,7 +3,7 @@ import Foundation
 /// A trained model as one self-contained HTML page that runs it as you type (`actlm export --format
 /// html`): no network, no server, no file beside it, no framework. It holds
 /// - the settings and weights of `ModelExport` (the weights as float32, little-endian, in base64);
-/// - a forward pass written from the equations (act-lstm.md) in JavaScript, whose matrix product and
+/// - a forward pass written from the equations (docs/act-lstm.md) in JavaScript, whose matrix product and
 ///   LSTM gates are a small WebAssembly SIMD module the script writes at load time, with plain
 ///   JavaScript twins (docs/browser-page.md says why);
 /// - a scorer that reads the text as `actlm eval` does, resetting the state every `state_reset` bytes,

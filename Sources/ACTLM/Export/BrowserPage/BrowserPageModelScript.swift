@@ -1,7 +1,7 @@
 extension BrowserPage {
     /// The page's forward pass of the ACT-LSTM.
     static let modelScript = #"""
-// The ACT-LSTM forward pass, written from the equations (act-lstm.md; Graves 2016, section 2) for this
+// The ACT-LSTM forward pass, written from the equations (docs/act-lstm.md; Graves 2016, section 2) for this
 // page: a third implementation beside actlm's and the NumPy reference. Values live in one Float32Array
 // over WebAssembly memory, so they round to float32 as actlm's do; the halting sums are kept in float32
 // too (Math.fround), so a layer halts where actlm's does.
