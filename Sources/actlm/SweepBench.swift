@@ -28,6 +28,11 @@ struct SweepBenchOptions: ParsableArguments {
 
     @Option(name: .customLong("peer-script"), help: "With --sweep --peer: the peer script.")
     var peerScript = "experiments/pytorch_peer.py"
+
+    @Option(name: .customLong("peer-input"), help: ArgumentHelp(
+        "With --sweep --peer: how bytes reach the peer's layer 1: one-hot, 256 wide as actlm's (the fair peer, "
+        + "default), or embedding (a learnt H-wide embedding, an H × 4H product per byte more).", valueName: "kind"))
+    var peerInput = "one-hot"
 }
 
 extension BenchCommand {
@@ -64,8 +69,11 @@ extension BenchCommand {
         }
         let path = self.corpus ?? "corpora/wiki.gz"
         let corpus = try Corpus(path: path, validFraction: 0)
+        guard let peerInput = PyTorchPeer.Input(rawValue: sweep.peerInput) else {
+            throw ValidationError("--peer-input must be one-hot or embedding")
+        }
         if let python = sweep.peer {
-            options.peer = PyTorchPeer(python: python, script: sweep.peerScript)
+            options.peer = PyTorchPeer(python: python, script: sweep.peerScript, input: peerInput)
             options.peerCorpus = path
         }
         let result = try BenchmarkSweep.run(corpus: corpus, options: options) { line in
@@ -78,7 +86,8 @@ extension BenchCommand {
         func figure(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "" }
         print("M = 1, B = \(result.batch), T = \(result.seq); \(result.rounds) rounds of \(figure(result.seconds, "%.0f")) s "
               + "alternated, medians; \(result.threads) threads; \(result.cpu)"
-              + (result.torch.map { "; PyTorch \($0)" } ?? ""))
+              + (result.torch.map { "; PyTorch \($0)" } ?? "")
+              + (result.peerInput.map { ", its layer 1 fed \($0 == "one-hot" ? "one-hot bytes" : "an embedding")" } ?? ""))
         let header = ["size", "engine", "chars/s", "per CPU-s", "GFLOP/s", "kernel alone", "of kernel", "to PyTorch"]
         let table = result.rows.map { row in
             ["\(row.layers) × \(row.hidden)", row.engine, figure(row.charsPerSecond, "%.0f"),

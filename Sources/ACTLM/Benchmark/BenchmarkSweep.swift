@@ -98,13 +98,20 @@ public enum BenchmarkSweep {
         public let threads: Int
         public let cpu: String
         public let torch: String?
+        /// How bytes reached the peer's layer 1 (`PyTorchPeer.Input`), when a peer ran.
+        public let peerInput: String?
+
+        enum CodingKeys: String, CodingKey {
+            case rows, runs, rounds, seconds, batch, seq, threads, cpu, torch
+            case peerInput = "peer_input"
+        }
     }
 
     /// Every round runs every shape, and at each shape every engine then the peer. `progress` gets a line
     /// per run.
     public static func run(corpus: Corpus, options: Options, progress: (String) -> Void = { _ in }) throws -> Result {
         let threads = ComputeContext.process.threads
-        var runs: [Run] = [], torch: String?
+        var runs: [Run] = [], torch: String?, peerInput: String?
         for round in 1...options.rounds {
             for shape in options.shapes {
                 for engine in options.engines {
@@ -126,6 +133,7 @@ public enum BenchmarkSweep {
                                                 batch: options.batch, seq: options.seq, seconds: options.seconds,
                                                 warmup: options.warmupSeconds, threads: threads)
                     torch = result.torch
+                    peerInput = result.input
                     runs.append(Run(layers: shape.layers, hidden: shape.hidden, round: round, engine: "pytorch",
                                     charsPerSecond: result.charsPerSecond, charsPerCPUSecond: nil, achievedGFLOPs: nil,
                                     kernelGFLOPs: nil, ofKernel: nil))
@@ -149,7 +157,8 @@ public enum BenchmarkSweep {
             }
         }
         return Result(rows: rows, runs: runs, rounds: options.rounds, seconds: options.seconds, batch: options.batch,
-                      seq: options.seq, threads: threads, cpu: Benchmark.cpuName, torch: torch)
+                      seq: options.seq, threads: threads, cpu: Benchmark.cpuName, torch: torch,
+                      peerInput: peerInput)
     }
 
     public static func median(_ values: [Double]) -> Double {
