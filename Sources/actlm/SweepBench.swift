@@ -7,7 +7,8 @@ struct SweepBenchOptions: ParsableArguments {
     @Flag(name: .customLong("sweep"), help: ArgumentHelp(
         "Train the project's sizes (2×256, 2×512, 2×1024, 1×1024) at M = 1 on every matrix engine this processor "
         + "runs, and the PyTorch peer with --peer, alternated for --rounds rounds of --seconds each: median "
-        + "chars/s, matrix GFLOP/s against the engine's own rate on the same shapes, and the ratio to PyTorch."))
+        + "chars/s, matrix GFLOP/s against the engine's own rate on the same shapes and against the FMA peak of the "
+        + "cores on the engine's vectors, and the ratio to PyTorch."))
     var enabled = false
 
     @Option(name: .customLong("rounds"), help: "With --sweep: rounds of every shape and engine.")
@@ -88,11 +89,18 @@ extension BenchCommand {
               + "alternated, medians; \(result.threads) threads; \(result.cpu)"
               + (result.torch.map { "; PyTorch \($0)" } ?? "")
               + (result.peerInput.map { ", its layer 1 fed \($0 == "one-hot" ? "one-hot bytes" : "an embedding")" } ?? ""))
-        let header = ["size", "engine", "chars/s", "per CPU-s", "GFLOP/s", "kernel alone", "of kernel", "to PyTorch"]
+        if !result.fmaPeakGFLOPsPerCore.isEmpty {
+            print("FMA peak of a core on each engine's vectors: "
+                  + result.fmaPeakGFLOPsPerCore.sorted { $0.key < $1.key }
+                      .map { "\($0.key) \(String(format: "%.1f", $0.value)) GFLOP/s" }.joined(separator: ", "))
+        }
+        let header = ["size", "engine", "chars/s", "per CPU-s", "GFLOP/s", "kernel alone", "of kernel", "of FMA peak",
+                      "to PyTorch"]
         let table = result.rows.map { row in
             ["\(row.layers) × \(row.hidden)", row.engine, figure(row.charsPerSecond, "%.0f"),
              figure(row.charsPerCPUSecond, "%.0f"), figure(row.achievedGFLOPs, "%.1f"), figure(row.kernelGFLOPs, "%.1f"),
-             figure(row.ofKernel.map { 100 * $0 }, "%.0f%%"), figure(row.toPeer, "%.2f×")]
+             figure(row.ofKernel.map { 100 * $0 }, "%.0f%%"), figure(row.ofFMAPeak.map { 100 * $0 }, "%.0f%%"),
+             figure(row.toPeer, "%.2f×")]
         }
         let widths = header.indices.map { column in ([header] + table).map { $0[column].count }.max()! }
         for line in [header] + table {

@@ -43,6 +43,13 @@ final class BenchmarkSweepTests: XCTestCase {
                 XCTAssertEqual(try XCTUnwrap(row.ofKernel), try XCTUnwrap(row.achievedGFLOPs) / (try XCTUnwrap(row.kernelGFLOPs)),
                                accuracy: 1e-9)
                 XCTAssertGreaterThan(try XCTUnwrap(row.charsPerCPUSecond), 0)
+                if MatrixEngine.avx2Available {
+                    // The share of the FMA peak of each run, against the engine's peak measured once.
+                    let perCore = try XCTUnwrap(result.fmaPeakGFLOPsPerCore[row.engine])
+                    let threads = PeakShare.threads(layers: 1, context: ComputeContext.process)
+                    XCTAssertEqual(try XCTUnwrap(row.ofFMAPeak),
+                                   try XCTUnwrap(row.achievedGFLOPs) / (Double(threads) * perCore), accuracy: 1e-9)
+                }
             }
         }
     }
