@@ -118,7 +118,8 @@ struct BenchCommand: ParsableCommand {
         if let peak = result.fmaPeak {
             print("of peak      \(String(format: "%.0f", 100 * peak.fraction))% of the FMA peak of the \(peak.threads) "
                   + "core\(peak.threads == 1 ? "" : "s") training ran on, on \(peak.vectors) vectors "
-                  + "(\(peak.threads) × \(String(format: "%.1f", peak.perCoreGFLOPs)) GFLOP/s)")
+                  + "(\(peak.threads) × \(String(format: "%.1f", peak.perCoreGFLOPs)) GFLOP/s)"
+                  + (peak.processorFraction.map { "; \(String(format: "%.0f", 100 * $0))% of the peak of the processor time it got" } ?? ""))
         }
         if let most = result.mostOverOpenBLAS, let peak = result.fmaPeakGFLOPsPerCore, let openBLAS = result.openBLASOneCoreGFLOPs {
             print("""

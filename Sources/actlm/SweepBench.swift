@@ -95,12 +95,12 @@ extension BenchCommand {
                       .map { "\($0.key) \(String(format: "%.1f", $0.value)) GFLOP/s" }.joined(separator: ", "))
         }
         let header = ["size", "engine", "chars/s", "per CPU-s", "GFLOP/s", "kernel alone", "of kernel", "of FMA peak",
-                      "to PyTorch"]
+                      "per CPU-s", "to PyTorch"]
         let table = result.rows.map { row in
             ["\(row.layers) × \(row.hidden)", row.engine, figure(row.charsPerSecond, "%.0f"),
              figure(row.charsPerCPUSecond, "%.0f"), figure(row.achievedGFLOPs, "%.1f"), figure(row.kernelGFLOPs, "%.1f"),
              figure(row.ofKernel.map { 100 * $0 }, "%.0f%%"), figure(row.ofFMAPeak.map { 100 * $0 }, "%.0f%%"),
-             figure(row.toPeer, "%.2f×")]
+             figure(row.ofFMAPeakPerCPUSecond.map { 100 * $0 }, "%.0f%%"), figure(row.toPeer, "%.2f×")]
         }
         let widths = header.indices.map { column in ([header] + table).map { $0[column].count }.max()! }
         for line in [header] + table {

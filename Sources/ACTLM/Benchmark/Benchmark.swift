@@ -158,7 +158,8 @@ public enum Benchmark {
         let enginePeak = enginePerCore.flatMap { perCore in
             PeakShare.vectors(of: context.engine).map { vectors in
                 PeakShare(achievedGFLOPs: achieved / 1e9, perCoreGFLOPs: perCore / 1e9,
-                          threads: PeakShare.threads(layers: config.layers, context: context), vectors: vectors)
+                          threads: PeakShare.threads(layers: config.layers, context: context), vectors: vectors,
+                          processorGFLOPs: achieved * elapsed / cpuSeconds / 1e9)
             }
         }
         var openBLAS: Double?, peak: Double?, fmaPeak: Double?, openBLASOneCore: Double?

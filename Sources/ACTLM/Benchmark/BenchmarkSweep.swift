@@ -53,8 +53,10 @@ public enum BenchmarkSweep {
         public let achievedGFLOPs: Double?
         public let kernelGFLOPs: Double?
         public let ofKernel: Double?
-        /// actlm only: training's share of the FMA peak of the cores it ran on (`PeakShare`).
+        /// actlm only: training's share of the FMA peak of the cores it ran on, and of the peak of the
+        /// processor time it got (`PeakShare`).
         public let ofFMAPeak: Double?
+        public let ofFMAPeakPerCPUSecond: Double?
 
         enum CodingKeys: String, CodingKey {
             case layers, hidden, round, engine
@@ -64,6 +66,7 @@ public enum BenchmarkSweep {
             case kernelGFLOPs = "kernel_gflops"
             case ofKernel = "of_kernel"
             case ofFMAPeak = "of_fma_peak"
+            case ofFMAPeakPerCPUSecond = "of_fma_peak_per_cpu_second"
         }
     }
 
@@ -78,6 +81,7 @@ public enum BenchmarkSweep {
         public let kernelGFLOPs: Double?
         public let ofKernel: Double?
         public let ofFMAPeak: Double?
+        public let ofFMAPeakPerCPUSecond: Double?
         /// The median of (this run's chars/s / the peer's run beside it) over the rounds; nil for the peer.
         public let toPeer: Double?
 
@@ -89,6 +93,7 @@ public enum BenchmarkSweep {
             case kernelGFLOPs = "kernel_gflops"
             case ofKernel = "of_kernel"
             case ofFMAPeak = "of_fma_peak"
+            case ofFMAPeakPerCPUSecond = "of_fma_peak_per_cpu_second"
             case toPeer = "to_pytorch"
         }
     }
@@ -138,7 +143,8 @@ public enum BenchmarkSweep {
                                     charsPerSecond: result.charsPerSecond,
                                     charsPerCPUSecond: result.charsPerSecond * result.seconds / result.cpuSeconds,
                                     achievedGFLOPs: result.achievedGFLOPs, kernelGFLOPs: result.sgemmGFLOPs,
-                                    ofKernel: result.ratio, ofFMAPeak: result.fmaPeak?.fraction))
+                                    ofKernel: result.ratio, ofFMAPeak: result.fmaPeak?.fraction,
+                                    ofFMAPeakPerCPUSecond: result.fmaPeak?.processorFraction))
                     progress("round \(round), \(shape), \(engine.name): \(Int(result.charsPerSecond)) chars/s")
                 }
                 if let peer = options.peer {
@@ -149,7 +155,8 @@ public enum BenchmarkSweep {
                     peerInput = result.input
                     runs.append(Run(layers: shape.layers, hidden: shape.hidden, round: round, engine: "pytorch",
                                     charsPerSecond: result.charsPerSecond, charsPerCPUSecond: nil, achievedGFLOPs: nil,
-                                    kernelGFLOPs: nil, ofKernel: nil, ofFMAPeak: nil))
+                                    kernelGFLOPs: nil, ofKernel: nil, ofFMAPeak: nil,
+                                    ofFMAPeakPerCPUSecond: nil))
                     progress("round \(round), \(shape), PyTorch: \(Int(result.charsPerSecond)) chars/s")
                 }
             }
@@ -166,6 +173,7 @@ public enum BenchmarkSweep {
                            kernelGFLOPs: optionalMedian(mine.compactMap(\.kernelGFLOPs)),
                            ofKernel: optionalMedian(mine.compactMap(\.ofKernel)),
                            ofFMAPeak: optionalMedian(mine.compactMap(\.ofFMAPeak)),
+                           ofFMAPeakPerCPUSecond: optionalMedian(mine.compactMap(\.ofFMAPeakPerCPUSecond)),
                            toPeer: engine == "pytorch" || peer.isEmpty ? nil
                                : median(zip(mine, peer).map { $0.charsPerSecond / $1.charsPerSecond }))
             }

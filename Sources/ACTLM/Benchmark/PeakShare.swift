@@ -16,13 +16,20 @@ public struct PeakShare: Encodable, Sendable, Equatable {
     public let gflops: Double
     /// The achieved matrix rate over `gflops`.
     public let fraction: Double
+    /// The matrix FLOPs per processor-second (all threads) over one core's peak: the share of the peak of
+    /// the processor time training was given, which other jobs on a shared machine barely move, where
+    /// `fraction` (on the wall clock) falls with every core they take. Nil when not measured.
+    public let processorFraction: Double?
 
-    public init(achievedGFLOPs: Double, perCoreGFLOPs: Double, threads: Int, vectors: String) {
+    /// `processorGFLOPs`: the matrix FLOPs over the processor time training took (all its threads).
+    public init(achievedGFLOPs: Double, perCoreGFLOPs: Double, threads: Int, vectors: String,
+                processorGFLOPs: Double? = nil) {
         self.perCoreGFLOPs = perCoreGFLOPs
         self.threads = threads
         self.vectors = vectors
         gflops = perCoreGFLOPs * Double(threads)
         fraction = achievedGFLOPs / gflops
+        processorFraction = processorGFLOPs.map { $0 / perCoreGFLOPs }
     }
 
     /// Training's share of the peak: `charsPerSecond` × `flopsPerByte` over the threads' peak.
@@ -49,5 +56,6 @@ public struct PeakShare: Encodable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case threads, vectors, gflops, fraction
         case perCoreGFLOPs = "per_core_gflops"
+        case processorFraction = "processor_fraction"
     }
 }

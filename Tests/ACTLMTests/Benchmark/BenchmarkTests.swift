@@ -75,6 +75,9 @@ final class BenchmarkTests: XCTestCase {
             XCTAssertEqual(share.vectors, PeakShare.vectors(of: ComputeContext.process.engine))
             XCTAssertEqual(share.fraction, result.achievedGFLOPs / (Double(share.threads) * share.perCoreGFLOPs),
                            accuracy: 1e-9 * share.fraction)
+            let perProcessorSecond = result.achievedGFLOPs * result.seconds / result.cpuSeconds
+            XCTAssertEqual(try XCTUnwrap(share.processorFraction), perProcessorSecond / share.perCoreGFLOPs,
+                           accuracy: 1e-9 * perProcessorSecond / share.perCoreGFLOPs)
         } else {
             XCTAssertNil(result.fmaPeak)
         }

@@ -11,6 +11,12 @@ final class PeakShareTests: XCTestCase {
         XCTAssertEqual(share.gflops, 203.2, accuracy: 1e-9)
         XCTAssertEqual(share.fraction, 98 / 203.2, accuracy: 1e-12)
         XCTAssertEqual(share, PeakShare(achievedGFLOPs: 98, perCoreGFLOPs: 101.6, threads: 2, vectors: "AVX2"))
+        // 98 GFLOP in a second of wall time that took 1.5 processor-seconds: 65.3 GFLOP per
+        // processor-second, 64% of a core's peak.
+        let given = PeakShare(achievedGFLOPs: 98, perCoreGFLOPs: 101.6, threads: 2, vectors: "AVX2",
+                              processorGFLOPs: 98 / 1.5)
+        XCTAssertEqual(try XCTUnwrap(given.processorFraction), 98 / 1.5 / 101.6, accuracy: 1e-12)
+        XCTAssertNil(share.processorFraction)
         // The same training against AVX-512's peak on the same processor, twice AVX2's: half the share.
         let wide = PeakShare(charsPerSecond: 20_000, flopsPerByte: 4.9e6, perCoreGFLOPs: 203.2, threads: 2, vectors: "AVX-512")
         XCTAssertEqual(wide.fraction, share.fraction / 2, accuracy: 1e-12)
