@@ -94,8 +94,8 @@ extension BenchCommand {
                   + result.fmaPeakGFLOPsPerCore.sorted { $0.key < $1.key }
                       .map { "\($0.key) \(String(format: "%.1f", $0.value)) GFLOP/s" }.joined(separator: ", "))
         }
-        let header = ["size", "engine", "chars/s", "per CPU-s", "GFLOP/s", "kernel alone", "of kernel", "of FMA peak",
-                      "per CPU-s", "to PyTorch"]
+        let header = ["size", "engine", "chars/s", "per CPU-s", "GFLOP/s", "kernel alone", "of kernel", "of peak",
+                      "of peak per CPU-s", "to PyTorch"]
         let table = result.rows.map { row in
             ["\(row.layers) × \(row.hidden)", row.engine, figure(row.charsPerSecond, "%.0f"),
              figure(row.charsPerCPUSecond, "%.0f"), figure(row.achievedGFLOPs, "%.1f"), figure(row.kernelGFLOPs, "%.1f"),
