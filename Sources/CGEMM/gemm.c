@@ -1,12 +1,14 @@
 #include "actlm_gemm.h"
-#include "gemm_shared.h"
+#include "gemm_blocks.h"
+#include "gemm_kernels.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__)
+// The dispatcher: chooses the kernel, splits a product by columns across the pool, packs B for the
+// caller. It depends on the kernels and the packing; neither depends on it.
 
-#include <pthread.h>
+#if defined(__x86_64__)
 
 int actlm_kernel_available(actlm_kernel kernel) {
     __builtin_cpu_init();
@@ -54,6 +56,11 @@ static void multiply_part(void *job, int part, int parts) {
 }
 
 static void run(struct product *p, int threads) {
+    // The empty product (k = 0): C ← 0 when β is 0; C stays when β is 1.
+    if (p->k == 0) {
+        if (p->beta == 0) for (int i = 0; i < p->m; i++) memset(p->c + i * p->ldc, 0, (size_t)p->n * sizeof(float));
+        return;
+    }
     int panels = (p->n + NR - 1) / NR;
     if (threads > panels) threads = panels;
     if (threads > 1 && 2.0 * p->m * p->n * p->k >= SPLIT_FLOPS && actlm_parallel(threads, multiply_part, p)) return;
@@ -72,52 +79,6 @@ void actlm_sgemm_packed(actlm_kernel kernel, int threads, int trans_a, int m, in
     run(&p, threads);
 }
 
-static pthread_key_t scratch_key;
-static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
-static void make_scratch_key(void) { pthread_key_create(&scratch_key, free); }
-
-float *actlm_scratch(void) {
-    pthread_once(&scratch_once, make_scratch_key);
-    float *buffer = pthread_getspecific(scratch_key);
-    if (!buffer) {
-        buffer = aligned_alloc(64, (size_t)KC * NC * sizeof(float));
-        if (!buffer) abort();
-        pthread_setspecific(scratch_key, buffer);
-    }
-    return buffer;
-}
-
-struct growing_buffer {
-    size_t count;
-    float *floats;
-};
-
-static pthread_key_t scratch_a_key;
-static pthread_once_t scratch_a_once = PTHREAD_ONCE_INIT;
-static void free_growing(void *buffer) {
-    free(((struct growing_buffer *)buffer)->floats);
-    free(buffer);
-}
-static void make_scratch_a_key(void) { pthread_key_create(&scratch_a_key, free_growing); }
-
-float *actlm_scratch_a(size_t count) {
-    pthread_once(&scratch_a_once, make_scratch_a_key);
-    struct growing_buffer *buffer = pthread_getspecific(scratch_a_key);
-    if (!buffer) {
-        buffer = calloc(1, sizeof *buffer);
-        if (!buffer) abort();
-        pthread_setspecific(scratch_a_key, buffer);
-    }
-    if (buffer->count < count) {
-        free(buffer->floats);
-        size_t bytes = (count * sizeof(float) + 63) / 64 * 64;
-        buffer->floats = aligned_alloc(64, bytes);
-        if (!buffer->floats) abort();
-        buffer->count = count;
-    }
-    return buffer->floats;
-}
-
 #else  // No x86-64 kernels elsewhere: `actlm_kernel_available` says so, and no product is ever asked for.
 
 int actlm_kernel_available(actlm_kernel kernel) { return 0; }
@@ -125,60 +86,13 @@ void actlm_sgemm(actlm_kernel kernel, int threads, int trans_a, int trans_b, int
                  ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc) { abort(); }
 void actlm_sgemm_packed(actlm_kernel kernel, int threads, int trans_a, int m, int n, int k, const float *a,
                         ptrdiff_t lda, const float *packed, float beta, float *c, ptrdiff_t ldc) { abort(); }
-float *actlm_scratch(void) { abort(); }
-float *actlm_scratch_a(size_t count) { abort(); }
 
 #endif
 
 size_t actlm_packed_count(int k, int n) { return (size_t)((n + NR - 1) / NR) * NR * (size_t)k; }
 
-int actlm_panel_width(actlm_kernel kernel) { return kernel == ACTLM_KERNEL_AVX2 ? AVX2_PANEL : NR; }
-
-/// A row of a panel: `columns` floats, then zeros up to `width`. Whole rows copy at a constant size,
-/// which the compiler turns into a few vector moves instead of a call.
-static inline void copy_panel_row(float *out, const float *from, int columns, int width) {
-    if (columns == width && width == AVX2_PANEL) {
-        memcpy(out, from, AVX2_PANEL * sizeof(float));
-    } else if (columns == width && width == NR) {
-        memcpy(out, from, NR * sizeof(float));
-    } else {
-        memcpy(out, from, (size_t)columns * sizeof(float));
-        memset(out + columns, 0, (size_t)(width - columns) * sizeof(float));
-    }
-}
-
-void actlm_pack_rows(int trans_b, int k0, int kc, int j0, int n, const float *b, ptrdiff_t ldb, int width,
-                     float *packed) {
-    if (trans_b) {
-        for (int j = 0, panel = 0; j < n; j += width, panel++) {
-            int columns = n - j < width ? n - j : width;
-            float *out = packed + (size_t)panel * kc * width;
-            // op(B)'s column j is B's row j: read along it, write down the panel.
-            for (int q = 0; q < columns; q++) {
-                const float *from = b + (ptrdiff_t)(j0 + j + q) * ldb + k0;
-                for (int p = 0; p < kc; p++) out[p * width + q] = from[p];
-            }
-            for (int q = columns; q < width; q++)
-                for (int p = 0; p < kc; p++) out[p * width + q] = 0;
-        }
-        return;
-    }
-    // PACK_GROUP of B's rows at a time, into every panel.
-    for (int p0 = 0; p0 < kc; p0 += PACK_GROUP) {
-        int p1 = kc - p0 < PACK_GROUP ? kc : p0 + PACK_GROUP;
-        for (int j = 0, panel = 0; j < n; j += width, panel++) {
-            int columns = n - j < width ? n - j : width;
-            float *out = packed + (size_t)panel * kc * width;
-            const float *from = b + (ptrdiff_t)k0 * ldb + j0 + j;
-            for (int p = p0; p < p1; p++) copy_panel_row(out + p * width, from + p * ldb, columns, width);
-        }
-    }
-}
+int actlm_panel_width(actlm_kernel kernel) { return kernel == ACTLM_KERNEL_AVX2 ? AVX2_PANEL : AVX512_PANEL; }
 
 void actlm_pack(actlm_kernel kernel, int trans_b, int k, int n, const float *b, ptrdiff_t ldb, float *packed) {
     actlm_pack_rows(trans_b, 0, k, 0, n, b, ldb, actlm_panel_width(kernel), packed);
-}
-
-void actlm_empty_product(int m, int n, float beta, float *c, ptrdiff_t ldc) {
-    if (beta == 0) for (int i = 0; i < m; i++) memset(c + i * ldc, 0, (size_t)n * sizeof(float));
 }

@@ -1,6 +1,7 @@
-#include "gemm_shared.h"
+#include "actlm_gemm.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 // A pool of worker threads that lives for the process, for products split by columns of C. One

@@ -18,7 +18,10 @@ struct BenchCommand: ParsableCommand {
             ponder ρ per layer it ran at. It times OpenBLAS's cblas_sgemm on the same shapes too, and \
             on one core against the processor's vector FMA peak: their ratio is the most any engine could \
             gain over OpenBLAS here, as the products could at best run at the peak while the rest of \
-            training stays as it is.
+            training stays as it is. And it reports training's share of the FMA peak end to end: the \
+            matrix FLOPs it did a second (chars/s × FLOP per byte) over the peak of the cores it ran on, \
+            on its engine's vectors (the AVX2 kernel's peak is half the AVX-512 one's on the same \
+            processor; OpenBLAS is held to the widest the processor has).
 
             Starting from fresh weights, a bench runs the regime of the first minutes of `actlm train`: \
             the halting units keep their initial weights for the halting warm-up (\(defaults.haltingWarmup) \
@@ -112,6 +115,12 @@ struct BenchCommand: ParsableCommand {
             products     \(String(format: "%.1f", result.sgemmGFLOPs)) GFLOP/s alone on the same shapes (\(String(format: "%.1f", result.peakSGEMMGFLOPs ?? 0)) at 1024³); OpenBLAS \(String(format: "%.1f", result.openBLASGFLOPs ?? 0))
             ratio        \(String(format: "%.0f", 100 * result.ratio))% of the products' rate alone
             """)
+        if let peak = result.fmaPeak {
+            print("of peak      \(String(format: "%.0f", 100 * peak.fraction))% of the FMA peak of the \(peak.threads) "
+                  + "core\(peak.threads == 1 ? "" : "s") training ran on, on \(peak.vectors) vectors "
+                  + "(\(peak.threads) × \(String(format: "%.1f", peak.perCoreGFLOPs)) GFLOP/s)"
+                  + (peak.processorFraction.map { "; \(String(format: "%.0f", 100 * $0))% of the peak of the processor time it got" } ?? ""))
+        }
         if let most = result.mostOverOpenBLAS, let peak = result.fmaPeakGFLOPsPerCore, let openBLAS = result.openBLASOneCoreGFLOPs {
             print("""
                 ceiling      \(String(format: "%.1f", peak)) GFLOP/s FMA peak per core; OpenBLAS runs these shapes at \(String(format: "%.1f", openBLAS)) on one core, \

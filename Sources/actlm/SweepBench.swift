@@ -7,7 +7,8 @@ struct SweepBenchOptions: ParsableArguments {
     @Flag(name: .customLong("sweep"), help: ArgumentHelp(
         "Train the project's sizes (2×256, 2×512, 2×1024, 1×1024) at M = 1 on every matrix engine this processor "
         + "runs, and the PyTorch peer with --peer, alternated for --rounds rounds of --seconds each: median "
-        + "chars/s, matrix GFLOP/s against the engine's own rate on the same shapes, and the ratio to PyTorch."))
+        + "chars/s, matrix GFLOP/s against the engine's own rate on the same shapes and against the FMA peak of the "
+        + "cores on the engine's vectors, and the ratio to PyTorch."))
     var enabled = false
 
     @Option(name: .customLong("rounds"), help: "With --sweep: rounds of every shape and engine.")
@@ -28,6 +29,11 @@ struct SweepBenchOptions: ParsableArguments {
 
     @Option(name: .customLong("peer-script"), help: "With --sweep --peer: the peer script.")
     var peerScript = "experiments/pytorch_peer.py"
+
+    @Option(name: .customLong("peer-input"), help: ArgumentHelp(
+        "With --sweep --peer: how bytes reach the peer's layer 1: one-hot, 256 wide as actlm's (the fair peer, "
+        + "default), or embedding (a learnt H-wide embedding, an H × 4H product per byte more).", valueName: "kind"))
+    var peerInput = "one-hot"
 }
 
 extension BenchCommand {
@@ -64,8 +70,11 @@ extension BenchCommand {
         }
         let path = self.corpus ?? "corpora/wiki.gz"
         let corpus = try Corpus(path: path, validFraction: 0)
+        guard let peerInput = PyTorchPeer.Input(rawValue: sweep.peerInput) else {
+            throw ValidationError("--peer-input must be one-hot or embedding")
+        }
         if let python = sweep.peer {
-            options.peer = PyTorchPeer(python: python, script: sweep.peerScript)
+            options.peer = PyTorchPeer(python: python, script: sweep.peerScript, input: peerInput)
             options.peerCorpus = path
         }
         let result = try BenchmarkSweep.run(corpus: corpus, options: options) { line in
@@ -78,12 +87,20 @@ extension BenchCommand {
         func figure(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "" }
         print("M = 1, B = \(result.batch), T = \(result.seq); \(result.rounds) rounds of \(figure(result.seconds, "%.0f")) s "
               + "alternated, medians; \(result.threads) threads; \(result.cpu)"
-              + (result.torch.map { "; PyTorch \($0)" } ?? ""))
-        let header = ["size", "engine", "chars/s", "per CPU-s", "GFLOP/s", "kernel alone", "of kernel", "to PyTorch"]
+              + (result.torch.map { "; PyTorch \($0)" } ?? "")
+              + (result.peerInput.map { ", its layer 1 fed \($0 == "one-hot" ? "one-hot bytes" : "an embedding")" } ?? ""))
+        if !result.fmaPeakGFLOPsPerCore.isEmpty {
+            print("FMA peak of a core on each engine's vectors: "
+                  + result.fmaPeakGFLOPsPerCore.sorted { $0.key < $1.key }
+                      .map { "\($0.key) \(String(format: "%.1f", $0.value)) GFLOP/s" }.joined(separator: ", "))
+        }
+        let header = ["size", "engine", "chars/s", "per CPU-s", "GFLOP/s", "kernel alone", "of kernel", "of peak",
+                      "of peak per CPU-s", "to PyTorch"]
         let table = result.rows.map { row in
             ["\(row.layers) × \(row.hidden)", row.engine, figure(row.charsPerSecond, "%.0f"),
              figure(row.charsPerCPUSecond, "%.0f"), figure(row.achievedGFLOPs, "%.1f"), figure(row.kernelGFLOPs, "%.1f"),
-             figure(row.ofKernel.map { 100 * $0 }, "%.0f%%"), figure(row.toPeer, "%.2f×")]
+             figure(row.ofKernel.map { 100 * $0 }, "%.0f%%"), figure(row.ofFMAPeak.map { 100 * $0 }, "%.0f%%"),
+             figure(row.ofFMAPeakPerCPUSecond.map { 100 * $0 }, "%.0f%%"), figure(row.toPeer, "%.2f×")]
         }
         let widths = header.indices.map { column in ([header] + table).map { $0[column].count }.max()! }
         for line in [header] + table {

@@ -16,6 +16,9 @@ public enum Benchmark {
         public var timesReferences = true
         /// The engine and threads to train on.
         public var context = ComputeContext.process
+        /// One core's FMA peak on the engine's vectors in FLOP/s, measured beforehand (a sweep measures it
+        /// once per engine); nil: measured after training.
+        public var fmaPeakPerCore: Double?
 
         public init(training: TrainingOptions = .defaults, seconds: Double = 20, warmupSeconds: Double = 3) {
             self.training = training
@@ -76,6 +79,9 @@ public enum Benchmark {
         /// One core's vector FMA peak (`VectorPeak`), in processor time; nil without AVX2 + FMA or
         /// unless `timesReferences`.
         public let fmaPeakGFLOPsPerCore: Double?
+        /// Training's share of the FMA peak of the cores it ran on, on the engine's vectors (nil without
+        /// AVX2 + FMA).
+        public let fmaPeak: PeakShare?
         /// OpenBLAS on training's shapes on one core, in processor time (nil unless `timesReferences`).
         public let openBLASOneCoreGFLOPs: Double?
         /// The FMA peak over that: no engine can run training's products more than this many times as
@@ -101,6 +107,7 @@ public enum Benchmark {
             case peakSGEMMGFLOPs = "peak_sgemm_gflops"
             case openBLASGFLOPs = "openblas_sgemm_gflops"
             case fmaPeakGFLOPsPerCore = "fma_peak_gflops_per_core"
+            case fmaPeak = "fma_peak"
             case openBLASOneCoreGFLOPs = "openblas_one_core_gflops"
             case mostOverOpenBLAS = "most_over_openblas"
         }
@@ -146,6 +153,15 @@ public enum Benchmark {
                                     threads: Wavefront.threads(layers: config.layers, budget: context.threads))
         progress("timing the matrix products alone on the \(shapes.count) shapes training used")
         let sgemm = ProductTiming.measureRate(shapes, seconds: max(2, options.seconds / 4), context: timing)
+        progress("timing the FMA peak of a core on \(context.engine.name)'s vectors")
+        let enginePerCore = options.fmaPeakPerCore ?? VectorPeak.oneCoreRate(on: context.engine)
+        let enginePeak = enginePerCore.flatMap { perCore in
+            PeakShare.vectors(of: context.engine).map { vectors in
+                PeakShare(achievedGFLOPs: achieved / 1e9, perCoreGFLOPs: perCore / 1e9,
+                          threads: PeakShare.threads(layers: config.layers, context: context), vectors: vectors,
+                          processorGFLOPs: achieved * elapsed / cpuSeconds / 1e9)
+            }
+        }
         var openBLAS: Double?, peak: Double?, fmaPeak: Double?, openBLASOneCore: Double?
         if options.timesReferences {
             openBLAS = context.engine == .openBLAS ? sgemm
@@ -154,7 +170,8 @@ public enum Benchmark {
             peak = ProductTiming.squareRate(1024, seconds: 1, context: timing)
             progress("timing OpenBLAS on one core and the processor's FMA peak")
             openBLASOneCore = VectorPeak.openBLASOneCoreRate(shapes, seconds: max(2, options.seconds / 4))
-            fmaPeak = VectorPeak.oneCoreRate()
+            fmaPeak = VectorPeak.vectors(of: context.engine) == VectorPeak.vectors(of: nil) ? enginePerCore
+                : VectorPeak.oneCoreRate()
         }
         return Result(layers: config.layers, hidden: config.hidden, batch: training.batch, seq: training.seq,
                       maxPonder: config.maxPonder, startStep: startStep, warmupWindows: warmupWindows, seconds: elapsed,
@@ -162,7 +179,7 @@ public enum Benchmark {
                       meanPonder: total.meanPonder, trainBPC: total.bitsPerCharacter,
                       achievedGFLOPs: achieved / 1e9, sgemmGFLOPs: sgemm / 1e9, ratio: achieved / sgemm,
                       openBLASGFLOPs: openBLAS.map { $0 / 1e9 }, peakSGEMMGFLOPs: peak.map { $0 / 1e9 },
-                      fmaPeakGFLOPsPerCore: fmaPeak.map { $0 / 1e9 }, openBLASOneCoreGFLOPs: openBLASOneCore.map { $0 / 1e9 },
+                      fmaPeakGFLOPsPerCore: fmaPeak.map { $0 / 1e9 }, fmaPeak: enginePeak, openBLASOneCoreGFLOPs: openBLASOneCore.map { $0 / 1e9 },
                       mostOverOpenBLAS: fmaPeak.flatMap { peak in openBLASOneCore.map { peak / $0 } },
                       engine: context.engine.name, cpu: cpuName, blas: ProductTiming.description(of: context))
     }

@@ -53,6 +53,10 @@ public enum BenchmarkSweep {
         public let achievedGFLOPs: Double?
         public let kernelGFLOPs: Double?
         public let ofKernel: Double?
+        /// actlm only: training's share of the FMA peak of the cores it ran on, and of the peak of the
+        /// processor time it got (`PeakShare`).
+        public let ofFMAPeak: Double?
+        public let ofFMAPeakPerCPUSecond: Double?
 
         enum CodingKeys: String, CodingKey {
             case layers, hidden, round, engine
@@ -61,6 +65,8 @@ public enum BenchmarkSweep {
             case achievedGFLOPs = "achieved_gflops"
             case kernelGFLOPs = "kernel_gflops"
             case ofKernel = "of_kernel"
+            case ofFMAPeak = "of_fma_peak"
+            case ofFMAPeakPerCPUSecond = "of_fma_peak_per_cpu_second"
         }
     }
 
@@ -74,6 +80,8 @@ public enum BenchmarkSweep {
         public let achievedGFLOPs: Double?
         public let kernelGFLOPs: Double?
         public let ofKernel: Double?
+        public let ofFMAPeak: Double?
+        public let ofFMAPeakPerCPUSecond: Double?
         /// The median of (this run's chars/s / the peer's run beside it) over the rounds; nil for the peer.
         public let toPeer: Double?
 
@@ -84,6 +92,8 @@ public enum BenchmarkSweep {
             case achievedGFLOPs = "achieved_gflops"
             case kernelGFLOPs = "kernel_gflops"
             case ofKernel = "of_kernel"
+            case ofFMAPeak = "of_fma_peak"
+            case ofFMAPeakPerCPUSecond = "of_fma_peak_per_cpu_second"
             case toPeer = "to_pytorch"
         }
     }
@@ -98,13 +108,27 @@ public enum BenchmarkSweep {
         public let threads: Int
         public let cpu: String
         public let torch: String?
+        /// How bytes reached the peer's layer 1 (`PyTorchPeer.Input`), when a peer ran.
+        public let peerInput: String?
+        /// One core's FMA peak on each engine's vectors, GFLOP/s, by engine name (measured once, before the
+        /// rounds; none without AVX2 + FMA).
+        public let fmaPeakGFLOPsPerCore: [String: Double]
+
+        enum CodingKeys: String, CodingKey {
+            case rows, runs, rounds, seconds, batch, seq, threads, cpu, torch
+            case peerInput = "peer_input"
+            case fmaPeakGFLOPsPerCore = "fma_peak_gflops_per_core"
+        }
     }
 
     /// Every round runs every shape, and at each shape every engine then the peer. `progress` gets a line
     /// per run.
     public static func run(corpus: Corpus, options: Options, progress: (String) -> Void = { _ in }) throws -> Result {
         let threads = ComputeContext.process.threads
-        var runs: [Run] = [], torch: String?
+        var runs: [Run] = [], torch: String?, peerInput: String?
+        // Each engine's peak once, in processor time, which the runs' load barely moves.
+        var peaks: [MatrixEngine: Double] = [:]
+        for engine in options.engines { peaks[engine] = VectorPeak.oneCoreRate(on: engine) }
         for round in 1...options.rounds {
             for shape in options.shapes {
                 for engine in options.engines {
@@ -113,12 +137,14 @@ public enum BenchmarkSweep {
                                                   warmupSeconds: options.warmupSeconds)
                     bench.timesReferences = false
                     bench.context = ComputeContext.process.with(engine: engine)
+                    bench.fmaPeakPerCore = peaks[engine]
                     let result = try Benchmark.run(corpus: corpus, options: bench)
                     runs.append(Run(layers: shape.layers, hidden: shape.hidden, round: round, engine: engine.name,
                                     charsPerSecond: result.charsPerSecond,
                                     charsPerCPUSecond: result.charsPerSecond * result.seconds / result.cpuSeconds,
                                     achievedGFLOPs: result.achievedGFLOPs, kernelGFLOPs: result.sgemmGFLOPs,
-                                    ofKernel: result.ratio))
+                                    ofKernel: result.ratio, ofFMAPeak: result.fmaPeak?.fraction,
+                                    ofFMAPeakPerCPUSecond: result.fmaPeak?.processorFraction))
                     progress("round \(round), \(shape), \(engine.name): \(Int(result.charsPerSecond)) chars/s")
                 }
                 if let peer = options.peer {
@@ -126,9 +152,11 @@ public enum BenchmarkSweep {
                                                 batch: options.batch, seq: options.seq, seconds: options.seconds,
                                                 warmup: options.warmupSeconds, threads: threads)
                     torch = result.torch
+                    peerInput = result.input
                     runs.append(Run(layers: shape.layers, hidden: shape.hidden, round: round, engine: "pytorch",
                                     charsPerSecond: result.charsPerSecond, charsPerCPUSecond: nil, achievedGFLOPs: nil,
-                                    kernelGFLOPs: nil, ofKernel: nil))
+                                    kernelGFLOPs: nil, ofKernel: nil, ofFMAPeak: nil,
+                                    ofFMAPeakPerCPUSecond: nil))
                     progress("round \(round), \(shape), PyTorch: \(Int(result.charsPerSecond)) chars/s")
                 }
             }
@@ -144,12 +172,16 @@ public enum BenchmarkSweep {
                            achievedGFLOPs: optionalMedian(mine.compactMap(\.achievedGFLOPs)),
                            kernelGFLOPs: optionalMedian(mine.compactMap(\.kernelGFLOPs)),
                            ofKernel: optionalMedian(mine.compactMap(\.ofKernel)),
+                           ofFMAPeak: optionalMedian(mine.compactMap(\.ofFMAPeak)),
+                           ofFMAPeakPerCPUSecond: optionalMedian(mine.compactMap(\.ofFMAPeakPerCPUSecond)),
                            toPeer: engine == "pytorch" || peer.isEmpty ? nil
                                : median(zip(mine, peer).map { $0.charsPerSecond / $1.charsPerSecond }))
             }
         }
         return Result(rows: rows, runs: runs, rounds: options.rounds, seconds: options.seconds, batch: options.batch,
-                      seq: options.seq, threads: threads, cpu: Benchmark.cpuName, torch: torch)
+                      seq: options.seq, threads: threads, cpu: Benchmark.cpuName, torch: torch,
+                      peerInput: peerInput,
+                      fmaPeakGFLOPsPerCore: Dictionary(uniqueKeysWithValues: peaks.map { ($0.key.name, $0.value / 1e9) }))
     }
 
     public static func median(_ values: [Double]) -> Double {

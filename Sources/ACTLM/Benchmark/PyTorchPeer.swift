@@ -5,21 +5,34 @@ import Foundation
 /// configuration as `actlm bench`. Its environment is this process's, so ONEDNN_MAX_CPU_ISA and the
 /// like reach it.
 public struct PyTorchPeer: Sendable {
+    /// How bytes reach the peer's layer 1.
+    public enum Input: String, CaseIterable, Sendable {
+        /// A 256-wide one-hot byte, as actlm's byte rows: the fair peer, which speed figures are quoted against.
+        case oneHot = "one-hot"
+        /// A learnt Embedding(256, H) in front of the input matrix: an H × 4H product per byte at layer 1
+        /// that actlm never does (the peer quoted before the fair one).
+        case embedding
+    }
+
     public var python: String
     public var script: String
+    public var input: Input
 
-    public init(python: String, script: String = "experiments/pytorch_peer.py") {
+    public init(python: String, script: String = "experiments/pytorch_peer.py", input: Input = .oneHot) {
         self.python = python
         self.script = script
+        self.input = input
     }
 
     public struct Result: Decodable, Sendable {
         public let charsPerSecond: Double
         public let windows: Int
         public let torch: String
+        /// How bytes reached layer 1, as the peer says (nil from a peer that does not say).
+        public let input: String?
 
         enum CodingKeys: String, CodingKey {
-            case windows, torch
+            case windows, torch, input
             case charsPerSecond = "chars_per_second"
         }
     }
@@ -38,7 +51,7 @@ public struct PyTorchPeer: Sendable {
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script, "train", corpus, "--layers", "\(layers)", "--hidden", "\(hidden)",
                              "--batch", "\(batch)", "--seq", "\(seq)", "--seconds", "\(seconds)",
-                             "--warmup", "\(warmup)", "--threads", "\(threads)"]
+                             "--warmup", "\(warmup)", "--threads", "\(threads)", "--input", input.rawValue]
         // One pipe for both streams: the result is the last line, anything else explains a failure.
         let output = Pipe()
         process.standardOutput = output

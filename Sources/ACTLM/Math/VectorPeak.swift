@@ -8,10 +8,11 @@ import Foundation
 /// than OpenBLAS any engine can train on this processor. Both are timed on one core in processor time,
 /// which another job on the machine slows little.
 public enum VectorPeak {
-    /// One core's FMA peak in FLOP/s, on the widest vectors the processor has (the best of a few runs of
-    /// about `seconds` each, as an interruption only lowers a run); nil without AVX2 + FMA.
-    public static func oneCoreRate(seconds: Double = 0.25) -> Double? {
-        guard let kernel = MatrixEngine.available.first?.kernel else { return nil }
+    /// One core's FMA peak in FLOP/s (the best of a few runs of about `seconds` each, as an interruption
+    /// only lowers a run), on `engine`'s vectors: the AVX2 kernel's are half as wide as the AVX-512 one's
+    /// on the same processor; OpenBLAS, or no engine, on the widest the processor has. Nil without AVX2 + FMA.
+    public static func oneCoreRate(on engine: MatrixEngine? = nil, seconds: Double = 0.25) -> Double? {
+        guard let kernel = vectors(of: engine) else { return nil }
         func run(_ rounds: Int) -> (flops: Double, seconds: Double) {
             let start = TimeSource.processor.seconds()
             let flops = actlm_fma_peak_work(kernel, rounds)
@@ -20,6 +21,12 @@ public enum VectorPeak {
         let probe = run(1 << 20)
         let rounds = max(1 << 20, Int(Double(1 << 20) * seconds / max(probe.seconds, 1e-6)))
         return (0..<3).map { _ in run(rounds) }.map { $0.flops / max($0.seconds, 1e-9) }.max()
+    }
+
+    /// The kernel whose vectors set `engine`'s peak: its own, or for OpenBLAS (and nil) the widest the
+    /// processor has; nil without AVX2 + FMA.
+    public static func vectors(of engine: MatrixEngine?) -> actlm_kernel? {
+        engine?.kernel ?? MatrixEngine.available.first?.kernel
     }
 
     /// OpenBLAS's rate on `shapes` (in the recorded proportions) on one core, in processor time.

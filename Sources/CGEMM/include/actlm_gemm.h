@@ -6,8 +6,9 @@
 /// Single-precision matrix products of the project's own, for the processors where OpenBLAS runs
 /// narrower kernels than the processor has (AVX-512) or repacks the weights on every small product
 /// (AVX2). Row-major throughout; α is always 1. op(A) is m × k (Aᵀ stored k × m when trans_a), op(B)
-/// is k × n. Both kernels sum each element of C in the same order (from C or 0, then p = 0, 1, … with
-/// one fused multiply-add each), so they give the same bits, whatever m and however the rows are tiled.
+/// is k × n. Both kernels are one source (gemm_kernel.h) compiled at two vector widths, and sum each
+/// element of C in the same order (from C or 0, then p = 0, 1, … with one fused multiply-add each), so
+/// they give the same bits, whatever m and however the rows are tiled.
 
 typedef enum {
     ACTLM_KERNEL_AVX512 = 0,  // AVX-512F: tiles of 8 rows × 32 columns

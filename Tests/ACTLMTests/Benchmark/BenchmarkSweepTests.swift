@@ -43,6 +43,13 @@ final class BenchmarkSweepTests: XCTestCase {
                 XCTAssertEqual(try XCTUnwrap(row.ofKernel), try XCTUnwrap(row.achievedGFLOPs) / (try XCTUnwrap(row.kernelGFLOPs)),
                                accuracy: 1e-9)
                 XCTAssertGreaterThan(try XCTUnwrap(row.charsPerCPUSecond), 0)
+                if MatrixEngine.avx2Available {
+                    // The share of the FMA peak of each run, against the engine's peak measured once.
+                    let perCore = try XCTUnwrap(result.fmaPeakGFLOPsPerCore[row.engine])
+                    let threads = PeakShare.threads(layers: 1, context: ComputeContext.process)
+                    XCTAssertEqual(try XCTUnwrap(row.ofFMAPeak),
+                                   try XCTUnwrap(row.achievedGFLOPs) / (Double(threads) * perCore), accuracy: 1e-9)
+                }
             }
         }
     }
@@ -50,6 +57,24 @@ final class BenchmarkSweepTests: XCTestCase {
     func testMedianOfOddAndEvenCounts() {
         XCTAssertEqual(BenchmarkSweep.median([3, 1, 2]), 2)
         XCTAssertEqual(BenchmarkSweep.median([4, 1, 3, 2]), 2.5)
+    }
+
+    /// The peer is the fair one unless asked otherwise: it is told to feed layer 1 one-hot bytes, as actlm's
+    /// byte rows, and the sweep reports what it was fed.
+    func testThePeerIsFedOneHotBytesUnlessAskedForAnEmbedding() throws {
+        let directory = try CorpusFixtures.temporaryDirectory(for: self)
+        let script = directory.appendingPathComponent("peer.sh")
+        // Answers with the --input it was given, as experiments/pytorch_peer.py does.
+        try Data(#"""
+            input=none
+            while [ $# -gt 0 ]; do [ "$1" = --input ] && input=$2; shift; done
+            echo "{\"chars_per_second\": 1000, \"windows\": 3, \"torch\": \"fake\", \"input\": \"$input\"}"
+            """#.utf8).write(to: script)
+        func input(_ peer: PyTorchPeer) throws -> String? {
+            try peer.train(corpus: "x", layers: 1, hidden: 8, batch: 1, seq: 1, seconds: 1, warmup: 0, threads: 1).input
+        }
+        XCTAssertEqual(try input(PyTorchPeer(python: "/bin/sh", script: script.path)), "one-hot")
+        XCTAssertEqual(try input(PyTorchPeer(python: "/bin/sh", script: script.path, input: .embedding)), "embedding")
     }
 
     /// A peer that fails says how, with the end of what it printed.

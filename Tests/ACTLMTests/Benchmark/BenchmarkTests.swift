@@ -67,6 +67,20 @@ final class BenchmarkTests: XCTestCase {
         } else {
             XCTAssertNil(result.mostOverOpenBLAS)
         }
+        // Training's share of the FMA peak: its matrix rate over the peak of the cores it ran on, on the
+        // engine's vectors, wherever there is a vector kernel to measure the peak with.
+        if MatrixEngine.avx2Available {
+            let share = try XCTUnwrap(result.fmaPeak)
+            XCTAssertEqual(share.threads, PeakShare.threads(layers: 2, context: ComputeContext.process))
+            XCTAssertEqual(share.vectors, PeakShare.vectors(of: ComputeContext.process.engine))
+            XCTAssertEqual(share.fraction, result.achievedGFLOPs / (Double(share.threads) * share.perCoreGFLOPs),
+                           accuracy: 1e-9 * share.fraction)
+            let perProcessorSecond = result.achievedGFLOPs * result.seconds / result.cpuSeconds
+            XCTAssertEqual(try XCTUnwrap(share.processorFraction), perProcessorSecond / share.perCoreGFLOPs,
+                           accuracy: 1e-9 * perProcessorSecond / share.perCoreGFLOPs)
+        } else {
+            XCTAssertNil(result.fmaPeak)
+        }
         // Processor time: positive, and at most what every core could have given the timed part.
         XCTAssertGreaterThan(result.cpuSeconds, 0)
         XCTAssertLessThanOrEqual(result.cpuSeconds, result.seconds * Double(ProcessInfo.processInfo.activeProcessorCount) + 0.1)
@@ -97,9 +111,14 @@ final class BenchmarkTests: XCTestCase {
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.stdout)) as? [String: Any])
         var keys = ["chars_per_second", "achieved_gflops", "sgemm_gflops", "openblas_sgemm_gflops", "ratio", "mean_ponder", "cpu",
                     "openblas_one_core_gflops"]
-        if MatrixEngine.avx2Available { keys += ["fma_peak_gflops_per_core", "most_over_openblas"] }
+        if MatrixEngine.avx2Available { keys += ["fma_peak_gflops_per_core", "most_over_openblas", "fma_peak"] }
         for key in keys {
             XCTAssertNotNil(object[key], "missing \(key)")
+        }
+        if let peak = object["fma_peak"] as? [String: Any] {
+            for key in ["per_core_gflops", "threads", "vectors", "gflops", "fraction"] {
+                XCTAssertNotNil(peak[key], "fma_peak is missing \(key)")
+            }
         }
     }
 

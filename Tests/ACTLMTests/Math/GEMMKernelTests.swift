@@ -1,10 +1,12 @@
 import CGEMM
+import CGEMMEmulated
 import XCTest
 import ACTLM
 
-/// Each of the project's kernels against a plain triple loop in Double: every transposition, β 0 and 1,
-/// shapes that fill whole register tiles and shapes that leave ragged edges, strided operands, and
-/// packed B. A kernel this processor cannot run is skipped.
+/// Each of the project's kernels (one source, gemm_kernel.h, at 8 and 16 lanes) against a plain triple
+/// loop in Double: every transposition, β 0 and 1, shapes that fill whole register tiles and shapes that
+/// leave ragged edges, strided operands, and packed B. A kernel this processor cannot run is skipped,
+/// and says so; its 16-lane loops still run here on pairs of AVX2 vectors (CGEMMEmulated).
 final class GEMMKernelTests: XCTestCase {
     private var random = RandomSource(seed: 11)
 
@@ -43,8 +45,8 @@ final class GEMMKernelTests: XCTestCase {
         return (plain, packed)
     }
 
-    /// Every transposition, β 0 and 1, on shapes around the tiles of both kernels (6 or 8 rows, 16 or 32
-    /// columns), k across a block of 256 and one the AVX2 kernel's row blocks (144) split.
+    /// Every transposition, β 0 and 1, on shapes around the tiles of both widths (6 or 8 rows, 16 or 32
+    /// columns), k across blocks of 128 and 256, and m across the AVX2 kernel's row blocks (144).
     private func assertMatchesAPlainLoop(_ engine: MatrixEngine) {
         var cases = 0
         for (transposeA, transposeB) in [(false, false), (false, true), (true, false), (true, true)] {
@@ -101,7 +103,7 @@ final class GEMMKernelTests: XCTestCase {
     func testKernelsAgreeBitForBit() throws {
         try XCTSkipUnless(MatrixEngine.avx512Available && MatrixEngine.avx2Available, "needs AVX-512 and AVX2")
         for (transposeA, transposeB) in [(false, false), (false, true), (true, false), (true, true)] {
-            for (m, n, k) in [(32, 1024, 256), (9, 70, 300), (150, 33, 600)] {
+            for (m, n, k) in [(32, 1024, 256), (9, 70, 300), (150, 33, 600), (300, 600, 129)] {
                 let lda = transposeA ? m : k, ldb = transposeB ? k : n
                 let a = matrix((transposeA ? k : m) * lda), b = matrix((transposeB ? n : k) * ldb), c = matrix(m * n)
                 for beta: Float in [0, 1] {
@@ -115,6 +117,42 @@ final class GEMMKernelTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// The 16-lane instantiation's loops, blocks and edges (tiles of 8 × 32, k in blocks of 128, A in
+    /// blocks of 288 rows, B in blocks of 512 columns and panels of 32), run on pairs of AVX2 vectors,
+    /// give the AVX2 kernel's bits, plain and packed: so a processor without AVX-512 checks all of the
+    /// AVX-512 kernel but its vector instructions, which testKernelsAgreeBitForBit checks where they run.
+    func testAVX512LoopsOnAVX2VectorsGiveTheAVX2Bits() throws {
+        try XCTSkipUnless(MatrixEngine.avx2Available, "this processor has no AVX2 and FMA")
+        var cases = 0
+        for (transposeA, transposeB) in [(false, false), (false, true), (true, false), (true, true)] {
+            for m in [1, 7, 8, 9, 31, 32, 33, 70, 290] {
+                for n in [1, 17, 32, 33, 70, 530] {
+                    for k in [1, 127, 129, 300] {
+                        let lda = (transposeA ? m : k) + 1, ldb = (transposeB ? k : n) + 3, ldc = n + 2
+                        let a = matrix((transposeA ? k : m) * lda), b = matrix((transposeB ? n : k) * ldb)
+                        let c = matrix(m * ldc)
+                        for beta: Float in [0, 1] {
+                            let narrow = product(.avx2, transposeA: transposeA, transposeB: transposeB, m: m, n: n,
+                                                 k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                            var plain = c, packed = c
+                            actlm_emulated512_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n),
+                                                    Int32(k), a, lda, b, ldb, beta, &plain, ldc)
+                            var panels = [Float](repeating: .nan, count: actlm_packed_count(Int32(k), Int32(n)))
+                            actlm_pack(ACTLM_KERNEL_AVX512, transposeB ? 1 : 0, Int32(k), Int32(n), b, ldb, &panels)
+                            actlm_emulated512_sgemm_packed(transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, lda,
+                                                           panels, beta, &packed, ldc)
+                            let shape = "\(m)×\(n)×\(k) Aᵀ \(transposeA) Bᵀ \(transposeB) β \(beta)"
+                            XCTAssertEqual(plain.map(\.bitPattern), narrow.plain.map(\.bitPattern), shape)
+                            XCTAssertEqual(packed.map(\.bitPattern), narrow.packed.map(\.bitPattern), "packed \(shape)")
+                            cases += 1
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(cases, 4 * 9 * 6 * 4 * 2)
     }
 
     /// A product large enough to split across threads (by columns of C, whole panels each) gives the
