@@ -4,12 +4,15 @@ extension BrowserPage {
     static let scorerScript = #"""
 /// Whether byte `current`, read after `previous` (a newline before a text's first byte), is a word
 /// boundary for the AUC of ρ: true, false, or null to leave the byte out. actlm's definition
-/// (Ponder/CharacterClass.swift, BoundaryKind.swift: a space or tab, punctuation, a sentence end or a
-/// newline; letters, bytes ≥ 0x80, digits, markup and control bytes are not). Keep the two in step.
+/// (Ponder/CharacterClass.swift: a space or tab after text, punctuation, a sentence end or a newline;
+/// letters, bytes ≥ 0x80, digits, markup and control bytes are not, nor a space or tab after a space,
+/// tab or newline, which continues a gap already marked). Keep the two in step.
 function boundaryLabel(previous, current) {
   const isLetter = (b) => ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a) || b >= 0x80;
+  const isBlank = (b) => b === 0x20 || b === 0x09, isNewline = (b) => b === 0x0a || b === 0x0d;
   if (isLetter(current)) return false;
-  if (current === 0x20 || current === 0x09 || current === 0x0a || current === 0x0d) return true;
+  if (isBlank(current)) return !(isBlank(previous) || isNewline(previous));
+  if (isNewline(current)) return true;
   if (current >= 0x30 && current <= 0x39) return false;                    // digit
   if ("<>[]{}|=&#*/\\~^_@".includes(String.fromCharCode(current))) return false;   // markup
   return current >= 0x21 && current <= 0x7e;                               // punctuation, sentence end
