@@ -50,8 +50,8 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     /// h_t of the last forward window [T·B, H].
     var output: UnsafeMutablePointer<Scalar> { cache.output }
 
-    init(layout: ParameterLayout.Layer, depth: Int, config: ModelConfig, batch: Int, seq: Int, keepsRows: Bool = true,
-         stackHalting: StackHalting<Scalar>? = nil, products: MatrixProducts) {
+    init(layout: ParameterLayout.Layer, depth: Int, config: ModelConfig, batch: Int, seq: Int,
+         keeps: ForwardKeeps = .wholeWindow, stackHalting: StackHalting<Scalar>? = nil, products: MatrixProducts) {
         H = config.hidden
         self.batch = batch
         maxPonder = config.maxPonder
@@ -60,8 +60,8 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         parameters = layout
         self.depth = depth
         self.stackHalting = stackHalting
-        cache = LayerCache(hidden: H, batch: batch, seq: seq, maxPonder: maxPonder, keepsRows: keepsRows)
-        gradients = LayerGradients(hidden: H, batch: batch, positions: keepsRows ? batch * seq : 0)
+        cache = LayerCache(hidden: H, batch: batch, seq: seq, maxPonder: maxPonder, keeps: keeps)
+        gradients = LayerGradients(hidden: H, batch: batch, seq: seq, keeps: keeps)
         hState = .zeroed(batch * H)
         cState = .zeroed(batch * H)
         self.products = products
@@ -100,7 +100,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     /// Starts the window's backward: zeroes the gradients that rows and time steps add into, and makes
     /// the transposed weights ready. Parameter gradients are added into `g`; ∂L/∂ρ is `ponderWeight`, τ/(B·T).
     func beginBackward(_ θ: UnsafePointer<Scalar>, length: Int) {
-        precondition(cache.keepsRows, "backward needs a layer that keeps its rows")
+        precondition(cache.keeps == .wholeWindow, "backward needs a layer that keeps the whole window")
         gradients.beginWindow(rows: cache.rowCount, length: length)
         recurrentWeightsTransposed.prepare(θ + parameters.recurrentWeights.lowerBound, rows: cache.rowCount)
         if !parameters.readsBytes {

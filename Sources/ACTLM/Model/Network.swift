@@ -12,7 +12,8 @@ public final class Network<Scalar: NetworkScalar> {
     public let layout: ParameterLayout
     public let batch: Int       // B
     public let seq: Int         // T, the longest window
-    public let forwardOnly: Bool
+    /// What forward keeps: the whole window for backward, or only the time step in hand.
+    public let keeps: ForwardKeeps
     /// The engine and threads it multiplies on.
     public var context: ComputeContext { products.context }
     public var tau: Double      // τ, the time penalty
@@ -51,11 +52,10 @@ public final class Network<Scalar: NetworkScalar> {
 
     /// `resets` (by default: every stream starts from a zero state now) must have `config.stateReset`'s
     /// interval and `batch` streams.
-    /// `forwardOnly`: for scoring; keeps none of what backward needs, so long windows take little memory,
-    /// and keeps the entropy of each prediction beside its loss.
+    /// `keeps`: `.currentTimeStep` for scoring, which has no backward and keeps each prediction's entropy.
     /// `context`: the engine and threads to multiply on.
     public init(config: ModelConfig, batch: Int, seq: Int, tau: Double = 0, resets: ResetSchedule? = nil,
-                forwardOnly: Bool = false, context: ComputeContext = .process) {
+                keeps: ForwardKeeps = .wholeWindow, context: ComputeContext = .process) {
         precondition(batch >= 1 && seq >= 1, "a network needs a batch and a window of at least 1")
         let resets = resets ?? ResetSchedule(interval: config.stateReset, streams: batch)
         precondition(resets.interval == config.stateReset && resets.bytesSinceReset.count == batch,
@@ -66,18 +66,18 @@ public final class Network<Scalar: NetworkScalar> {
         self.batch = batch
         self.seq = seq
         self.tau = tau
-        self.forwardOnly = forwardOnly
+        self.keeps = keeps
         let products = MatrixProducts(context: context)
         self.products = products
         let stackHalting = config.haltsAsStack
             ? StackHalting<Scalar>(layers: config.layers, batch: batch, seq: seq, maxPonder: config.maxPonder,
-                                   keepsGradients: !forwardOnly)
+                                   keeps: keeps)
             : nil
         layers = layout.layers.enumerated().map { l, layer in
-            ACTLSTMLayer(layout: layer, depth: l, config: config, batch: batch, seq: seq, keepsRows: !forwardOnly,
+            ACTLSTMLayer(layout: layer, depth: l, config: config, batch: batch, seq: seq, keeps: keeps,
                          stackHalting: stackHalting, products: products)
         }
-        output = OutputLayer(layout: layout, batch: batch, seq: seq, products: products, keepsEntropy: forwardOnly)
+        output = OutputLayer(layout: layout, batch: batch, seq: seq, products: products, keeps: keeps)
         wavefront = Wavefront(layers: config.layers, products: products)
         inputs = .zeroed(batch * seq)
     }
@@ -148,7 +148,7 @@ public final class Network<Scalar: NetworkScalar> {
     /// Gradients of the last forward window's objective, written over `gradients` (layout order).
     /// Needs that forward to have had targets. Consumes the window's logits.
     public func backward(parameters: UnsafeBufferPointer<Scalar>, gradients: UnsafeMutableBufferPointer<Scalar>) {
-        precondition(!forwardOnly, "backward needs a network made for training")
+        precondition(keeps == .wholeWindow, "backward needs a network that keeps the whole window (training's)")
         precondition(output.hasTargets, "backward needs a forward window with targets")
         precondition(gradients.count == layout.count, "\(gradients.count) gradients for a model of \(layout.count)")
         let θ = parameters.baseAddress!, g = gradients.baseAddress!, positions = length * batch
@@ -176,10 +176,10 @@ public final class Network<Scalar: NetworkScalar> {
     }
 
     /// −Σ p ln p of the prediction at `position` of the last forward window (which had targets): the
-    /// predictive entropy, from the same logits as `nats(at:)`. Kept by a forward-only network only.
+    /// predictive entropy, from the same logits as `nats(at:)`. Kept by a scoring network (`keeps: .currentTimeStep`) only.
     public func entropy(at position: Int) -> Double {
         precondition(position >= 0 && position < length * batch, "position \(position) outside the last window")
-        precondition(output.entropy != nil, "entropy is kept by a forward-only network")
+        precondition(output.entropy != nil, "entropy is kept by a scoring network (keeps: .currentTimeStep)")
         return output.entropy![position]
     }
 
