@@ -258,22 +258,19 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
                                 cPrev: cache.cPrev.pointer + s * H, tanhC: cache.tanhC.pointer + s * H,
                                 dh: d.dH.pointer + s * H, dc: d.dC.pointer + s * H, da: da, dcPrev: d.dcPrevStep)
         recurrentWeightsTransposed.multiply(m: k, a: da, lda: G, beta: 0, c: d.dhPrevStep, ldc: H)
-        ownFlops += 2 * Double(k * G * H)
+        flops += 2 * Double(k * G * H)
     }
 
     /// η^n of the block's rows: from the layer's halting unit, or layer 1's for a layer without one.
     private func haltingForward(_ θ: UnsafePointer<Scalar>, _ block: Block, t: Int) {
-        let H = self.H, s = block.start, cache = self.cache
+        let s = block.start, cache = self.cache
         let rows = StackHalting<Scalar>.Rows(streams: cache.rowStream.pointer + s, count: block.count, t: t,
                                              step: block.step)
         guard parameters.hasHaltingUnit else {
             stackHalting!.read(cache.eta.pointer + s, rows)
             return
         }
-        HaltingUnit.forward(rows: block.count, hidden: H, h: cache.h.pointer + s * H, c: cache.c.pointer + s * H,
-                            tanhC: cache.tanhC.pointer + s * H, weights: θ + parameters.haltingWeights.lowerBound,
-                            bias: θ[parameters.haltingBias.lowerBound], eta: cache.eta.pointer + s,
-                            input: haltingInput)
+        haltingUnit(θ).forward(haltingRows(block))
         ownFlops += 2 * Double(block.count * parameters.haltingWeights.count)
         stackHalting?.write(cache.eta.pointer + s, rows)
     }
@@ -293,12 +290,21 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
             }
             shared.addPassed(into: dEta, rows)
         }
-        HaltingUnit.backward(rows: block.count, hidden: H, h: cache.h.pointer + s * H, c: cache.c.pointer + s * H,
-                             tanhC: cache.tanhC.pointer + s * H, eta: cache.eta.pointer + s,
-                             weights: θ + parameters.haltingWeights.lowerBound, dEta: dEta,
-                             dh: d.dH.pointer + s * H, dc: d.dC.pointer + s * H,
-                             dWeights: g + parameters.haltingWeights.lowerBound,
-                             dBias: g + parameters.haltingBias.lowerBound, input: haltingInput)
+        haltingUnit(θ).backward(gWeights: g + parameters.haltingWeights.lowerBound,
+                                gBias: g + parameters.haltingBias.lowerBound, haltingRows(block), dEta: dEta,
+                                dh: d.dH.pointer + s * H, dc: d.dC.pointer + s * H)
+    }
+
+    private func haltingUnit(_ θ: UnsafePointer<Scalar>) -> HaltingUnit<Scalar> {
+        HaltingUnit(input: haltingInput, hidden: H, weights: θ + parameters.haltingWeights.lowerBound,
+                    bias: θ + parameters.haltingBias.lowerBound)
+    }
+
+    /// The block's rows as the halting unit reads them.
+    private func haltingRows(_ block: Block) -> HaltingUnit<Scalar>.Rows {
+        let H = self.H, s = block.start
+        return HaltingUnit.Rows(count: block.count, h: cache.h.pointer + s * H, c: cache.c.pointer + s * H,
+                                tanhC: cache.tanhC.pointer + s * H, eta: cache.eta.pointer + s)
     }
 
     /// Halts the rows whose Σ η reaches 1 − ε (all of them at n = M) and adds each row into the
