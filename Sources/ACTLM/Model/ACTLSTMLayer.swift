@@ -41,11 +41,9 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     lazy var inputWeightsTransposed = PackedMatrix<Scalar>(k: 4 * H, n: H, transposed: true, ld: 4 * H,
                                                            products: products)
 
-    /// Matrix FLOPs done so far (forward and backward). The products the layer below's thread runs for
-    /// this one (`projectForward`, `projectBackward`) count apart, so that no two threads add to one count.
-    var flops: Double { ownFlops + inputFlops }
-    var ownFlops = 0.0
-    var inputFlops = 0.0
+    /// Matrix FLOPs done so far, forward and backward. Only the layer's own thread adds to it: its input
+    /// projection counts by time steps as the layer runs them, whichever thread multiplied which columns.
+    var flops = 0.0
 
     /// h_t of the last forward window [T·B, H].
     var output: UnsafeMutablePointer<Scalar> { cache.output }
@@ -95,6 +93,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     /// The time steps `times` (the ones before them done, and their input in place).
     func forward(_ θ: UnsafePointer<Scalar>, times: Range<Int>) {
         for t in times { ponder += timeStepForward(θ, t: t) }
+        if !parameters.readsBytes { flops += projectionFlops(times) }
     }
 
     /// Starts the window's backward: zeroes the gradients that rows and time steps add into, and makes
@@ -112,6 +111,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     func backward(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, times: Range<Int>,
                   ponderWeight: Scalar) {
         for t in times.reversed() { timeStepBackward(θ, g, t: t, ponderWeight: ponderWeight) }
+        if !parameters.readsBytes { flops += projectionFlops(times) }
     }
 
     // MARK: A time step
@@ -169,7 +169,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         products.gemm(transposeA: true, transposeB: false, m: H, n: G, k: rows, a: cache.hPrev.pointer, lda: H,
                       b: gradients.dGates.pointer, ldb: G, beta: 1, c: g + parameters.recurrentWeights.lowerBound,
                       ldc: G)
-        ownFlops += 2 * Double(rows * G * H)
+        flops += 2 * Double(rows * G * H)
         let gBias = g + parameters.bias.lowerBound
         for i in 0..<positions {
             let dx = dXProjection + i * G
@@ -246,7 +246,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         Scalar.lstmCellForward(rows: k, hidden: H, gates: a, cPrev: cache.cPrev.pointer + s * H,
                                c: cache.c.pointer + s * H, tanhC: cache.tanhC.pointer + s * H,
                                h: cache.h.pointer + s * H)
-        ownFlops += 2 * Double(k * G * H)
+        flops += 2 * Double(k * G * H)
     }
 
     /// dL/da of the block's rows into `dGates`, dL/dc^{n−1} into `dcPrevStep` and dL/dh^{n−1} = da·W_hᵀ
@@ -271,7 +271,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
             return
         }
         haltingUnit(θ).forward(haltingRows(block))
-        ownFlops += 2 * Double(block.count * parameters.haltingWeights.count)
+        flops += 2 * Double(block.count * parameters.haltingWeights.count)
         stackHalting?.write(cache.eta.pointer + s, rows)
     }
 

@@ -70,7 +70,7 @@ public final class Wavefront {
                     if l > 0 && l == group.lowerBound {
                         progress[l - 1].wait(until: times.upperBound)
                         layers[l].projectForward(θ, times: times, below: layers[l - 1].output,
-                                                 columns: split[l]!..<(4 * layers[l].H), byOwnThread: true)
+                                                 columns: split[l]!..<(4 * layers[l].H))
                     }
                     layers[l].forward(θ, times: times)
                     // Layer l + 1's input: all of it within a thread, the columns before the split across one.
@@ -108,7 +108,7 @@ public final class Wavefront {
                     layers[l].backward(θ, g, times: times, ponderWeight: ponderWeight)
                     if l > 0 && l == group.lowerBound {
                         layers[l].projectBackward(times: times, dBelow: layers[l - 1].gradients.dOutput,
-                                                  columns: split[l]!..<layers[l].H, byOwnThread: true)
+                                                  columns: split[l]!..<layers[l].H)
                     }
                     progress[l].advance(to: done)
                 }
