@@ -53,7 +53,7 @@ extension ACTLSTMLayer {
     }
 
     /// dW_x = Σ_positions u_tᵀ dL/d(W_x·u_t) in one GEMM over the whole window, from `below` [T·B, H].
-    func projectWeightGradient(_ g: UnsafeMutablePointer<Scalar>, length: Int, below: UnsafePointer<Scalar>) {
+    func projectWeightGradients(_ g: UnsafeMutablePointer<Scalar>, length: Int, below: UnsafePointer<Scalar>) {
         let H = self.H, G = 4 * H, positions = length * batch
         products.gemm(transposeA: true, transposeB: false, m: H, n: G, k: positions, a: below, lda: H,
                       b: gradients.dXProjection, ldb: G, beta: 1, c: g + parameters.inputWeights.lowerBound, ldc: G)

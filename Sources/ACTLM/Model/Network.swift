@@ -117,7 +117,9 @@ public final class Network<Scalar: NetworkScalar> {
 
     /// Runs a window of `inputs.count / batch` time steps (time-major: `inputs[t·B + b]`); with `targets`
     /// (the byte after each input) it also computes the loss. Replaces the carried state with the state
-    /// after the window.
+    /// after the window. Layer 1 looks the bytes up, the wavefront runs the layers and, chunk by chunk on
+    /// the top layer's thread, the output layer (which has time to spare while the layers below, pondering
+    /// more, finish theirs), then the window's loss adds up.
     @discardableResult
     public func forward(parameters: UnsafeBufferPointer<Scalar>, inputs x: UnsafeBufferPointer<UInt8>,
                         targets y: UnsafeBufferPointer<UInt8>?) -> WindowLoss {
@@ -125,7 +127,7 @@ public final class Network<Scalar: NetworkScalar> {
         precondition(x.count % batch == 0 && x.count / batch <= seq && x.count > 0,
                      "\(x.count) inputs do not make a window of at most \(seq) steps of \(batch) streams")
         precondition(y == nil || y!.count == x.count, "one target per input")
-        let θ = parameters.baseAddress!, layers = self.layers, output = self.output, top = layers.last!
+        let θ = parameters.baseAddress!, layers = self.layers
         length = x.count / batch
         inputs.update(from: x.baseAddress!, count: x.count)
         resets.advance(reading: length) { b in
@@ -134,32 +136,34 @@ public final class Network<Scalar: NetworkScalar> {
 
         layers[0].lookupForward(θ, bytes: inputs, length: length)
         output.beginForward(θ, length: length, targets: y?.baseAddress)
-        // The output layer on each chunk as soon as the top layer has it, on the top layer's thread, which
-        // has time to spare while the layers below (pondering more) finish theirs.
-        wavefront.forward(layers, θ, length: length) { times in output.forward(θ, times: times, top: top.output) }
+        wavefront.forward(layers, θ, length: length, output: output)
+        return windowLoss(positions: x.count, hasTargets: y != nil)
+    }
 
+    /// Σρ of each layer, and with targets the task loss, of the last forward window's `positions`.
+    private func windowLoss(positions: Int, hasTargets: Bool) -> WindowLoss {
         var loss = WindowLoss(layers: layers.count)
         for l in layers.indices { loss.ponder[l] = layers[l].ponder }
-        loss.count = x.count
-        if y != nil { loss.taskNats = output.taskNats(positions: x.count) }
+        loss.count = positions
+        if hasTargets { loss.taskNats = output.taskNats(positions: positions) }
         return loss
     }
 
-    /// Gradients of the last forward window's objective, written over `gradients` (layout order).
+    /// Gradients of the last forward window's objective, written over `gradients` (layout order): forward's
+    /// mirror, from the loss through the output layer, the wavefront (the output layer's weight gradients
+    /// on the top layer's thread once its time steps are done) and layer 1's lookup.
     /// Needs that forward to have had targets. Consumes the window's logits.
     public func backward(parameters: UnsafeBufferPointer<Scalar>, gradients: UnsafeMutableBufferPointer<Scalar>) {
         precondition(keeps == .wholeWindow, "backward needs a network that keeps the whole window (training's)")
         precondition(output.hasTargets, "backward needs a forward window with targets")
         precondition(gradients.count == layout.count, "\(gradients.count) gradients for a model of \(layout.count)")
         let θ = parameters.baseAddress!, g = gradients.baseAddress!, positions = length * batch
-        let output = self.output, top = layers.last!
         g.update(repeating: 0, count: layout.count)
         let scale = 1 / Scalar(Double(positions))   // the objective is a mean over the window's positions
 
-        output.backward(θ, g, scale: scale, positions: positions, dTop: top.gradients.dOutput)
-        wavefront.backward(layers, θ, g, length: length, bytes: inputs, ponderWeight: Scalar(tau) * scale) {
-            output.weightGradient(g, positions: positions, top: top.output)
-        }
+        output.backward(θ, g, scale: scale, positions: positions, dTop: layers.last!.gradients.dOutput)
+        wavefront.backward(layers, θ, g, length: length, ponderWeight: Scalar(tau) * scale, output: output)
+        layers[0].lookupBackward(g, bytes: inputs, length: length)
     }
 
     /// The 256 logits at `position` = t·B + b of the last forward window.

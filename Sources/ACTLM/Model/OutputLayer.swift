@@ -100,7 +100,7 @@ final class OutputLayer<Scalar: NetworkScalar> {
     }
 
     /// dL/dW_y = Σ h_tᵀ dL/dlogits over the window's `positions` (after `backward`).
-    func weightGradient(_ g: UnsafeMutablePointer<Scalar>, positions: Int, top: UnsafePointer<Scalar>) {
+    func weightGradients(_ g: UnsafeMutablePointer<Scalar>, positions: Int, top: UnsafePointer<Scalar>) {
         let H = hidden, V = Self.vocabulary
         products.gemm(transposeA: true, transposeB: false, m: H, n: V, k: positions, a: top, lda: H,
                       b: logits, ldb: V, beta: 1, c: g + weightRange.lowerBound, ldc: V)
