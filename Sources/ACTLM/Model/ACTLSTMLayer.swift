@@ -12,7 +12,9 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
 
     let H: Int
     let batch: Int
-    let maxPonder: Int                // M
+    let maxPonder: Int                // M (K, fixed)
+    /// ACT, or the fixed control: exactly M steps a byte, the last one's state carried on, no halting.
+    let ponderMode: PonderMode
     let threshold: Scalar             // 1 − ε
     let haltingInput: HaltingInput
     let parameters: ParameterLayout.Layer
@@ -53,6 +55,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         H = config.hidden
         self.batch = batch
         maxPonder = config.maxPonder
+        ponderMode = config.ponder
         threshold = Scalar(1 - config.epsilon)
         haltingInput = config.haltingInput
         parameters = layout
@@ -133,7 +136,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
                 cache.cumulative.update(repeating: 0, count: B)
             }
             cellForward(block)
-            haltingForward(θ, block, t: t)
+            if ponderMode == .adaptive { haltingForward(θ, block, t: t) }
             k = mixForward(block, t: t, ponder: &ponder)
             cache.append(block)
             if k == 0 { break }
@@ -156,7 +159,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         for blockIndex in cache.blocksOfTime[t].reversed() {
             let block = cache.blocks[blockIndex]
             mixBackward(block, t: t, ponderWeight: ponderWeight)
-            haltingBackward(θ, g, block, t: t)
+            if ponderMode == .adaptive { haltingBackward(θ, g, block, t: t) }
             cellBackward(block)
             gatherBackward(g, block, t: t)
         }
@@ -308,27 +311,39 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     }
 
     /// Halts the rows whose Σ η reaches 1 − ε (all of them at n = M) and adds each row into the
-    /// mean-field h_t, c_t with its p^n: η^n, or R = 1 − Σ η at the step it halts. Leaves the rows that
-    /// go on in `running` and returns how many there are.
+    /// mean-field h_t, c_t with its p^n: η^n, or R = 1 − Σ η at the step it halts. The fixed control
+    /// halts every row at n = M and takes its state as h_t, c_t (p^M = 1, the steps before 0; R = 0).
+    /// Leaves the rows that go on in `running` and returns how many there are.
     private func mixForward(_ block: Block, t: Int, ponder: inout Double) -> Int {
         let H = self.H, B = batch, n = block.step, cache = self.cache, hOut = cache.output + t * B * H
-        let cumulative = cache.cumulative
+        let cumulative = cache.cumulative, fixed = ponderMode == .fixed
         var next = 0
         for j in 0..<block.count {
-            let r = block.start + j, b = Int(cache.rowStream[r]), e = cache.eta[r]
-            let halts = n == maxPonder || cumulative[b] + e >= threshold
-            let p = halts ? 1 - cumulative[b] : e
+            let r = block.start + j, b = Int(cache.rowStream[r])
+            let halts: Bool, p: Scalar
+            if fixed {
+                halts = n == maxPonder
+                p = halts ? 1 : 0
+                if halts {
+                    (hOut + b * H).update(from: cache.h.pointer + r * H, count: H)
+                    (cState + b * H).update(from: cache.c.pointer + r * H, count: H)
+                }
+            } else {
+                let e = cache.eta[r]
+                halts = n == maxPonder || cumulative[b] + e >= threshold
+                p = halts ? 1 - cumulative[b] : e
+                Scalar.addScaledPair(p, cache.h.pointer + r * H, into: hOut + b * H, cache.c.pointer + r * H,
+                                     into: cState + b * H, count: H)
+            }
             cache.probability[r] = p
-            Scalar.addScaledPair(p, cache.h.pointer + r * H, into: hOut + b * H, cache.c.pointer + r * H,
-                                 into: cState + b * H, count: H)
             if halts {
-                let i = t * B + b
+                let i = t * B + b, remainder = fixed ? 0 : p.double
                 cache.finalRow[i] = Int32(r)
                 cache.steps[i] = Int32(n)
-                cache.rho[i] = Float(Double(n) + p.double)
-                ponder += Double(n) + p.double
+                cache.rho[i] = Float(Double(n) + remainder)
+                ponder += Double(n) + remainder
             } else {
-                cumulative[b] += e
+                if !fixed { cumulative[b] += cache.eta[r] }
                 cache.running[next] = Int32(r)
                 next += 1
             }
@@ -338,15 +353,22 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
 
     /// dL/dh^n += p^n·dh_t and dL/dc^n += p^n·dc_t for each row, and into `dEta` ∂L/∂η^n =
     /// ⟨dh_t, h^n − h^N⟩ + ⟨dc_t, c^n − c^N⟩ − τ for n < N (η^n enters every p^m, m ≤ N, through
-    /// p^N = 1 − Σ_{m<N} η^m); 0 for the step that halted, whose η is not used.
+    /// p^N = 1 − Σ_{m<N} η^m); 0 for the step that halted, whose η is not used. The fixed control has
+    /// no η: dh_t, dc_t go to the last step's row alone.
     private func mixBackward(_ block: Block, t: Int, ponderWeight: Scalar) {
         let H = self.H, B = batch, cache = self.cache, d = gradients
         let h = cache.h.pointer, c = cache.c.pointer
         for j in 0..<block.count {
             let r = block.start + j, b = Int(cache.rowStream[r]), p = cache.probability[r]
             let dht = d.dhT + b * H, dct = d.dcT + b * H
-            Scalar.addScaledPair(p, dht, into: d.dH.pointer + r * H, dct, into: d.dC.pointer + r * H, count: H)
             let last = Int(cache.finalRow[t * B + b])
+            if ponderMode == .fixed {
+                if r == last {
+                    Scalar.addScaledPair(1, dht, into: d.dH.pointer + r * H, dct, into: d.dC.pointer + r * H, count: H)
+                }
+                continue
+            }
+            Scalar.addScaledPair(p, dht, into: d.dH.pointer + r * H, dct, into: d.dC.pointer + r * H, count: H)
             if r == last {
                 d.dEta[j] = 0
             } else {

@@ -16,9 +16,10 @@ final class WavefrontTests: XCTestCase {
     /// Three windows (the state carried across them, a reset in between) through a network with ACT
     /// active, run on `threads` wavefront threads.
     private func windows(layers: Int, threads: Int, maxPonder: Int = 3, keeps: ForwardKeeps = .wholeWindow,
-                         scope: HaltingScope = .layer, hidden: Int = 24, projectionShare: Double? = nil) -> [Window] {
+                         scope: HaltingScope = .layer, hidden: Int = 24, projectionShare: Double? = nil,
+                         ponder: PonderMode = .adaptive) -> [Window] {
         let config = ModelConfig(layers: layers, hidden: hidden, maxPonder: maxPonder, epsilon: 0.01, haltingBias: 0,
-                                 stateReset: 40, haltingScope: scope)
+                                 stateReset: 40, haltingScope: scope, ponder: ponder)
         var random = RandomSource(seed: 8)
         let θ = ParameterLayout(config: config).initialParameters(random: &random)
         let batch = 6, seq = 11  // 66 rows: windows of 11 steps pack the weights, the one of 7 does not
@@ -106,6 +107,27 @@ final class WavefrontTests: XCTestCase {
                 XCTAssertEqual(windows(layers: 2, threads: threads, keeps: .currentTimeStep, scope: scope), training,
                                "\(threads) threads, halting scope \(scope)")
             }
+        }
+    }
+
+    /// The fixed-computation control (K = 2 steps everywhere) on the wavefront: the same bit for bit on
+    /// any thread count, and keeping only the time step in hand computes the training forward.
+    func testFixedControlEqualsTheSequentialPathBitForBit() {
+        for layers in [2, 3] {
+            let sequential = windows(layers: layers, threads: 1, maxPonder: 2, ponder: .fixed)
+            XCTAssertEqual(Set(sequential.flatMap(\.steps)), [2])
+            for threads in 2...layers {
+                let wavefront = windows(layers: layers, threads: threads, maxPonder: 2, ponder: .fixed)
+                if ComputeContext.process.engine.kernel != nil {
+                    XCTAssertEqual(wavefront, sequential, "L = \(layers), \(threads) threads")
+                } else {
+                    for (window, expected) in zip(wavefront, sequential) { assertClose(window, expected, "fixed") }
+                }
+            }
+            var training = sequential
+            for i in training.indices { training[i].gradient = [] }
+            XCTAssertEqual(windows(layers: layers, threads: 1, maxPonder: 2, keeps: .currentTimeStep, ponder: .fixed),
+                           training, "L = \(layers), keeping the current time step")
         }
     }
 
