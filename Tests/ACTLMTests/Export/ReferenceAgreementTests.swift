@@ -25,7 +25,7 @@ final class ReferenceAgreementTests: XCTestCase {
     /// the whole text is for read a part of it, to keep the test near a minute.
     static let shortBytes = 6_000
 
-    /// Every halting input, both scopes, with and without resets, and M = 1.
+    /// Every halting input, both scopes, with and without resets, M = 1, and the fixed-computation control.
     static let kinds = [
         Kind(name: "default (h-c, each layer halts, reset 500)", flags: []),
         Kind(name: "M = 1", flags: ["--max-ponder", "1"], ponders: false),
@@ -36,6 +36,7 @@ final class ReferenceAgreementTests: XCTestCase {
         Kind(name: "stack scope, h-tanh-c, reset 200",
              flags: ["--halting-scope", "stack", "--halting-input", "h-tanh-c", "--reset-every", "200"],
              wholeText: false),
+        Kind(name: "fixed control, K = 2", flags: ["--fixed-ponder", "2"], ponders: false, wholeText: false),
     ]
 
     /// Tiny and briefly trained, with a ponder cost low enough and halting units free enough from the
