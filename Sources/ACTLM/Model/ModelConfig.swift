@@ -69,7 +69,8 @@ public struct ModelConfig: Equatable, Codable, Sendable {
             ?? require(hidden >= 1 && hidden <= Self.maximumHidden, "--hidden", "hidden",
                        "--hidden must be between 1 and \(Self.maximumHidden) (got \(hidden))")
             ?? require(ponder == .adaptive || (maxPonder >= 1 && maxPonder <= Self.maximumPonder), "--fixed-ponder",
-                       "maxPonder", "--fixed-ponder must be 0 (ACT) or between 1 and \(Self.maximumPonder) (got \(maxPonder))")
+                       "maxPonder",
+                       "--fixed-ponder must be 0 (ACT) or between 1 and \(Self.maximumPonder) (got \(maxPonder))")
             ?? require(maxPonder >= 1 && maxPonder <= Self.maximumPonder, "--max-ponder", "maxPonder",
                        "--max-ponder must be between 1 and \(Self.maximumPonder) (got \(maxPonder)); 1 trains a plain LSTM")
             ?? require(epsilon > 0 && epsilon < 1, "--halting-epsilon", "epsilon",

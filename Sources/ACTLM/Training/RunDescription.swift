@@ -24,8 +24,9 @@ public struct RunDescription: Sendable {
     /// the fixed control: "L=2 H=256, ponder: fixed, K = 2 steps per byte (no halting unit), …".
     public var model: String {
         if config.ponder == .fixed {
-            return "L=\(config.layers) H=\(config.hidden), ponder: fixed, K = \(config.maxPonder) steps per byte (no halting unit), "
-                + "\(config.resetDescription), \(grouped(ParameterLayout(config: config).count)) parameters"
+            return "L=\(config.layers) H=\(config.hidden), ponder: fixed, K = \(config.maxPonder) steps per byte "
+                + "(no halting unit), \(config.resetDescription), "
+                + "\(grouped(ParameterLayout(config: config).count)) parameters"
         }
         return "\(Self.shape(config)), halting bias \(config.haltingBias) reading \(config.haltingInput)"
             + (config.haltsAsStack ? " (layer 1's unit, for the stack)" : "")
