@@ -84,7 +84,8 @@ public struct HaltingUnit<Scalar: NetworkScalar> {
     /// used) are skipped.
     @inline(__always)
     public func backward(gWeights: UnsafeMutablePointer<Scalar>, gBias: UnsafeMutablePointer<Scalar>, _ x: Rows,
-                         dEta: UnsafePointer<Scalar>, dh: UnsafeMutablePointer<Scalar>, dc: UnsafeMutablePointer<Scalar>) {
+                         dEta: UnsafePointer<Scalar>, dh: UnsafeMutablePointer<Scalar>,
+                         dc: UnsafeMutablePointer<Scalar>) {
         let H = hidden, w = weights, wc = w + H, gwc = gWeights + H
         for j in 0..<x.count where dEta[j] != 0 {
             let e = x.eta[j]

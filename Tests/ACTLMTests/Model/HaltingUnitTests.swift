@@ -22,9 +22,11 @@ final class HaltingUnitTests: XCTestCase {
                     x.c.withUnsafeBufferPointer { c in
                         tanhC.withUnsafeBufferPointer { tc in
                             eta.withUnsafeMutableBufferPointer { e in
-                                body(HaltingUnit(input: input, hidden: H, weights: w.baseAddress!, bias: b.baseAddress!),
-                                     HaltingUnit.Rows(count: k, h: h.baseAddress!, c: c.baseAddress!,
-                                                      tanhC: tc.baseAddress!, eta: e.baseAddress!))
+                                let unit = HaltingUnit(input: input, hidden: H, weights: w.baseAddress!,
+                                                       bias: b.baseAddress!)
+                                return body(unit,
+                                            HaltingUnit.Rows(count: k, h: h.baseAddress!, c: c.baseAddress!,
+                                                             tanhC: tc.baseAddress!, eta: e.baseAddress!))
                             }
                         }
                     }
