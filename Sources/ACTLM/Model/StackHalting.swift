@@ -4,9 +4,9 @@
 /// its own before its halting unit's backward.
 ///
 /// Indexed by position and step, (t·B + b)·M + n − 1, not by row: the layers keep their rows in their own
-/// buffers, and scoring networks (`ForwardKeeps.currentTimeStep`) drop a time step's rows before the layer above reaches it. Layer 1
-/// is always ahead of the layers above in forward and behind them in backward, so each entry is written
-/// before it is read.
+/// buffers, and scoring networks (`ForwardKeeps.currentTimeStep`) drop a time step's rows before the layer
+/// above reaches it. Layer 1 is always ahead of the layers above in forward and behind them in backward, so
+/// each entry is written before it is read.
 final class StackHalting<Scalar: NetworkScalar> {
     /// A block of k rows at time t and ponder step n, and each row's stream.
     struct Rows {
