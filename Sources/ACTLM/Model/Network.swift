@@ -180,7 +180,8 @@ public final class Network<Scalar: NetworkScalar> {
     }
 
     /// −Σ p ln p of the prediction at `position` of the last forward window (which had targets): the
-    /// predictive entropy, from the same logits as `nats(at:)`. Kept by a scoring network (`keeps: .currentTimeStep`) only.
+    /// predictive entropy, from the same logits as `nats(at:)`. Kept by a scoring network
+    /// (`keeps: .currentTimeStep`) only.
     public func entropy(at position: Int) -> Double {
         precondition(position >= 0 && position < length * batch, "position \(position) outside the last window")
         precondition(output.entropy != nil, "entropy is kept by a scoring network (keeps: .currentTimeStep)")
