@@ -13,6 +13,10 @@ prints the table `actlm ponder-map TEXT --format tsv` prints (offset, byte, char
 and on standard error the bits per character and the speed. Arithmetic is float64 throughout (the
 float32 weights are widened once), so the reference's own rounding is far below actlm's float32.
 
+A model exported with `ponder` = `fixed` (actlm train --fixed-ponder K) is the fixed-computation
+control: every byte takes exactly K = `max_ponder` steps in every layer, the first with the flag, and the
+layer carries the last step's state; ρ = N = K.
+
 A layer stops pondering once its halting probabilities add up to 1 − ε. Where a sum lies within
 --margin (1e-5) of that threshold, float32 and float64 may decide differently; --near-threshold FILE
 lists those bytes (offset, layer, ponder step, sum) so a comparison can tell such a byte from a bug.
@@ -28,7 +32,8 @@ from safetensors import safe_open
 from safetensors.numpy import load_file
 
 FORMAT = "actlm-act-lstm"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2   # 2: the fixed-computation control (metadata "ponder")
+PONDER_MODES = ("act", "fixed")
 
 
 def sigmoid(x):
@@ -51,7 +56,10 @@ class Model:
         self.M = int(meta["max_ponder"])
         self.epsilon = float(meta["epsilon"])
         self.halting_input = meta["halting_input"]      # h, h-c or h-tanh-c
-        self.stack_halts = meta["halting_scope"] == "stack" and self.L > 1
+        self.ponder = meta.get("ponder", "act")       # act or fixed
+        if self.ponder not in PONDER_MODES:
+            raise SystemExit(f"{path}: ponder mode \"{self.ponder}\"; this reference knows {', '.join(PONDER_MODES)}")
+        self.stack_halts = self.ponder == "act" and meta["halting_scope"] == "stack" and self.L > 1
         self.state_reset = int(meta["state_reset"])
         w = {name: array.astype(np.float64) for name, array in load_file(path).items()}
         self.layers = [Layer(w, l, self.H) for l in range(1, self.L + 1)]
@@ -124,6 +132,14 @@ def ponder_on_own(layer, model, projected, h0, c0, margin):
     return mix(p, hs, cs), Ponder(N, R, p, near)
 
 
+def ponder_fixed(layer, model, projected, h0, c0):
+    """The fixed control: exactly K = M steps; the last step's state goes on (p^K = 1, R = 0)."""
+    h, c = h0, c0
+    for n in range(1, model.M + 1):
+        h, c = layer.lstm(projected, n == 1, h, c)
+    return (h, c), Ponder(model.M, 0.0, [0.0] * (model.M - 1) + [1.0], [])
+
+
 def ponder_as_told(layer, ponder, projected, h0, c0):
     """A layer above layer 1 with the stack's scope: layer 1's N steps, with its p^n."""
     h, c = h0, c0
@@ -149,7 +165,10 @@ def read_segment(model, segment, margin):
         u, ponders = x, []
         for l, layer in enumerate(model.layers):
             projected = layer.input_projection(u)
-            if model.stack_halts and l > 0:
+            if model.ponder == "fixed":
+                state[l], ponder = ponder_fixed(layer, model, projected, *state[l])
+                ponders.append(ponder)
+            elif model.stack_halts and l > 0:
                 state[l] = ponder_as_told(layer, ponders[0], projected, *state[l])
                 ponders.append(ponders[0])
             else:

@@ -204,6 +204,7 @@ struct ModelFlags: ParsableArguments {
         [OptionSetting("--layers", layers, \.model.layers),
          OptionSetting("--hidden", hidden, \.model.hidden),
          OptionSetting("--max-ponder", maxPonder, \.model.maxPonder),
+         OptionSetting("--fixed-ponder", fixedPonder, \.model.fixedPonder),
          OptionSetting("--halting-epsilon", haltingEpsilon, \.model.epsilon),
          OptionSetting("--halting-bias", haltingBias, \.model.haltingBias),
          OptionSetting("--halting-warmup", haltingWarmup, \.haltingWarmup),
@@ -222,6 +223,18 @@ struct ModelFlags: ParsableArguments {
     @Option(name: .customLong("max-ponder"),
             help: "Most ponder steps per byte and layer M (default \(defaults.model.maxPonder)); 1 is a plain LSTM.")
     var maxPonder: Int?
+
+    @Option(name: .customLong("fixed-ponder"),
+            help: ArgumentHelp("Every byte takes exactly K ponder steps in every layer, carrying the last step's "
+                               + "state: the fixed-computation control for ACT (Repeat-RNN), with no halting unit "
+                               + "and no ponder cost (default 0: ACT, up to --max-ponder).", valueName: "K"))
+    var fixedPonder: Int?
+
+    func validate() throws {
+        if let fixedPonder, fixedPonder != 0, maxPonder != nil {
+            throw ValidationError("--fixed-ponder \(fixedPonder) sets the steps per byte; leave out --max-ponder")
+        }
+    }
 
     @Option(name: .customLong("halting-epsilon"),
             help: ArgumentHelp("ε: a layer stops pondering on a byte once its halting probabilities add up to "

@@ -21,8 +21,9 @@ public struct TrainedModel: Sendable {
         return TrainedModel(path: path, config: config, parameters: parameters)
     }
 
-    /// "2 layers of 256, M = 8", for headers and logs.
+    /// "2 layers of 256, M = 8" ("…, K = 2 fixed steps per byte" for the fixed control), for headers and logs.
     public var shape: String {
-        "\(config.layers) layer\(config.layers == 1 ? "" : "s") of \(config.hidden), M = \(config.maxPonder)"
+        "\(config.layers) layer\(config.layers == 1 ? "" : "s") of \(config.hidden), "
+            + (config.ponder == .fixed ? "K = \(config.maxPonder) fixed steps per byte" : "M = \(config.maxPonder)")
     }
 }

@@ -15,10 +15,13 @@
 ///     output.weights              [H, 256]
 ///     output.bias                 [256]
 ///
-/// With the stack's halting scope only layer 1 has halting tensors.
+/// With the stack's halting scope only layer 1 has halting tensors; the fixed-computation control
+/// (metadata `ponder` = `fixed`: every byte `max_ponder` steps, the last step's state carried) has none.
 public struct ModelExport: Sendable {
-    /// The version of this layout of names, shapes and metadata; a reader checks it.
+    /// The version of this layout of names, shapes and metadata; a reader checks it. An ACT model's export
+    /// is version 1; the fixed control's is 2, so that a reader that knows only ACT refuses it.
     public static let formatVersion = 1
+    public static func formatVersion(of config: ModelConfig) -> Int { config.ponder == .fixed ? 2 : formatVersion }
     /// `__metadata__["format"]`, so a reader knows the file is one of these.
     public static let formatName = "actlm-act-lstm"
 
@@ -54,12 +57,13 @@ public struct ModelExport: Sendable {
     static func metadata(_ config: ModelConfig) -> [String: String] {
         [
             "format": formatName,
-            "format_version": String(formatVersion),
+            "format_version": String(formatVersion(of: config)),
             "actlm_version": ACTLMVersion.string,
             "layers": String(config.layers),
             "hidden": String(config.hidden),
             "vocabulary": String(ModelConfig.vocabulary),
             "max_ponder": String(config.maxPonder),
+            "ponder": config.ponder.rawValue,
             "epsilon": String(config.epsilon),
             "halting_input": config.haltingInput.rawValue,
             "halting_scope": config.haltingScope.rawValue,

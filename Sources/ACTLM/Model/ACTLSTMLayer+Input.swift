@@ -28,38 +28,35 @@ extension ACTLSTMLayer {
 
     /// The input projection W_x·u_t + b of the time steps `times`, in one GEMM, from `below` [T·B, H]: of
     /// the `columns` of the 4H given (all by default), as the wavefront shares it out between two threads.
-    /// `byOwnThread`: this layer's thread runs it, not the one below (each thread adds to its own count).
     func projectForward(_ θ: UnsafePointer<Scalar>, times: Range<Int>, below: UnsafePointer<Scalar>,
-                        columns: Range<Int>? = nil, byOwnThread: Bool = false) {
+                        columns: Range<Int>? = nil) {
         let H = self.H, G = 4 * H, first = times.lowerBound * batch, rows = times.count * batch
         let columns = columns ?? 0..<G, j0 = columns.lowerBound
         let bias = θ + parameters.bias.lowerBound + j0, xProjection = cache.xProjection + j0
         for i in first..<(first + rows) { (xProjection + i * G).update(from: bias, count: columns.count) }
         inputWeights.multiply(m: rows, a: below + first * H, lda: H, beta: 1, c: cache.xProjection + first * G,
                               ldc: G, columns: columns)
-        countInputFlops(2 * Double(rows * columns.count * H), byOwnThread: byOwnThread)
     }
 
     /// dL/du = dL/d(W_x·u)·W_xᵀ of the time steps `times` (all done), in one GEMM, into `dBelow` [T·B, H]:
     /// of its `columns` (all by default), as `projectForward`.
-    func projectBackward(times: Range<Int>, dBelow: UnsafeMutablePointer<Scalar>, columns: Range<Int>? = nil,
-                         byOwnThread: Bool = false) {
+    func projectBackward(times: Range<Int>, dBelow: UnsafeMutablePointer<Scalar>, columns: Range<Int>? = nil) {
         let H = self.H, G = 4 * H, first = times.lowerBound * batch, rows = times.count * batch
         let columns = columns ?? 0..<H
         inputWeightsTransposed.multiply(m: rows, a: gradients.dXProjection + first * G, lda: G, beta: 0,
                                         c: dBelow + first * H, ldc: H, columns: columns)
-        countInputFlops(2 * Double(rows * G * columns.count), byOwnThread: byOwnThread)
     }
 
-    private func countInputFlops(_ flops: Double, byOwnThread: Bool) {
-        if byOwnThread { ownFlops += flops } else { inputFlops += flops }
+    /// The FLOPs of the time steps `times`' input projection, or of the gradient it passes down: 2·rows·4H·H.
+    func projectionFlops(_ times: Range<Int>) -> Double {
+        2 * Double(times.count * batch * 4 * H * H)
     }
 
     /// dW_x = Σ_positions u_tᵀ dL/d(W_x·u_t) in one GEMM over the whole window, from `below` [T·B, H].
-    func projectWeightGradient(_ g: UnsafeMutablePointer<Scalar>, length: Int, below: UnsafePointer<Scalar>) {
+    func projectWeightGradients(_ g: UnsafeMutablePointer<Scalar>, length: Int, below: UnsafePointer<Scalar>) {
         let H = self.H, G = 4 * H, positions = length * batch
         products.gemm(transposeA: true, transposeB: false, m: H, n: G, k: positions, a: below, lda: H,
                       b: gradients.dXProjection, ldb: G, beta: 1, c: g + parameters.inputWeights.lowerBound, ldc: G)
-        ownFlops += 2 * Double(positions * G * H)
+        flops += 2 * Double(positions * G * H)
     }
 }

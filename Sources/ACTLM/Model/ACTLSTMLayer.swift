@@ -12,7 +12,9 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
 
     let H: Int
     let batch: Int
-    let maxPonder: Int                // M
+    let maxPonder: Int                // M (K, fixed)
+    /// ACT, or the fixed control: exactly M steps a byte, the last one's state carried on, no halting.
+    let ponderMode: PonderMode
     let threshold: Scalar             // 1 − ε
     let haltingInput: HaltingInput
     let parameters: ParameterLayout.Layer
@@ -41,27 +43,26 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     lazy var inputWeightsTransposed = PackedMatrix<Scalar>(k: 4 * H, n: H, transposed: true, ld: 4 * H,
                                                            products: products)
 
-    /// Matrix FLOPs done so far (forward and backward). The products the layer below's thread runs for
-    /// this one (`projectForward`, `projectBackward`) count apart, so that no two threads add to one count.
-    var flops: Double { ownFlops + inputFlops }
-    var ownFlops = 0.0
-    var inputFlops = 0.0
+    /// Matrix FLOPs done so far, forward and backward. Only the layer's own thread adds to it: its input
+    /// projection counts by time steps as the layer runs them, whichever thread multiplied which columns.
+    var flops = 0.0
 
     /// h_t of the last forward window [T·B, H].
     var output: UnsafeMutablePointer<Scalar> { cache.output }
 
-    init(layout: ParameterLayout.Layer, depth: Int, config: ModelConfig, batch: Int, seq: Int, keepsRows: Bool = true,
-         stackHalting: StackHalting<Scalar>? = nil, products: MatrixProducts) {
+    init(layout: ParameterLayout.Layer, depth: Int, config: ModelConfig, batch: Int, seq: Int,
+         keeps: ForwardKeeps = .wholeWindow, stackHalting: StackHalting<Scalar>? = nil, products: MatrixProducts) {
         H = config.hidden
         self.batch = batch
         maxPonder = config.maxPonder
+        ponderMode = config.ponder
         threshold = Scalar(1 - config.epsilon)
         haltingInput = config.haltingInput
         parameters = layout
         self.depth = depth
         self.stackHalting = stackHalting
-        cache = LayerCache(hidden: H, batch: batch, seq: seq, maxPonder: maxPonder, keepsRows: keepsRows)
-        gradients = LayerGradients(hidden: H, batch: batch, positions: keepsRows ? batch * seq : 0)
+        cache = LayerCache(hidden: H, batch: batch, seq: seq, maxPonder: maxPonder, keeps: keeps)
+        gradients = LayerGradients(hidden: H, batch: batch, seq: seq, keeps: keeps)
         hState = .zeroed(batch * H)
         cState = .zeroed(batch * H)
         self.products = products
@@ -95,12 +96,13 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     /// The time steps `times` (the ones before them done, and their input in place).
     func forward(_ θ: UnsafePointer<Scalar>, times: Range<Int>) {
         for t in times { ponder += timeStepForward(θ, t: t) }
+        if !parameters.readsBytes { flops += projectionFlops(times) }
     }
 
     /// Starts the window's backward: zeroes the gradients that rows and time steps add into, and makes
     /// the transposed weights ready. Parameter gradients are added into `g`; ∂L/∂ρ is `ponderWeight`, τ/(B·T).
     func beginBackward(_ θ: UnsafePointer<Scalar>, length: Int) {
-        precondition(cache.keepsRows, "backward needs a layer that keeps its rows")
+        precondition(cache.keeps == .wholeWindow, "backward needs a layer that keeps the whole window")
         gradients.beginWindow(rows: cache.rowCount, length: length)
         recurrentWeightsTransposed.prepare(θ + parameters.recurrentWeights.lowerBound, rows: cache.rowCount)
         if !parameters.readsBytes {
@@ -112,6 +114,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
     func backward(_ θ: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, times: Range<Int>,
                   ponderWeight: Scalar) {
         for t in times.reversed() { timeStepBackward(θ, g, t: t, ponderWeight: ponderWeight) }
+        if !parameters.readsBytes { flops += projectionFlops(times) }
     }
 
     // MARK: A time step
@@ -133,7 +136,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
                 cache.cumulative.update(repeating: 0, count: B)
             }
             cellForward(block)
-            haltingForward(θ, block, t: t)
+            if ponderMode == .adaptive { haltingForward(θ, block, t: t) }
             k = mixForward(block, t: t, ponder: &ponder)
             cache.append(block)
             if k == 0 { break }
@@ -156,7 +159,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         for blockIndex in cache.blocksOfTime[t].reversed() {
             let block = cache.blocks[blockIndex]
             mixBackward(block, t: t, ponderWeight: ponderWeight)
-            haltingBackward(θ, g, block, t: t)
+            if ponderMode == .adaptive { haltingBackward(θ, g, block, t: t) }
             cellBackward(block)
             gatherBackward(g, block, t: t)
         }
@@ -169,7 +172,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         products.gemm(transposeA: true, transposeB: false, m: H, n: G, k: rows, a: cache.hPrev.pointer, lda: H,
                       b: gradients.dGates.pointer, ldb: G, beta: 1, c: g + parameters.recurrentWeights.lowerBound,
                       ldc: G)
-        ownFlops += 2 * Double(rows * G * H)
+        flops += 2 * Double(rows * G * H)
         let gBias = g + parameters.bias.lowerBound
         for i in 0..<positions {
             let dx = dXProjection + i * G
@@ -246,7 +249,7 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
         Scalar.lstmCellForward(rows: k, hidden: H, gates: a, cPrev: cache.cPrev.pointer + s * H,
                                c: cache.c.pointer + s * H, tanhC: cache.tanhC.pointer + s * H,
                                h: cache.h.pointer + s * H)
-        ownFlops += 2 * Double(k * G * H)
+        flops += 2 * Double(k * G * H)
     }
 
     /// dL/da of the block's rows into `dGates`, dL/dc^{n−1} into `dcPrevStep` and dL/dh^{n−1} = da·W_hᵀ
@@ -258,23 +261,20 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
                                 cPrev: cache.cPrev.pointer + s * H, tanhC: cache.tanhC.pointer + s * H,
                                 dh: d.dH.pointer + s * H, dc: d.dC.pointer + s * H, da: da, dcPrev: d.dcPrevStep)
         recurrentWeightsTransposed.multiply(m: k, a: da, lda: G, beta: 0, c: d.dhPrevStep, ldc: H)
-        ownFlops += 2 * Double(k * G * H)
+        flops += 2 * Double(k * G * H)
     }
 
     /// η^n of the block's rows: from the layer's halting unit, or layer 1's for a layer without one.
     private func haltingForward(_ θ: UnsafePointer<Scalar>, _ block: Block, t: Int) {
-        let H = self.H, s = block.start, cache = self.cache
+        let s = block.start, cache = self.cache
         let rows = StackHalting<Scalar>.Rows(streams: cache.rowStream.pointer + s, count: block.count, t: t,
                                              step: block.step)
         guard parameters.hasHaltingUnit else {
             stackHalting!.read(cache.eta.pointer + s, rows)
             return
         }
-        HaltingUnit.forward(rows: block.count, hidden: H, h: cache.h.pointer + s * H, c: cache.c.pointer + s * H,
-                            tanhC: cache.tanhC.pointer + s * H, weights: θ + parameters.haltingWeights.lowerBound,
-                            bias: θ[parameters.haltingBias.lowerBound], eta: cache.eta.pointer + s,
-                            input: haltingInput)
-        ownFlops += 2 * Double(block.count * parameters.haltingWeights.count)
+        haltingUnit(θ).forward(haltingRows(block))
+        flops += 2 * Double(block.count * parameters.haltingWeights.count)
         stackHalting?.write(cache.eta.pointer + s, rows)
     }
 
@@ -293,36 +293,57 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
             }
             shared.addPassed(into: dEta, rows)
         }
-        HaltingUnit.backward(rows: block.count, hidden: H, h: cache.h.pointer + s * H, c: cache.c.pointer + s * H,
-                             tanhC: cache.tanhC.pointer + s * H, eta: cache.eta.pointer + s,
-                             weights: θ + parameters.haltingWeights.lowerBound, dEta: dEta,
-                             dh: d.dH.pointer + s * H, dc: d.dC.pointer + s * H,
-                             dWeights: g + parameters.haltingWeights.lowerBound,
-                             dBias: g + parameters.haltingBias.lowerBound, input: haltingInput)
+        haltingUnit(θ).backward(gWeights: g + parameters.haltingWeights.lowerBound,
+                                gBias: g + parameters.haltingBias.lowerBound, haltingRows(block), dEta: dEta,
+                                dh: d.dH.pointer + s * H, dc: d.dC.pointer + s * H)
+    }
+
+    private func haltingUnit(_ θ: UnsafePointer<Scalar>) -> HaltingUnit<Scalar> {
+        HaltingUnit(input: haltingInput, hidden: H, weights: θ + parameters.haltingWeights.lowerBound,
+                    bias: θ + parameters.haltingBias.lowerBound)
+    }
+
+    /// The block's rows as the halting unit reads them.
+    private func haltingRows(_ block: Block) -> HaltingUnit<Scalar>.Rows {
+        let H = self.H, s = block.start
+        return HaltingUnit.Rows(count: block.count, h: cache.h.pointer + s * H, c: cache.c.pointer + s * H,
+                                tanhC: cache.tanhC.pointer + s * H, eta: cache.eta.pointer + s)
     }
 
     /// Halts the rows whose Σ η reaches 1 − ε (all of them at n = M) and adds each row into the
-    /// mean-field h_t, c_t with its p^n: η^n, or R = 1 − Σ η at the step it halts. Leaves the rows that
-    /// go on in `running` and returns how many there are.
+    /// mean-field h_t, c_t with its p^n: η^n, or R = 1 − Σ η at the step it halts. The fixed control
+    /// halts every row at n = M and takes its state as h_t, c_t (p^M = 1, the steps before 0; R = 0).
+    /// Leaves the rows that go on in `running` and returns how many there are.
     private func mixForward(_ block: Block, t: Int, ponder: inout Double) -> Int {
         let H = self.H, B = batch, n = block.step, cache = self.cache, hOut = cache.output + t * B * H
-        let cumulative = cache.cumulative
+        let cumulative = cache.cumulative, fixed = ponderMode == .fixed
         var next = 0
         for j in 0..<block.count {
-            let r = block.start + j, b = Int(cache.rowStream[r]), e = cache.eta[r]
-            let halts = n == maxPonder || cumulative[b] + e >= threshold
-            let p = halts ? 1 - cumulative[b] : e
+            let r = block.start + j, b = Int(cache.rowStream[r])
+            let halts: Bool, p: Scalar
+            if fixed {
+                halts = n == maxPonder
+                p = halts ? 1 : 0
+                if halts {
+                    (hOut + b * H).update(from: cache.h.pointer + r * H, count: H)
+                    (cState + b * H).update(from: cache.c.pointer + r * H, count: H)
+                }
+            } else {
+                let e = cache.eta[r]
+                halts = n == maxPonder || cumulative[b] + e >= threshold
+                p = halts ? 1 - cumulative[b] : e
+                Scalar.addScaledPair(p, cache.h.pointer + r * H, into: hOut + b * H, cache.c.pointer + r * H,
+                                     into: cState + b * H, count: H)
+            }
             cache.probability[r] = p
-            Scalar.addScaledPair(p, cache.h.pointer + r * H, into: hOut + b * H, cache.c.pointer + r * H,
-                                 into: cState + b * H, count: H)
             if halts {
-                let i = t * B + b
+                let i = t * B + b, remainder = fixed ? 0 : p.double
                 cache.finalRow[i] = Int32(r)
                 cache.steps[i] = Int32(n)
-                cache.rho[i] = Float(Double(n) + p.double)
-                ponder += Double(n) + p.double
+                cache.rho[i] = Float(Double(n) + remainder)
+                ponder += Double(n) + remainder
             } else {
-                cumulative[b] += e
+                if !fixed { cumulative[b] += cache.eta[r] }
                 cache.running[next] = Int32(r)
                 next += 1
             }
@@ -332,15 +353,22 @@ final class ACTLSTMLayer<Scalar: NetworkScalar> {
 
     /// dL/dh^n += p^n·dh_t and dL/dc^n += p^n·dc_t for each row, and into `dEta` ∂L/∂η^n =
     /// ⟨dh_t, h^n − h^N⟩ + ⟨dc_t, c^n − c^N⟩ − τ for n < N (η^n enters every p^m, m ≤ N, through
-    /// p^N = 1 − Σ_{m<N} η^m); 0 for the step that halted, whose η is not used.
+    /// p^N = 1 − Σ_{m<N} η^m); 0 for the step that halted, whose η is not used. The fixed control has
+    /// no η: dh_t, dc_t go to the last step's row alone.
     private func mixBackward(_ block: Block, t: Int, ponderWeight: Scalar) {
         let H = self.H, B = batch, cache = self.cache, d = gradients
         let h = cache.h.pointer, c = cache.c.pointer
         for j in 0..<block.count {
             let r = block.start + j, b = Int(cache.rowStream[r]), p = cache.probability[r]
             let dht = d.dhT + b * H, dct = d.dcT + b * H
-            Scalar.addScaledPair(p, dht, into: d.dH.pointer + r * H, dct, into: d.dC.pointer + r * H, count: H)
             let last = Int(cache.finalRow[t * B + b])
+            if ponderMode == .fixed {
+                if r == last {
+                    Scalar.addScaledPair(1, dht, into: d.dH.pointer + r * H, dct, into: d.dC.pointer + r * H, count: H)
+                }
+                continue
+            }
+            Scalar.addScaledPair(p, dht, into: d.dH.pointer + r * H, dct, into: d.dC.pointer + r * H, count: H)
             if r == last {
                 d.dEta[j] = 0
             } else {

@@ -29,50 +29,78 @@ public enum HaltingScope: String, CaseIterable, Codable, Sendable, CustomStringC
     public var description: String { rawValue }
 }
 
-/// The halting unit of one ponder step over k rows, forward and backward side by side (docs/act-lstm.md,
-/// "Halting"): η = σ(w_η · x + b_η), x what `HaltingInput` reads of the row's h, c and tanh c ([k, H] each).
-/// w_η is [h part ; c part], H each.
-public enum HaltingUnit<Scalar: NetworkScalar> {
-    /// Writes η of the k rows into `eta` [k].
+/// The halting unit of a layer over one ponder step's k rows, forward and backward side by side
+/// (docs/act-lstm.md, "Halting"): η = σ(w_η · x + b_η), x what `input` reads of the row's h, c and tanh c
+/// ([k, H] each). w_η is [h part ; c part], H each. Made from θ for forward, from θ and its gradient for
+/// backward.
+public struct HaltingUnit<Scalar: NetworkScalar> {
+    /// A block of k rows as forward reads them and backward reads them again, with their η.
+    public struct Rows {
+        public var count: Int                      // k
+        public var h: UnsafePointer<Scalar>        // [k, H] h^n
+        public var c: UnsafePointer<Scalar>        // [k, H] c^n
+        public var tanhC: UnsafePointer<Scalar>    // [k, H] tanh c^n
+        public var eta: UnsafeMutablePointer<Scalar>  // [k] η^n: forward writes it, backward reads it
+
+        public init(count: Int, h: UnsafePointer<Scalar>, c: UnsafePointer<Scalar>, tanhC: UnsafePointer<Scalar>,
+                    eta: UnsafeMutablePointer<Scalar>) {
+            self.count = count
+            self.h = h
+            self.c = c
+            self.tanhC = tanhC
+            self.eta = eta
+        }
+    }
+
+    public let input: HaltingInput
+    public let hidden: Int                       // H
+    public let weights: UnsafePointer<Scalar>    // w_η
+    public let bias: UnsafePointer<Scalar>       // b_η
+
+    public init(input: HaltingInput, hidden: Int, weights: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>) {
+        self.input = input
+        self.hidden = hidden
+        self.weights = weights
+        self.bias = bias
+    }
+
+    /// η of the rows into `x.eta`.
     @inline(__always)
-    public static func forward(rows k: Int, hidden H: Int, h: UnsafePointer<Scalar>, c: UnsafePointer<Scalar>,
-                        tanhC: UnsafePointer<Scalar>, weights w: UnsafePointer<Scalar>, bias: Scalar,
-                        eta: UnsafeMutablePointer<Scalar>, input: HaltingInput) {
-        for j in 0..<k { eta[j] = bias }
-        Scalar.addRowDots(rows: k, count: H, a: h, lda: H, x: w, into: eta)
+    public func forward(_ x: Rows) {
+        let H = hidden, k = x.count, w = weights, eta = x.eta
+        for j in 0..<k { eta[j] = bias.pointee }
+        Scalar.addRowDots(rows: k, count: H, a: x.h, lda: H, x: w, into: eta)
         switch input {
-        case .hiddenAndCell: Scalar.addRowDots(rows: k, count: H, a: c, lda: H, x: w + H, into: eta)
-        case .hiddenAndTanhCell: Scalar.addRowDots(rows: k, count: H, a: tanhC, lda: H, x: w + H, into: eta)
+        case .hiddenAndCell: Scalar.addRowDots(rows: k, count: H, a: x.c, lda: H, x: w + H, into: eta)
+        case .hiddenAndTanhCell: Scalar.addRowDots(rows: k, count: H, a: x.tanhC, lda: H, x: w + H, into: eta)
         case .hidden: break
         }
         Scalar.sigmoid(eta, count: k)
     }
 
-    /// From dL/dη of the k rows (`dEta` [k]), adds the paths through η into dL/dh and dL/dc of the rows
-    /// (`dh`, `dc` [k, H]; dc not including the path through h, as `Scalar.lstmCellBackward` takes it) and the
-    /// gradients of w_η and b_η into `dWeights` and `dBias`. Rows with dL/dη = 0 (the ones that halted,
-    /// whose η is not used) are skipped.
+    /// From dL/dη of the rows (`dEta` [k]), adds the paths through η into their dL/dh and dL/dc (`dh`, `dc`
+    /// [k, H]; dc not including the path through h, as `Scalar.lstmCellBackward` takes it) and the gradients
+    /// of w_η and b_η into `gWeights` and `gBias`. Rows with dL/dη = 0 (the ones that halted, whose η is not
+    /// used) are skipped.
     @inline(__always)
-    public static func backward(rows k: Int, hidden H: Int, h: UnsafePointer<Scalar>, c: UnsafePointer<Scalar>,
-                         tanhC: UnsafePointer<Scalar>, eta: UnsafePointer<Scalar>, weights w: UnsafePointer<Scalar>,
-                         dEta: UnsafePointer<Scalar>, dh: UnsafeMutablePointer<Scalar>, dc: UnsafeMutablePointer<Scalar>,
-                         dWeights dw: UnsafeMutablePointer<Scalar>, dBias: UnsafeMutablePointer<Scalar>,
-                         input: HaltingInput) {
-        let wc = w + H, dwc = dw + H
-        for j in 0..<k where dEta[j] != 0 {
-            let e = eta[j]
+    public func backward(gWeights: UnsafeMutablePointer<Scalar>, gBias: UnsafeMutablePointer<Scalar>, _ x: Rows,
+                         dEta: UnsafePointer<Scalar>, dh: UnsafeMutablePointer<Scalar>,
+                         dc: UnsafeMutablePointer<Scalar>) {
+        let H = hidden, w = weights, wc = w + H, gwc = gWeights + H
+        for j in 0..<x.count where dEta[j] != 0 {
+            let e = x.eta[j]
             let dz = dEta[j] * e * (1 - e)   // dL/d(w_η · x + b_η)
-            let hr = h + j * H, dhr = dh + j * H, dcr = dc + j * H
-            Scalar.addScaledPair(dz, w, into: dhr, hr, into: dw, count: H)
+            let hr = x.h + j * H, dhr = dh + j * H, dcr = dc + j * H
+            Scalar.addScaledPair(dz, w, into: dhr, hr, into: gWeights, count: H)
             switch input {
             case .hiddenAndCell:
-                Scalar.addScaledPair(dz, wc, into: dcr, c + j * H, into: dwc, count: H)
+                Scalar.addScaledPair(dz, wc, into: dcr, x.c + j * H, into: gwc, count: H)
             case .hiddenAndTanhCell:
-                Scalar.addScaledThroughTanh(dz, w: wc, tanhC: tanhC + j * H, dc: dcr, dw: dwc, count: H)
+                Scalar.addScaledThroughTanh(dz, w: wc, tanhC: x.tanhC + j * H, dc: dcr, dw: gwc, count: H)
             case .hidden:
                 break
             }
-            dBias.pointee += dz
+            gBias.pointee += dz
         }
     }
 }

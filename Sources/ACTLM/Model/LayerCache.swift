@@ -1,9 +1,8 @@
 /// What an `ACTLSTMLayer`'s forward records over one window for its backward (and for the callers that
 /// read h_t, ρ and N), planned once from the config and reused window after window.
 ///
-/// Every ponder step of every stream is a row, in the order computed: a block of rows per (t, n). A
-/// forward-only layer (scoring) keeps only the rows of the time step in hand, so its windows can be long
-/// at little memory.
+/// Every ponder step of every stream is a row, in the order computed: a block of rows per (t, n). It keeps
+/// the whole window's rows, or only the time step in hand's (`ForwardKeeps`).
 final class LayerCache<Scalar: NetworkScalar> {
     /// The rows still running at ponder step n of a time step.
     struct Block {
@@ -15,7 +14,7 @@ final class LayerCache<Scalar: NetworkScalar> {
     let hidden: Int
     let batch: Int
     let seq: Int
-    let keepsRows: Bool
+    let keeps: ForwardKeeps
 
     // Per position t·B + b.
     let xProjection: UnsafeMutablePointer<Scalar> // [T·B, 4H] W_x·u_t + b
@@ -45,11 +44,11 @@ final class LayerCache<Scalar: NetworkScalar> {
     let cumulative: UnsafeMutablePointer<Scalar>  // [B] Σ η so far
     let running: UnsafeMutablePointer<Int32>      // [B] rows that go on to the next step
 
-    init(hidden H: Int, batch: Int, seq: Int, maxPonder: Int, keepsRows: Bool) {
+    init(hidden H: Int, batch: Int, seq: Int, maxPonder: Int, keeps: ForwardKeeps) {
         hidden = H
         self.batch = batch
         self.seq = seq
-        self.keepsRows = keepsRows
+        self.keeps = keeps
         let positions = batch * seq
         xProjection = .zeroed(positions * 4 * H)
         output = .zeroed(positions * H)
@@ -61,7 +60,7 @@ final class LayerCache<Scalar: NetworkScalar> {
         blocks.reserveCapacity(seq * maxPonder)
         blocksOfTime.reserveCapacity(seq)
         // An untrained layer takes about two steps; the buffers grow if training makes it ponder longer.
-        reserveRows(keepsRows ? positions * min(maxPonder, 3) : batch * maxPonder)
+        reserveRows(keeps == .wholeWindow ? positions * min(maxPonder, 3) : batch * maxPonder)
     }
 
     deinit {
@@ -79,9 +78,9 @@ final class LayerCache<Scalar: NetworkScalar> {
         blocksOfTime.removeAll(keepingCapacity: true)
     }
 
-    /// Starts a time step's blocks; without backward to follow, the rows of earlier time steps go.
+    /// Starts a time step's blocks; keeping only the time step in hand, the rows of earlier ones go.
     func beginTimeStep() {
-        if !keepsRows {
+        if keeps == .currentTimeStep {
             rowCount = 0
             blocks.removeAll(keepingCapacity: true)
         }
@@ -102,7 +101,7 @@ final class LayerCache<Scalar: NetworkScalar> {
     }
 
     func endTimeStep() {
-        if keepsRows { blocksOfTime.append(firstBlockOfTime..<blocks.count) }
+        if keeps == .wholeWindow { blocksOfTime.append(firstBlockOfTime..<blocks.count) }
     }
 
     private func reserveRows(_ rows: Int) {

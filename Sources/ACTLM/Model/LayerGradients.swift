@@ -24,10 +24,12 @@ final class LayerGradients<Scalar: NetworkScalar> {
     let dcPrevStep: UnsafeMutablePointer<Scalar>    // [B, H]
     let dEta: UnsafeMutablePointer<Scalar>          // [B]    dL/dη of one block
 
-    /// `positions`: B·T for a layer that runs backward, 0 for a forward-only one.
-    init(hidden H: Int, batch: Int, positions: Int) {
+    /// Buffers for a window of `seq` steps when forward keeps the whole window, none otherwise (there is
+    /// no backward).
+    init(hidden H: Int, batch: Int, seq: Int, keeps: ForwardKeeps) {
         hidden = H
         self.batch = batch
+        let positions = keeps == .wholeWindow ? batch * seq : 0
         dXProjection = .zeroed(positions * 4 * H)
         dOutput = .zeroed(positions * H)
         dhT = .zeroed(batch * H)

@@ -5,7 +5,7 @@ public struct ModelConfig: Equatable, Codable, Sendable {
 
     public var layers: Int          // L
     public var hidden: Int          // H
-    public var maxPonder: Int       // M; 1 makes every layer a plain LSTM
+    public var maxPonder: Int       // M; 1 makes every layer a plain LSTM. K, the steps of every byte, when fixed
     public var epsilon: Double      // ε: halting threshold is 1 − ε
     public var haltingBias: Double  // initial b_η; 1 as in the paper (an untrained layer takes 2 steps)
     /// Each stream's recurrent state goes back to zero before a window that would take it past this many
@@ -18,6 +18,9 @@ public struct ModelConfig: Equatable, Codable, Sendable {
     public var haltingInput: HaltingInput
     /// Whether each layer halts on its own or layer 1 halts for the stack.
     public var haltingScope: HaltingScope
+    /// ACT, or the fixed-computation control: every byte M steps, no halting unit (the halting settings
+    /// above then go unused).
+    public var ponder: PonderMode
 
     /// A setting not given takes the value a plain `actlm train` uses: the defaults live in one place,
     /// `TrainingOptions.defaults`.
@@ -28,7 +31,8 @@ public struct ModelConfig: Equatable, Codable, Sendable {
                 haltingBias: Double = TrainingOptions.defaults.model.haltingBias,
                 stateReset: Int = TrainingOptions.defaults.model.stateReset,
                 haltingInput: HaltingInput = TrainingOptions.defaults.model.haltingInput,
-                haltingScope: HaltingScope = TrainingOptions.defaults.model.haltingScope) {
+                haltingScope: HaltingScope = TrainingOptions.defaults.model.haltingScope,
+                ponder: PonderMode = TrainingOptions.defaults.model.ponder) {
         self.layers = layers
         self.hidden = hidden
         self.maxPonder = maxPonder
@@ -37,6 +41,17 @@ public struct ModelConfig: Equatable, Codable, Sendable {
         self.stateReset = stateReset
         self.haltingInput = haltingInput
         self.haltingScope = haltingScope
+        self.ponder = ponder
+    }
+
+    /// K for the fixed-computation control, 0 for ACT (`--fixed-ponder`): setting K > 0 sets the mode and
+    /// M = K; 0 sets ACT and leaves M.
+    public var fixedPonder: Int {
+        get { ponder == .fixed ? maxPonder : 0 }
+        set {
+            ponder = newValue == 0 ? .adaptive : .fixed
+            if newValue != 0 { maxPonder = newValue }
+        }
     }
 
     /// The largest model actlm trains or runs. A stream's state reset interval is bounded because the
@@ -53,6 +68,9 @@ public struct ModelConfig: Equatable, Codable, Sendable {
                        "--layers must be between 1 and \(Self.maximumLayers) (got \(layers))")
             ?? require(hidden >= 1 && hidden <= Self.maximumHidden, "--hidden", "hidden",
                        "--hidden must be between 1 and \(Self.maximumHidden) (got \(hidden))")
+            ?? require(ponder == .adaptive || (maxPonder >= 1 && maxPonder <= Self.maximumPonder), "--fixed-ponder",
+                       "maxPonder",
+                       "--fixed-ponder must be 0 (ACT) or between 1 and \(Self.maximumPonder) (got \(maxPonder))")
             ?? require(maxPonder >= 1 && maxPonder <= Self.maximumPonder, "--max-ponder", "maxPonder",
                        "--max-ponder must be between 1 and \(Self.maximumPonder) (got \(maxPonder)); 1 trains a plain LSTM")
             ?? require(epsilon > 0 && epsilon < 1, "--halting-epsilon", "epsilon",
@@ -63,11 +81,12 @@ public struct ModelConfig: Equatable, Codable, Sendable {
                        "--reset-every must be 0 (never) or at most \(Self.maximumStateReset) bytes (got \(stateReset))")
     }
 
-    /// Whether layer 1's halting unit decides for layers above it (the stack's scope, and more than one layer).
-    public var haltsAsStack: Bool { haltingScope == .stack && layers > 1 }
+    /// Whether layer 1's halting unit decides for layers above it (ACT, the stack's scope, and more than one layer).
+    public var haltsAsStack: Bool { ponder == .adaptive && haltingScope == .stack && layers > 1 }
 
-    /// Whether layer `l` (from 0) has a halting unit: every layer, or with the stack's scope layer 1 alone.
-    public func hasHaltingUnit(layer l: Int) -> Bool { !haltsAsStack || l == 0 }
+    /// Whether layer `l` (from 0) has a halting unit: under ACT every layer, or with the stack's scope layer
+    /// 1 alone; under the fixed control none.
+    public func hasHaltingUnit(layer l: Int) -> Bool { ponder == .adaptive && (!haltsAsStack || l == 0) }
 
     /// "state reset every 500 bytes" or "state never reset", for people.
     public var resetDescription: String {
@@ -75,11 +94,26 @@ public struct ModelConfig: Equatable, Codable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case layers, hidden, maxPonder, epsilon, haltingBias, stateReset, haltingInput, haltingScope
+        case layers, hidden, maxPonder, epsilon, haltingBias, stateReset, haltingInput, haltingScope, ponder
+    }
+
+    /// The ponder mode is written only for the fixed control, so an ACT model's settings read as before.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(layers, forKey: .layers)
+        try c.encode(hidden, forKey: .hidden)
+        try c.encode(maxPonder, forKey: .maxPonder)
+        try c.encode(epsilon, forKey: .epsilon)
+        try c.encode(haltingBias, forKey: .haltingBias)
+        try c.encode(stateReset, forKey: .stateReset)
+        try c.encode(haltingInput, forKey: .haltingInput)
+        try c.encode(haltingScope, forKey: .haltingScope)
+        if ponder != .adaptive { try c.encode(ponder, forKey: .ponder) }
     }
 
     /// Models saved before state resets existed never reset; before the halting input was a setting,
-    /// the halting unit read [h ; c]; before the halting scope was, every layer halted on its own.
+    /// the halting unit read [h ; c]; before the halting scope was, every layer halted on its own; a model
+    /// without a ponder mode is ACT.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(layers: try c.decode(Int.self, forKey: .layers), hidden: try c.decode(Int.self, forKey: .hidden),
@@ -87,6 +121,7 @@ public struct ModelConfig: Equatable, Codable, Sendable {
                   haltingBias: try c.decode(Double.self, forKey: .haltingBias),
                   stateReset: try c.decodeIfPresent(Int.self, forKey: .stateReset) ?? 0,
                   haltingInput: try c.decodeIfPresent(HaltingInput.self, forKey: .haltingInput) ?? .hiddenAndCell,
-                  haltingScope: try c.decodeIfPresent(HaltingScope.self, forKey: .haltingScope) ?? .layer)
+                  haltingScope: try c.decodeIfPresent(HaltingScope.self, forKey: .haltingScope) ?? .layer,
+                  ponder: try c.decodeIfPresent(PonderMode.self, forKey: .ponder) ?? .adaptive)
     }
 }

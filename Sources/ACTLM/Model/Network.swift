@@ -12,7 +12,8 @@ public final class Network<Scalar: NetworkScalar> {
     public let layout: ParameterLayout
     public let batch: Int       // B
     public let seq: Int         // T, the longest window
-    public let forwardOnly: Bool
+    /// What forward keeps: the whole window for backward, or only the time step in hand.
+    public let keeps: ForwardKeeps
     /// The engine and threads it multiplies on.
     public var context: ComputeContext { products.context }
     public var tau: Double      // τ, the time penalty
@@ -51,11 +52,10 @@ public final class Network<Scalar: NetworkScalar> {
 
     /// `resets` (by default: every stream starts from a zero state now) must have `config.stateReset`'s
     /// interval and `batch` streams.
-    /// `forwardOnly`: for scoring; keeps none of what backward needs, so long windows take little memory,
-    /// and keeps the entropy of each prediction beside its loss.
+    /// `keeps`: `.currentTimeStep` for scoring, which has no backward and keeps each prediction's entropy.
     /// `context`: the engine and threads to multiply on.
     public init(config: ModelConfig, batch: Int, seq: Int, tau: Double = 0, resets: ResetSchedule? = nil,
-                forwardOnly: Bool = false, context: ComputeContext = .process) {
+                keeps: ForwardKeeps = .wholeWindow, context: ComputeContext = .process) {
         precondition(batch >= 1 && seq >= 1, "a network needs a batch and a window of at least 1")
         let resets = resets ?? ResetSchedule(interval: config.stateReset, streams: batch)
         precondition(resets.interval == config.stateReset && resets.bytesSinceReset.count == batch,
@@ -66,18 +66,18 @@ public final class Network<Scalar: NetworkScalar> {
         self.batch = batch
         self.seq = seq
         self.tau = tau
-        self.forwardOnly = forwardOnly
+        self.keeps = keeps
         let products = MatrixProducts(context: context)
         self.products = products
         let stackHalting = config.haltsAsStack
             ? StackHalting<Scalar>(layers: config.layers, batch: batch, seq: seq, maxPonder: config.maxPonder,
-                                   keepsGradients: !forwardOnly)
+                                   keeps: keeps)
             : nil
         layers = layout.layers.enumerated().map { l, layer in
-            ACTLSTMLayer(layout: layer, depth: l, config: config, batch: batch, seq: seq, keepsRows: !forwardOnly,
+            ACTLSTMLayer(layout: layer, depth: l, config: config, batch: batch, seq: seq, keeps: keeps,
                          stackHalting: stackHalting, products: products)
         }
-        output = OutputLayer(layout: layout, batch: batch, seq: seq, products: products, keepsEntropy: forwardOnly)
+        output = OutputLayer(layout: layout, batch: batch, seq: seq, products: products, keeps: keeps)
         wavefront = Wavefront(layers: config.layers, products: products)
         inputs = .zeroed(batch * seq)
     }
@@ -117,7 +117,9 @@ public final class Network<Scalar: NetworkScalar> {
 
     /// Runs a window of `inputs.count / batch` time steps (time-major: `inputs[t·B + b]`); with `targets`
     /// (the byte after each input) it also computes the loss. Replaces the carried state with the state
-    /// after the window.
+    /// after the window. Layer 1 looks the bytes up, the wavefront runs the layers and, chunk by chunk on
+    /// the top layer's thread, the output layer (which has time to spare while the layers below, pondering
+    /// more, finish theirs), then the window's loss adds up.
     @discardableResult
     public func forward(parameters: UnsafeBufferPointer<Scalar>, inputs x: UnsafeBufferPointer<UInt8>,
                         targets y: UnsafeBufferPointer<UInt8>?) -> WindowLoss {
@@ -125,7 +127,7 @@ public final class Network<Scalar: NetworkScalar> {
         precondition(x.count % batch == 0 && x.count / batch <= seq && x.count > 0,
                      "\(x.count) inputs do not make a window of at most \(seq) steps of \(batch) streams")
         precondition(y == nil || y!.count == x.count, "one target per input")
-        let θ = parameters.baseAddress!, layers = self.layers, output = self.output, top = layers.last!
+        let θ = parameters.baseAddress!, layers = self.layers
         length = x.count / batch
         inputs.update(from: x.baseAddress!, count: x.count)
         resets.advance(reading: length) { b in
@@ -134,32 +136,34 @@ public final class Network<Scalar: NetworkScalar> {
 
         layers[0].lookupForward(θ, bytes: inputs, length: length)
         output.beginForward(θ, length: length, targets: y?.baseAddress)
-        // The output layer on each chunk as soon as the top layer has it, on the top layer's thread, which
-        // has time to spare while the layers below (pondering more) finish theirs.
-        wavefront.forward(layers, θ, length: length) { times in output.forward(θ, times: times, top: top.output) }
+        wavefront.forward(layers, θ, length: length, output: output)
+        return windowLoss(positions: x.count, hasTargets: y != nil)
+    }
 
+    /// Σρ of each layer, and with targets the task loss, of the last forward window's `positions`.
+    private func windowLoss(positions: Int, hasTargets: Bool) -> WindowLoss {
         var loss = WindowLoss(layers: layers.count)
         for l in layers.indices { loss.ponder[l] = layers[l].ponder }
-        loss.count = x.count
-        if y != nil { loss.taskNats = output.taskNats(positions: x.count) }
+        loss.count = positions
+        if hasTargets { loss.taskNats = output.taskNats(positions: positions) }
         return loss
     }
 
-    /// Gradients of the last forward window's objective, written over `gradients` (layout order).
+    /// Gradients of the last forward window's objective, written over `gradients` (layout order): forward's
+    /// mirror, from the loss through the output layer, the wavefront (the output layer's weight gradients
+    /// on the top layer's thread once its time steps are done) and layer 1's lookup.
     /// Needs that forward to have had targets. Consumes the window's logits.
     public func backward(parameters: UnsafeBufferPointer<Scalar>, gradients: UnsafeMutableBufferPointer<Scalar>) {
-        precondition(!forwardOnly, "backward needs a network made for training")
+        precondition(keeps == .wholeWindow, "backward needs a network that keeps the whole window (training's)")
         precondition(output.hasTargets, "backward needs a forward window with targets")
         precondition(gradients.count == layout.count, "\(gradients.count) gradients for a model of \(layout.count)")
         let θ = parameters.baseAddress!, g = gradients.baseAddress!, positions = length * batch
-        let output = self.output, top = layers.last!
         g.update(repeating: 0, count: layout.count)
         let scale = 1 / Scalar(Double(positions))   // the objective is a mean over the window's positions
 
-        output.backward(θ, g, scale: scale, positions: positions, dTop: top.gradients.dOutput)
-        wavefront.backward(layers, θ, g, length: length, bytes: inputs, ponderWeight: Scalar(tau) * scale) {
-            output.weightGradient(g, positions: positions, top: top.output)
-        }
+        output.backward(θ, g, scale: scale, positions: positions, dTop: layers.last!.gradients.dOutput)
+        wavefront.backward(layers, θ, g, length: length, ponderWeight: Scalar(tau) * scale, output: output)
+        layers[0].lookupBackward(g, bytes: inputs, length: length)
     }
 
     /// The 256 logits at `position` = t·B + b of the last forward window.
@@ -176,10 +180,11 @@ public final class Network<Scalar: NetworkScalar> {
     }
 
     /// −Σ p ln p of the prediction at `position` of the last forward window (which had targets): the
-    /// predictive entropy, from the same logits as `nats(at:)`. Kept by a forward-only network only.
+    /// predictive entropy, from the same logits as `nats(at:)`. Kept by a scoring network
+    /// (`keeps: .currentTimeStep`) only.
     public func entropy(at position: Int) -> Double {
         precondition(position >= 0 && position < length * batch, "position \(position) outside the last window")
-        precondition(output.entropy != nil, "entropy is kept by a forward-only network")
+        precondition(output.entropy != nil, "entropy is kept by a scoring network (keeps: .currentTimeStep)")
         return output.entropy![position]
     }
 

@@ -11,7 +11,8 @@ final class OutputLayer<Scalar: NetworkScalar> {
 
     let logits: UnsafeMutablePointer<Scalar>            // [T·B, 256]; backward turns them into dL/dlogits
     let nats: UnsafeMutablePointer<Double>              // [T·B] −ln p(target)
-    /// −Σ p ln p of the same distributions, when kept (scoring): nil in training, which never reads it.
+    /// −Σ p ln p of the same distributions, kept by scoring (`.currentTimeStep`): nil in training, which never
+    /// reads it.
     let entropy: UnsafeMutablePointer<Double>?          // [T·B]
     private let logSumExp: UnsafeMutablePointer<Scalar> // [T·B] log Σ exp(logits), kept for backward
     private let targets: UnsafeMutablePointer<UInt8>    // [T·B]
@@ -23,7 +24,8 @@ final class OutputLayer<Scalar: NetworkScalar> {
     /// Matrix FLOPs done so far, forward and backward.
     private(set) var flops = 0.0
 
-    init(layout: ParameterLayout, batch: Int, seq: Int, products: MatrixProducts, keepsEntropy: Bool = false) {
+    init(layout: ParameterLayout, batch: Int, seq: Int, products: MatrixProducts,
+         keeps: ForwardKeeps = .wholeWindow) {
         let positions = batch * seq, V = Self.vocabulary
         hidden = layout.config.hidden
         self.batch = batch
@@ -31,7 +33,7 @@ final class OutputLayer<Scalar: NetworkScalar> {
         biasRange = layout.outputBias
         logits = .zeroed(positions * V)
         nats = .zeroed(positions)
-        entropy = keepsEntropy ? .zeroed(positions) : nil
+        entropy = keeps == .currentTimeStep ? .zeroed(positions) : nil
         logSumExp = .zeroed(positions)
         targets = .zeroed(positions)
         weights = PackedMatrix(k: hidden, n: V, transposed: false, ld: V, products: products)
@@ -98,7 +100,7 @@ final class OutputLayer<Scalar: NetworkScalar> {
     }
 
     /// dL/dW_y = Σ h_tᵀ dL/dlogits over the window's `positions` (after `backward`).
-    func weightGradient(_ g: UnsafeMutablePointer<Scalar>, positions: Int, top: UnsafePointer<Scalar>) {
+    func weightGradients(_ g: UnsafeMutablePointer<Scalar>, positions: Int, top: UnsafePointer<Scalar>) {
         let H = hidden, V = Self.vocabulary
         products.gemm(transposeA: true, transposeB: false, m: H, n: V, k: positions, a: top, lda: H,
                       b: logits, ldb: V, beta: 1, c: g + weightRange.lowerBound, ldc: V)

@@ -4,9 +4,9 @@
 /// its own before its halting unit's backward.
 ///
 /// Indexed by position and step, (t·B + b)·M + n − 1, not by row: the layers keep their rows in their own
-/// buffers, and forward-only networks drop a time step's rows before the layer above reaches it. Layer 1
-/// is always ahead of the layers above in forward and behind them in backward, so each entry is written
-/// before it is read.
+/// buffers, and scoring networks (`ForwardKeeps.currentTimeStep`) drop a time step's rows before the layer
+/// above reaches it. Layer 1 is always ahead of the layers above in forward and behind them in backward, so
+/// each entry is written before it is read.
 final class StackHalting<Scalar: NetworkScalar> {
     /// A block of k rows at time t and ponder step n, and each row's stream.
     struct Rows {
@@ -23,14 +23,14 @@ final class StackHalting<Scalar: NetworkScalar> {
     /// ∂L/∂η^n of each layer above layer 1 (index l − 1 for layer l, from 0), through its own mix.
     let dEta: [UnsafeMutablePointer<Scalar>]
 
-    init(layers: Int, batch: Int, seq: Int, maxPonder: Int, keepsGradients: Bool) {
+    init(layers: Int, batch: Int, seq: Int, maxPonder: Int, keeps: ForwardKeeps) {
         self.batch = batch
         self.maxPonder = maxPonder
         let entries = batch * seq * maxPonder
         eta = .allocate(capacity: entries)
         eta.initialize(repeating: 0, count: entries)
         dEta = (1..<layers).map { _ in
-            let count = keepsGradients ? entries : 0
+            let count = keeps == .wholeWindow ? entries : 0
             let d = UnsafeMutablePointer<Scalar>.allocate(capacity: count)
             d.initialize(repeating: 0, count: count)
             return d

@@ -7,8 +7,9 @@ import Foundation
 ///
 /// The time steps go in chunks of `chunk`: layer l + 1's input is projected for each chunk layer l
 /// finishes, in one GEMM (backward: layer l + 1's dL/du passed down to layer l the same way), its columns
-/// shared between the two layers' threads (`WavefrontBalance`), and forward, the top layer's thread runs
-/// the output layer on each chunk it finishes.
+/// shared between the two layers' threads (`WavefrontBalance`). The top layer's thread runs the output
+/// layer on each chunk it finishes, and backward its weight gradients once its own are done: the layers
+/// below ponder more, so that thread has time to spare.
 /// Every layer computes the same sums in the same order whatever the thread count, so the results do
 /// not depend on it. The threads live as long as the wavefront (its network's).
 public final class Wavefront {
@@ -53,10 +54,10 @@ public final class Wavefront {
     deinit { workers.stop() }
 
     /// The layers' time steps, chunk by chunk, each thread running its group of layers in order and
-    /// waiting for the group below to finish (and project) a chunk; the top layer's thread calls
-    /// `topDone(times)` on each chunk it finishes.
+    /// waiting for the group below to finish (and project) a chunk; the top layer's thread runs `output`
+    /// on each chunk it finishes. Layer 1's input is looked up already.
     func forward<Scalar>(_ layers: [ACTLSTMLayer<Scalar>], _ θ: UnsafePointer<Scalar>, length: Int,
-                         topDone: (Range<Int>) -> Void) {
+                         output: OutputLayer<Scalar>) {
         let progress = self.progress, top = layers.count - 1
         let split = prepareBalance(layers, length: length).forwardSplit
         run { group in
@@ -70,7 +71,7 @@ public final class Wavefront {
                     if l > 0 && l == group.lowerBound {
                         progress[l - 1].wait(until: times.upperBound)
                         layers[l].projectForward(θ, times: times, below: layers[l - 1].output,
-                                                 columns: split[l]!..<(4 * layers[l].H), byOwnThread: true)
+                                                 columns: split[l]!..<(4 * layers[l].H))
                     }
                     layers[l].forward(θ, times: times)
                     // Layer l + 1's input: all of it within a thread, the columns before the split across one.
@@ -79,19 +80,20 @@ public final class Wavefront {
                                                      columns: 0..<(split[l + 1] ?? 4 * layers[l].H))
                     }
                     progress[l].advance(to: times.upperBound)
-                    if l == top { topDone(times) }
+                    if l == top { output.forward(θ, times: times, top: layers[l].output) }
                 }
             }
         }
     }
 
-    /// The same backward, from the last chunk: a thread waits for the layer above its group to finish a
-    /// chunk, then passes that layer's gradient down to its own top layer. A thread done with its layers'
-    /// time steps multiplies out their weight gradients (into their own parts of `g`) while the threads
-    /// below are still at work; the top layer's thread then calls `topDone()`.
+    /// The same backward, from the last chunk and from dL/dh_t of the top layer (`output`'s backward
+    /// done): a thread waits for the layer above its group to finish a chunk, then passes that layer's
+    /// gradient down to its own top layer. A thread done with its layers' time steps multiplies out their
+    /// weight gradients (into their own parts of `g`) while the threads below are still at work, the top
+    /// layer's thread `output`'s too. Layer 1's lookup is left to the caller.
     func backward<Scalar>(_ layers: [ACTLSTMLayer<Scalar>], _ θ: UnsafePointer<Scalar>,
-                          _ g: UnsafeMutablePointer<Scalar>, length: Int, bytes: UnsafePointer<UInt8>,
-                          ponderWeight: Scalar, topDone: () -> Void) {
+                          _ g: UnsafeMutablePointer<Scalar>, length: Int, ponderWeight: Scalar,
+                          output: OutputLayer<Scalar>) {
         let progress = self.progress, top = layers.count - 1
         let split = prepareBalance(layers, length: length).backwardSplit
         run { group in
@@ -108,20 +110,18 @@ public final class Wavefront {
                     layers[l].backward(θ, g, times: times, ponderWeight: ponderWeight)
                     if l > 0 && l == group.lowerBound {
                         layers[l].projectBackward(times: times, dBelow: layers[l - 1].gradients.dOutput,
-                                                  columns: split[l]!..<layers[l].H, byOwnThread: true)
+                                                  columns: split[l]!..<layers[l].H)
                     }
                     progress[l].advance(to: done)
                 }
             }
             for l in group.reversed() {
                 layers[l].weightGradients(g, length: length)
-                if l == 0 {
-                    layers[l].lookupBackward(g, bytes: bytes, length: length)
-                } else {
-                    layers[l].projectWeightGradient(g, length: length, below: layers[l - 1].output)
-                }
+                if l > 0 { layers[l].projectWeightGradients(g, length: length, below: layers[l - 1].output) }
             }
-            if group.contains(top) { topDone() }
+            if group.contains(top) {
+                output.weightGradients(g, positions: length * layers[top].batch, top: layers[top].output)
+            }
         }
     }
 

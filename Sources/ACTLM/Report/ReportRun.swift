@@ -94,7 +94,8 @@ public struct ReportRun {
     /// Training bytes read at the end of the halting warm-up (nil without one), from the records when
     /// they reach it, else from the run's batch and window.
     var haltingWarmupEndBytes: Double? {
-        guard let options = checkpoint?.options, options.haltingWarmup > 0, options.model.maxPonder > 1 else { return nil }
+        guard let options = checkpoint?.options, options.haltingWarmup > 0, options.model.maxPonder > 1,
+              options.model.ponder == .adaptive else { return nil }
         if let record = records.first(where: { $0.step >= options.haltingWarmup }), record.step > 0 {
             return Double(record.chars) * Double(options.haltingWarmup) / Double(record.step)
         }

@@ -168,7 +168,8 @@ public final class TextScorer {
     }
 
     private func makeNetwork(streams: Int) -> Network<Float> {
-        let network = Network<Float>(config: config, batch: streams, seq: window, forwardOnly: true, context: context)
+        let network = Network<Float>(config: config, batch: streams, seq: window, keeps: .currentTimeStep,
+                                     context: context)
         network.productRecorder = productRecorder
         return network
     }

@@ -10,17 +10,25 @@ public struct RunDescription: Sendable {
         self.options = options
     }
 
-    /// "L=2 H=256 M=3 ε=0.1": the model's shape, as every view spells it.
+    /// "L=2 H=256 M=3 ε=0.1" (the fixed control: "L=2 H=256 K=2 fixed"): the model's shape, as every view
+    /// spells it.
     public static func shape(_ config: ModelConfig) -> String {
-        "L=\(config.layers) H=\(config.hidden) M=\(config.maxPonder) ε=\(config.epsilon)"
+        if config.ponder == .fixed { return "L=\(config.layers) H=\(config.hidden) K=\(config.maxPonder) fixed" }
+        return "L=\(config.layers) H=\(config.hidden) M=\(config.maxPonder) ε=\(config.epsilon)"
     }
 
     /// "L=2 H=256 M=3 ε=0.1, τ 0.005", for headings.
     public var short: String { "\(Self.shape(config)), τ \(options.tau)" }
 
-    /// "L=2 H=256 M=3 ε=0.1, halting bias 1.0 reading h-c, state reset every 500 bytes, 1,119,490 parameters"
+    /// "L=2 H=256 M=3 ε=0.1, halting bias 1.0 reading h-c, state reset every 500 bytes, 1,119,490 parameters";
+    /// the fixed control: "L=2 H=256, ponder: fixed, K = 2 steps per byte (no halting unit), …".
     public var model: String {
-        "\(Self.shape(config)), halting bias \(config.haltingBias) reading \(config.haltingInput)"
+        if config.ponder == .fixed {
+            return "L=\(config.layers) H=\(config.hidden), ponder: fixed, K = \(config.maxPonder) steps per byte "
+                + "(no halting unit), \(config.resetDescription), "
+                + "\(grouped(ParameterLayout(config: config).count)) parameters"
+        }
+        return "\(Self.shape(config)), halting bias \(config.haltingBias) reading \(config.haltingInput)"
             + (config.haltsAsStack ? " (layer 1's unit, for the stack)" : "")
             + ", \(config.resetDescription), \(grouped(ParameterLayout(config: config).count)) parameters"
     }

@@ -46,7 +46,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// marks word boundaries better, at no cost in bpc (docs/results.md, two seeds each).
     public static let defaults = TrainingOptions(
         model: ModelConfig(layers: 2, hidden: 256, maxPonder: 3, epsilon: 0.1, haltingBias: 1, stateReset: 500,
-                           haltingInput: .hiddenAndCell, haltingScope: .layer),
+                           haltingInput: .hiddenAndCell, haltingScope: .layer, ponder: .adaptive),
         batch: 32, seq: 100, tau: 0.005,
         schedule: LearningRateSchedule(peak: 2e-3, warmupSteps: 100, decay: .cosine, floor: 1e-4), decayFraction: 0.2,
         clip: 1, seed: 1, validFraction: 0.05, validChars: 100_000, traceChars: 1_000,
@@ -66,6 +66,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     /// How the halting units train, for people: "halting units at the learning rate" and the like.
     public var haltingDescription: String {
+        if model.ponder == .fixed { return "none: every byte takes K = \(model.maxPonder) steps in every layer" }
         let rate = haltingLearningRateScale == 1 ? "at the learning rate" : "at \(haltingLearningRateScale)× the learning rate"
         let units = model.haltsAsStack ? "layer 1's halting unit, for the whole stack,"
             : "halting units"

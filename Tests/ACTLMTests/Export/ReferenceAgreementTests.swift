@@ -17,6 +17,8 @@ final class ReferenceAgreementTests: XCTestCase {
         var flags: [String]
         var ponders = true
         var wholeText = true
+        /// K for the fixed-computation control, whose every byte takes K steps.
+        var fixedSteps: Int? = nil
     }
 
     static let tolerance = 1e-4
@@ -25,7 +27,7 @@ final class ReferenceAgreementTests: XCTestCase {
     /// the whole text is for read a part of it, to keep the test near a minute.
     static let shortBytes = 6_000
 
-    /// Every halting input, both scopes, with and without resets, and M = 1.
+    /// Every halting input, both scopes, with and without resets, M = 1, and the fixed-computation control.
     static let kinds = [
         Kind(name: "default (h-c, each layer halts, reset 500)", flags: []),
         Kind(name: "M = 1", flags: ["--max-ponder", "1"], ponders: false),
@@ -36,6 +38,8 @@ final class ReferenceAgreementTests: XCTestCase {
         Kind(name: "stack scope, h-tanh-c, reset 200",
              flags: ["--halting-scope", "stack", "--halting-input", "h-tanh-c", "--reset-every", "200"],
              wholeText: false),
+        Kind(name: "fixed control, K = 2", flags: ["--fixed-ponder", "2"], ponders: false, wholeText: false,
+             fixedSteps: 2),
     ]
 
     /// Tiny and briefly trained, with a ponder cost low enough and halting units free enough from the
@@ -97,7 +101,9 @@ final class ReferenceAgreementTests: XCTestCase {
                           "\(kind.name): \(agreement.problems.count) disagreements, the first: "
                           + agreement.problems.prefix(5).joined(separator: "; "))
             XCTAssertLessThan(agreement.skipped, bytes / 10, "\(kind.name): most bytes are compared")
-            if kind.ponders {
+            if let steps = kind.fixedSteps {
+                XCTAssertEqual(agreement.steps, Array(repeating: [steps], count: config.layers), kind.name)
+            } else if kind.ponders {
                 XCTAssertTrue(agreement.steps.contains { $0.count >= 2 },
                               "\(kind.name): N should vary from byte to byte (it took \(agreement.steps))")
             } else {

@@ -12,10 +12,32 @@ final class HaltingUnitTests: XCTestCase {
         var tanhC: [Double] { c.map { tanh($0) } }
     }
 
+    /// Runs `body` with the unit of `x`'s weights and its rows (η as `eta` holds it).
+    func withUnit<R>(_ x: Rows, _ input: HaltingInput, eta: inout [Double],
+                     _ body: (HaltingUnit<Double>, HaltingUnit<Double>.Rows) -> R) -> R {
+        let bias = [x.bias], tanhC = x.tanhC
+        return x.w.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                x.h.withUnsafeBufferPointer { h in
+                    x.c.withUnsafeBufferPointer { c in
+                        tanhC.withUnsafeBufferPointer { tc in
+                            eta.withUnsafeMutableBufferPointer { e in
+                                let unit = HaltingUnit(input: input, hidden: H, weights: w.baseAddress!,
+                                                       bias: b.baseAddress!)
+                                return body(unit,
+                                            HaltingUnit.Rows(count: k, h: h.baseAddress!, c: c.baseAddress!,
+                                                             tanhC: tc.baseAddress!, eta: e.baseAddress!))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func eta(_ x: Rows, _ input: HaltingInput) -> [Double] {
         var eta = [Double](repeating: 0, count: k)
-        HaltingUnit<Double>.forward(rows: k, hidden: H, h: x.h, c: x.c, tanhC: x.tanhC, weights: x.w, bias: x.bias,
-                                    eta: &eta, input: input)
+        withUnit(x, input, eta: &eta) { unit, rows in unit.forward(rows) }
         return eta
     }
 
@@ -49,9 +71,10 @@ final class HaltingUnitTests: XCTestCase {
 
             var dh = [Double](repeating: 0, count: k * H), dc = dh
             var dw = [Double](repeating: 0, count: x.w.count), dBias = 0.0
-            HaltingUnit<Double>.backward(rows: k, hidden: H, h: x.h, c: x.c, tanhC: x.tanhC, eta: eta(x, input),
-                                         weights: x.w, dEta: λ, dh: &dh, dc: &dc, dWeights: &dw, dBias: &dBias,
-                                         input: input)
+            var η = eta(x, input)
+            withUnit(x, input, eta: &η) { unit, rows in
+                unit.backward(gWeights: &dw, gBias: &dBias, rows, dEta: λ, dh: &dh, dc: &dc)
+            }
 
             func numeric(_ change: (inout Rows, Double) -> Void) -> Double {
                 let step = 1e-6

@@ -77,6 +77,18 @@ final class NetworkGradientTests: XCTestCase {
         }
     }
 
+    /// The fixed-computation control: K steps everywhere, the last step's state carried, no halting unit
+    /// (τ has nothing to act on); one layer and a stack, K = 1 to 3.
+    func testGradientsOfTheFixedComputationControl() throws {
+        for (layers, steps) in [(2, 3), (1, 2), (3, 1)] {
+            let config = ModelConfig(layers: layers, hidden: 4, maxPonder: steps, epsilon: 0.01, haltingBias: 0,
+                                     stateReset: 0, ponder: .fixed)
+            let setup = NetworkTestSetup(config: config, batch: 3, seq: 3, tau: 0.05, seed: 7)
+            XCTAssertEqual(Set(setup.stepsSeen()), [Int32(steps)])
+            try setup.checkAllGradients()
+        }
+    }
+
     func testGradientsOfPlainLSTMWhenMIsOne() throws {
         let config = ModelConfig(layers: 2, hidden: 4, maxPonder: 1, epsilon: 0.01, stateReset: 0)
         let setup = NetworkTestSetup(config: config, batch: 2, seq: 3, tau: 0.1, seed: 3)

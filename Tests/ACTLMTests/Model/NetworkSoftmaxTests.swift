@@ -30,7 +30,7 @@ final class NetworkSoftmaxTests: XCTestCase {
         XCTAssertGreaterThan(spread, 30, "the logits should spread widely")
     }
 
-    /// The entropy of a forward-only network's predictions, from the same logits as its loss: ln 256 for
+    /// The entropy of a scoring network's predictions, from the same logits as its loss: ln 256 for
     /// equal logits, near 0 when one logit dominates, and a plain Double sum in between.
     func testEntropyOfTheSameDistributionAsTheLoss() {
         let config = ModelConfig(layers: 1, hidden: 8, maxPonder: 3, epsilon: 0.01, stateReset: 0)
@@ -39,11 +39,11 @@ final class NetworkSoftmaxTests: XCTestCase {
         var flat = layout.initialParameters(random: &source)
         for i in layout.outputWeights { flat[i] = 0 }
         for i in layout.outputBias { flat[i] = 0 }
-        let uniform = Network<Float>(config: config, batch: 1, seq: 2, forwardOnly: true)
+        let uniform = Network<Float>(config: config, batch: 1, seq: 2, keeps: .currentTimeStep)
         uniform.forward(parameters: flat, inputs: [1, 2], targets: [2, 3])
         XCTAssertEqual(uniform.entropy(at: 0), log(Double(ModelConfig.vocabulary)), accuracy: 1e-5)
         flat[layout.outputBias.lowerBound + 7] = 60
-        let peaked = Network<Float>(config: config, batch: 1, seq: 2, forwardOnly: true)
+        let peaked = Network<Float>(config: config, batch: 1, seq: 2, keeps: .currentTimeStep)
         peaked.forward(parameters: flat, inputs: [1, 2], targets: [7, 7])
         XCTAssertGreaterThanOrEqual(peaked.entropy(at: 1), 0)
         XCTAssertLessThan(peaked.entropy(at: 1), 1e-20)
@@ -55,7 +55,7 @@ final class NetworkSoftmaxTests: XCTestCase {
         let inputs = (0..<batch * seq).map { _ in UInt8(random.next() % 256) }
         let targets = (0..<batch * seq).map { _ in UInt8(random.next() % 256) }
         let training = Network<Float>(config: config, batch: batch, seq: seq)
-        let scoring = Network<Float>(config: config, batch: batch, seq: seq, forwardOnly: true)
+        let scoring = Network<Float>(config: config, batch: batch, seq: seq, keeps: .currentTimeStep)
         training.forward(parameters: θ, inputs: inputs, targets: targets)
         scoring.forward(parameters: θ, inputs: inputs, targets: targets)
         for i in 0..<batch * seq {

@@ -15,14 +15,15 @@ final class WavefrontTests: XCTestCase {
 
     /// Three windows (the state carried across them, a reset in between) through a network with ACT
     /// active, run on `threads` wavefront threads.
-    private func windows(layers: Int, threads: Int, maxPonder: Int = 3, forwardOnly: Bool = false,
-                         scope: HaltingScope = .layer, hidden: Int = 24, projectionShare: Double? = nil) -> [Window] {
+    private func windows(layers: Int, threads: Int, maxPonder: Int = 3, keeps: ForwardKeeps = .wholeWindow,
+                         scope: HaltingScope = .layer, hidden: Int = 24, projectionShare: Double? = nil,
+                         ponder: PonderMode = .adaptive) -> [Window] {
         let config = ModelConfig(layers: layers, hidden: hidden, maxPonder: maxPonder, epsilon: 0.01, haltingBias: 0,
-                                 stateReset: 40, haltingScope: scope)
+                                 stateReset: 40, haltingScope: scope, ponder: ponder)
         var random = RandomSource(seed: 8)
         let θ = ParameterLayout(config: config).initialParameters(random: &random)
         let batch = 6, seq = 11  // 66 rows: windows of 11 steps pack the weights, the one of 7 does not
-        let network = Network<Float>(config: config, batch: batch, seq: seq, tau: 0.01, forwardOnly: forwardOnly)
+        let network = Network<Float>(config: config, batch: batch, seq: seq, tau: 0.01, keeps: keeps)
         network.wavefrontThreads = threads
         network.projectionShare = projectionShare
         var result: [Window] = []
@@ -33,7 +34,7 @@ final class WavefrontTests: XCTestCase {
             let logits = (0..<batch * length).flatMap { network.logits(at: $0).map(\.bitPattern) }
             let rho = (0..<layers).flatMap { network.rho(layer: $0).map(\.bitPattern) }
             let steps = (0..<layers).flatMap { Array(network.steps(layer: $0)) }
-            let gradient = forwardOnly ? [] : network.backward(parameters: θ).map(\.bitPattern)
+            let gradient = keeps == .currentTimeStep ? [] : network.backward(parameters: θ).map(\.bitPattern)
             result.append(Window(loss: [loss.taskNats.bitPattern] + loss.ponder.map(\.bitPattern), logits: logits,
                                  rho: rho, steps: steps, state: network.state.map(\.bitPattern), gradient: gradient))
         }
@@ -96,16 +97,37 @@ final class WavefrontTests: XCTestCase {
         }
     }
 
-    /// A forward-only network (scoring's) keeps only the time step in hand, and computes the same:
+    /// A network that keeps only the time step in hand (scoring's) computes the same:
     /// loss, logits, ρ, N and the carried state agree bit for bit with a training network's forward.
-    func testForwardOnlyEqualsTheTrainingForwardBitForBit() {
+    func testKeepingTheCurrentTimeStepEqualsTheTrainingForwardBitForBit() {
         for threads in [1, 2] {
             for scope in HaltingScope.allCases {
                 var training = windows(layers: 2, threads: threads, scope: scope)
                 for i in training.indices { training[i].gradient = [] }
-                XCTAssertEqual(windows(layers: 2, threads: threads, forwardOnly: true, scope: scope), training,
+                XCTAssertEqual(windows(layers: 2, threads: threads, keeps: .currentTimeStep, scope: scope), training,
                                "\(threads) threads, halting scope \(scope)")
             }
+        }
+    }
+
+    /// The fixed-computation control (K = 2 steps everywhere) on the wavefront: the same bit for bit on
+    /// any thread count, and keeping only the time step in hand computes the training forward.
+    func testFixedControlEqualsTheSequentialPathBitForBit() {
+        for layers in [2, 3] {
+            let sequential = windows(layers: layers, threads: 1, maxPonder: 2, ponder: .fixed)
+            XCTAssertEqual(Set(sequential.flatMap(\.steps)), [2])
+            for threads in 2...layers {
+                let wavefront = windows(layers: layers, threads: threads, maxPonder: 2, ponder: .fixed)
+                if ComputeContext.process.engine.kernel != nil {
+                    XCTAssertEqual(wavefront, sequential, "L = \(layers), \(threads) threads")
+                } else {
+                    for (window, expected) in zip(wavefront, sequential) { assertClose(window, expected, "fixed") }
+                }
+            }
+            var training = sequential
+            for i in training.indices { training[i].gradient = [] }
+            XCTAssertEqual(windows(layers: layers, threads: 1, maxPonder: 2, keeps: .currentTimeStep, ponder: .fixed),
+                           training, "L = \(layers), keeping the current time step")
         }
     }
 

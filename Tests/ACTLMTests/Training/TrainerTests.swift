@@ -66,6 +66,18 @@ final class TrainerTests: XCTestCase {
         XCTAssertNotEqual(never.checkpoint().networkState, resetting.checkpoint().networkState)
     }
 
+    /// The fixed-computation control (`--fixed-ponder 2`) resumes as exactly.
+    func testResumeOfTheFixedControlContinuesBitForBit() throws {
+        var options = TrainingFixtures.options()
+        options.model.fixedPonder = 2
+        try assertResumeContinuesBitForBit(options: options)
+        let fixed = try trainer("fixed", options: options)
+        _ = try fixed.train(limits: TrainingLimits(steps: 1), cadence: quiet)
+        let saved = try TrainingCheckpoint.read(from: fixed.folder.latest)
+        XCTAssertEqual(saved.config.ponder, .fixed)
+        XCTAssertEqual(saved.config.maxPonder, 2)
+    }
+
     private func assertResumeContinuesBitForBit(options: TrainingOptions) throws {
         let straight = try trainer("straight-\(options.model.stateReset)", options: options)
         _ = try straight.train(limits: TrainingLimits(steps: 12), cadence: quiet)

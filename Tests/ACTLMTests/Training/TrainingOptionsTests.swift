@@ -20,6 +20,7 @@ final class TrainingOptionsTests: XCTestCase {
             ("--layers", { $0.model.layers = 0 }),
             ("--hidden", { $0.model.hidden = -1 }),
             ("--max-ponder", { $0.model.maxPonder = 0 }),
+            ("--fixed-ponder must be 0 (ACT) or between 1 and 1000", { $0.model.fixedPonder = -1 }),
             ("--halting-epsilon", { $0.model.epsilon = 1 }),
             ("--halting-bias", { $0.model.haltingBias = .infinity }),
             ("--batch", { $0.batch = 0 }),
