@@ -2,6 +2,9 @@ import ACTLM
 import ArgumentParser
 import Foundation
 
+/// The PyTorch peer of this repository, run from its folder.
+private let defaultPeerScript = "experiments/pytorch_peer.py"
+
 /// `actlm bench --sweep`: the options, and the table of `BenchmarkSweep`.
 struct SweepBenchOptions: ParsableArguments {
     @Flag(name: .customLong("sweep"), help: ArgumentHelp(
@@ -24,11 +27,11 @@ struct SweepBenchOptions: ParsableArguments {
     var shapes: String?
 
     @Option(name: .customLong("peer"), help: ArgumentHelp(
-        "With --sweep: a Python with torch, to run experiments/pytorch_peer.py beside each size.", valueName: "python"))
+        "With --sweep: a Python with torch, to run \(defaultPeerScript) beside each size.", valueName: "python"))
     var peer: String?
 
     @Option(name: .customLong("peer-script"), help: "With --sweep --peer: the peer script.")
-    var peerScript = "experiments/pytorch_peer.py"
+    var peerScript = defaultPeerScript
 
     @Option(name: .customLong("peer-input"), help: ArgumentHelp(
         "With --sweep --peer: how bytes reach the peer's layer 1: one-hot, 256 wide as actlm's (the fair peer, "
