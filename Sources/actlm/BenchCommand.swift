@@ -2,8 +2,6 @@ import ACTLM
 import ArgumentParser
 import Foundation
 
-private let defaults = TrainingOptions.defaults
-
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -24,7 +22,7 @@ struct BenchCommand: ParsableCommand {
             processor; OpenBLAS is held to the widest the processor has).
 
             Starting from fresh weights, a bench runs the regime of the first minutes of `actlm train`: \
-            the halting units keep their initial weights for the halting warm-up (\(defaults.haltingWarmup) \
+            the halting units keep their initial weights for the halting warm-up (\(TrainingOptions.defaults.haltingWarmup) \
             steps), so every layer takes 2 ponder steps per byte (ρ ≈ 2.3), where a trained default \
             model ponders 2 to 3 steps in layer 1 and 1 in layer 2. docs/performance.md says more.
 
@@ -50,7 +48,8 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Text to train on (gzip, zlib or plain); with --checkpoint, the checkpoint's corpus by default.")
+    @Argument(help: ArgumentHelp("Text to train on (gzip, zlib or plain; default \(defaultCorpus)); with --checkpoint, "
+                                 + "the checkpoint's corpus by default."))
     var corpus: String?
 
     @Option(help: ArgumentHelp("A training checkpoint to continue: a file, a run folder (its last save), 'latest' "
@@ -59,27 +58,27 @@ struct BenchCommand: ParsableCommand {
     var checkpoint: String?
 
     @OptionGroup(title: "Model") var model: ModelFlags
-    @Option(help: "Streams per batch B (default \(defaults.batch)).") var batch: Int?
-    @Option(help: "Time steps per window T (default \(defaults.seq)).") var seq: Int?
-    @Option(help: "Time penalty τ (default \(defaults.tau)).") var tau: Double?
-    @Option(help: "Timed training seconds, after the warm-up.") var seconds = 20.0
-    @Option(help: "Warm-up seconds (not timed).") var warmup = 3.0
+    @OptionGroup var window: WindowFlags
+    @Option(help: "Timed training seconds, after the warm-up.") var seconds = Benchmark.Options.defaultSeconds
+    @Option(help: "Warm-up seconds (not timed).") var warmup = Benchmark.Options.defaultWarmupSeconds
     @Flag(help: "Print one JSON object.") var json = false
     @OptionGroup var scoring: ScoringBenchOptions
     @OptionGroup var sweep: SweepBenchOptions
+
+    /// The corpus named, or the default one.
+    var corpusPath: String { corpus ?? defaultCorpus }
 
     func run() throws {
         if scoring.enabled && sweep.enabled { throw ValidationError("--scoring and --sweep are two benches: give one") }
         if scoring.enabled { return try runScoring() }
         if sweep.enabled { return try runSweep() }
         guard seconds > 0, warmup >= 0 else { throw ValidationError("--seconds must be above 0 and --warmup 0 or more") }
-        let settings = model.settings + [OptionSetting("--batch", batch, \.batch), OptionSetting("--seq", seq, \.seq),
-                                         OptionSetting("--tau", tau, \.tau)].compactMap { $0 }
+        let settings = model.settings + window.settings
         let corpus: Corpus, options: Benchmark.Options
         if let checkpoint {
             let path = try CheckpointLocator.locate(checkpoint, for: .resume)
             let saved = try TrainingCheckpoint.read(from: path)
-            let conflicts = settings.compactMap { $0.conflict(saved.options) }
+            let conflicts = settings.conflicts(with: saved.options)
             if !conflicts.isEmpty {
                 throw ValidationError("--checkpoint benches the run as it was trained: "
                                       + conflicts.joined(separator: "; "))
@@ -90,10 +89,8 @@ struct BenchCommand: ParsableCommand {
                     + "or bench a fresh model (actlm bench CORPUS)."))
             options = Benchmark.Options(continuing: saved, seconds: seconds, warmupSeconds: warmup)
         } else {
-            corpus = try Corpus(path: self.corpus ?? "corpora/wiki.gz", validFraction: 0)
-            var training = defaults
-            for setting in settings { setting.apply(&training) }
-            options = Benchmark.Options(training: training, seconds: seconds, warmupSeconds: warmup)
+            corpus = try Corpus(path: corpusPath, validFraction: 0)
+            options = Benchmark.Options(training: settings.applied(to: .defaults), seconds: seconds, warmupSeconds: warmup)
         }
         let result = try Benchmark.run(corpus: corpus, options: options) { line in
             if !json { FileHandle.standardError.write(Data("bench: \(line)\n".utf8)) }

@@ -23,12 +23,10 @@ extension BenchCommand {
         if let checkpoint {
             model = try TrainedModel.load(try CheckpointLocator.locate(checkpoint, for: .resume))
         } else {
-            var training = TrainingOptions.defaults
-            for setting in self.model.settings { setting.apply(&training) }
-            let start = try TrainingStart.fresh(training)
+            let start = try TrainingStart.fresh(self.model.settings.applied(to: .defaults))
             model = TrainedModel(path: "a fresh model", config: start.options.model, parameters: start.parameters)
         }
-        let corpus = try Corpus(path: self.corpus ?? "corpora/wiki.gz", validFraction: TrainingOptions.defaults.validFraction)
+        let corpus = try Corpus(path: corpusPath, validFraction: TrainingOptions.defaults.validFraction)
         let result = try ScoringBenchmark.run(model: model, corpus: corpus, batch: scoring.batch) { line in
             if !json { FileHandle.standardError.write(Data("bench: \(line)\n".utf8)) }
         }

@@ -5,9 +5,8 @@ import Foundation
 /// long texts on a terminal; the time left is estimated from how much of the file has been read (none
 /// for standard input).
 final class ScoringProgress {
-    private let clock = ContinuousClock()
-    private let started: ContinuousClock.Instant
-    private var last: ContinuousClock.Instant
+    private let watch = Stopwatch()
+    private var lastShown = 0.0          // seconds on `watch` when the line was last drawn
     private let stream: ByteStream
     private let fileSize: Int64?
     private var shown = false
@@ -18,18 +17,15 @@ final class ScoringProgress {
     }
 
     private init(stream: ByteStream, path: String) {
-        started = clock.now
-        last = started
         self.stream = stream
         let attributes = path == "-" ? nil : try? FileManager.default.attributesOfItem(atPath: path)
         fileSize = (attributes?[.size] as? NSNumber)?.int64Value
     }
 
     func update(_ evaluation: TextEvaluation) {
-        let now = clock.now
-        guard now - last >= .seconds(1) else { return }
-        last = now
-        let seconds = Double((now - started).components.attoseconds) / 1e18 + Double((now - started).components.seconds)
+        let seconds = watch.seconds
+        guard seconds - lastShown >= 1 else { return }
+        lastShown = seconds
         let rate = Double(evaluation.bytes) / max(seconds, 1e-9)
         let bytes = Double(evaluation.bytes)
         var line = bytes < 1e6 ? String(format: "scored %.0f KB", bytes / 1e3) : String(format: "scored %.1f MB", bytes / 1e6)

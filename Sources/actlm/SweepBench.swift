@@ -2,6 +2,9 @@ import ACTLM
 import ArgumentParser
 import Foundation
 
+/// The PyTorch peer of this repository, run from its folder.
+private let defaultPeerScript = "experiments/pytorch_peer.py"
+
 /// `actlm bench --sweep`: the options, and the table of `BenchmarkSweep`.
 struct SweepBenchOptions: ParsableArguments {
     @Flag(name: .customLong("sweep"), help: ArgumentHelp(
@@ -24,11 +27,11 @@ struct SweepBenchOptions: ParsableArguments {
     var shapes: String?
 
     @Option(name: .customLong("peer"), help: ArgumentHelp(
-        "With --sweep: a Python with torch, to run experiments/pytorch_peer.py beside each size.", valueName: "python"))
+        "With --sweep: a Python with torch, to run \(defaultPeerScript) beside each size.", valueName: "python"))
     var peer: String?
 
     @Option(name: .customLong("peer-script"), help: "With --sweep --peer: the peer script.")
-    var peerScript = "experiments/pytorch_peer.py"
+    var peerScript = defaultPeerScript
 
     @Option(name: .customLong("peer-input"), help: ArgumentHelp(
         "With --sweep --peer: how bytes reach the peer's layer 1: one-hot, 256 wide as actlm's (the fair peer, "
@@ -41,15 +44,15 @@ extension BenchCommand {
         guard sweep.rounds >= 1, seconds > 0, warmup >= 0 else {
             throw ValidationError("--rounds must be at least 1, --seconds above 0 and --warmup 0 or more")
         }
-        guard checkpoint == nil, batch == nil || batch! >= 1, seq == nil || seq! >= 1 else {
+        guard checkpoint == nil, window.batch == nil || window.batch! >= 1, window.seq == nil || window.seq! >= 1 else {
             throw ValidationError("--sweep trains fresh models at M = 1: give --batch and --seq, not --checkpoint")
         }
         var options = BenchmarkSweep.Options()
         options.rounds = sweep.rounds
         options.seconds = seconds
         options.warmupSeconds = warmup
-        options.batch = batch ?? options.batch
-        options.seq = seq ?? options.seq
+        options.batch = window.batch ?? options.batch
+        options.seq = window.seq ?? options.seq
         if let list = sweep.engines {
             options.engines = try list.split(separator: ",").map { name in
                 guard let engine = MatrixEngine.allCases.first(where: { $0.name == name.lowercased() }) else {
@@ -68,14 +71,13 @@ extension BenchCommand {
                 return BenchmarkSweep.Shape(layers: parts[0], hidden: parts[1])
             }
         }
-        let path = self.corpus ?? "corpora/wiki.gz"
-        let corpus = try Corpus(path: path, validFraction: 0)
+        let corpus = try Corpus(path: corpusPath, validFraction: 0)
         guard let peerInput = PyTorchPeer.Input(rawValue: sweep.peerInput) else {
             throw ValidationError("--peer-input must be one-hot or embedding")
         }
         if let python = sweep.peer {
             options.peer = PyTorchPeer(python: python, script: sweep.peerScript, input: peerInput)
-            options.peerCorpus = path
+            options.peerCorpus = corpusPath
         }
         let result = try BenchmarkSweep.run(corpus: corpus, options: options) { line in
             if !json { FileHandle.standardError.write(Data("bench: \(line)\n".utf8)) }

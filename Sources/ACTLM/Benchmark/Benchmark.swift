@@ -20,21 +20,26 @@ public enum Benchmark {
         /// once per engine); nil: measured after training.
         public var fmaPeakPerCore: Double?
 
-        public init(training: TrainingOptions = .defaults, seconds: Double = 20, warmupSeconds: Double = 3) {
+        /// `actlm bench`'s timed and warm-up seconds unless told otherwise.
+        public static let defaultSeconds = 20.0, defaultWarmupSeconds = 3.0
+
+        public init(training: TrainingOptions = .defaults, seconds: Double = defaultSeconds,
+                    warmupSeconds: Double = defaultWarmupSeconds) {
             self.training = training
             self.seconds = seconds
             self.warmupSeconds = warmupSeconds
         }
 
         /// Continues `checkpoint`'s run.
-        public init(continuing checkpoint: TrainingCheckpoint, seconds: Double = 20, warmupSeconds: Double = 3) {
+        public init(continuing checkpoint: TrainingCheckpoint, seconds: Double = defaultSeconds,
+                    warmupSeconds: Double = defaultWarmupSeconds) {
             self.init(training: checkpoint.options, seconds: seconds, warmupSeconds: warmupSeconds)
             self.checkpoint = checkpoint
         }
 
         /// The training defaults with this model, batch, window and τ.
         public init(config: ModelConfig, batch: Int, seq: Int, tau: Double = TrainingOptions.defaults.tau,
-                    seconds: Double = 20, warmupSeconds: Double = 3) {
+                    seconds: Double = defaultSeconds, warmupSeconds: Double = defaultWarmupSeconds) {
             var training = TrainingOptions.defaults
             training.model = config
             training.batch = batch

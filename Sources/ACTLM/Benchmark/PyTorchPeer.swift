@@ -1,7 +1,7 @@
 import Foundation
 
-/// The PyTorch peer that speed figures are quoted against: experiments/pytorch_peer.py run by a Python
-/// that has torch (never a dependency of actlm), training PyTorch's fused nn.LSTM on the same
+/// The PyTorch peer that speed figures are quoted against: a script (the bench command names it) run by
+/// a Python that has torch (never a dependency of actlm), training PyTorch's fused nn.LSTM on the same
 /// configuration as `actlm bench`. Its environment is this process's, so ONEDNN_MAX_CPU_ISA and the
 /// like reach it.
 public struct PyTorchPeer: Sendable {
@@ -18,7 +18,7 @@ public struct PyTorchPeer: Sendable {
     public var script: String
     public var input: Input
 
-    public init(python: String, script: String = "experiments/pytorch_peer.py", input: Input = .oneHot) {
+    public init(python: String, script: String, input: Input = .oneHot) {
         self.python = python
         self.script = script
         self.input = input

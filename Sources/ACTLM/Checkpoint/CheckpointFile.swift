@@ -335,46 +335,38 @@ public struct CheckpointFile {
     /// The output grows with what the stream really produces (from about twice the stored size), so a
     /// claimed length far beyond the data costs nothing, and it never grows past `rawLength`.
     static func inflate(_ stored: ArraySlice<UInt8>, rawLength: Int) -> [UInt8]? {
-        var stream = z_stream()
-        guard inflateInit_(&stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
-        defer { inflateEnd(&stream) }
-        let chunk = 1 << 30   // zlib counts in 32 bits
+        guard let inflater = try? Inflater(.zlib) else { return nil }
         var output = [UInt8](repeating: 0, count: min(rawLength, 2 * stored.count + (1 << 16)))
-        var produced = 0, consumed = 0
+        var produced = 0
         var spare: UInt8 = 0   // one byte past `rawLength`: a stream that fills it is too long
-        return stored.withUnsafeBufferPointer { input -> [UInt8]? in
+        return stored.withUnsafeBytes { whole -> [UInt8]? in
+            var input = whole
             while true {
-                if stream.avail_in == 0 && consumed < input.count {
-                    let n = min(chunk, input.count - consumed)
-                    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + consumed)
-                    stream.avail_in = uInt(n)
-                    consumed += n
-                }
                 if produced == output.count && output.count < rawLength {
                     output.append(contentsOf: repeatElement(0, count: min(rawLength, 2 * output.count) - output.count))
                 }
                 let status: Int32
                 if produced < output.count {
-                    let room = min(chunk, output.count - produced)
-                    status = output.withUnsafeMutableBufferPointer { out in
-                        stream.next_out = out.baseAddress! + produced
-                        stream.avail_out = uInt(room)
-                        let status = CZlib.inflate(&stream, Z_NO_FLUSH)
-                        produced += room - Int(stream.avail_out)
+                    status = output.withUnsafeMutableBytes { out in
+                        var room = UnsafeMutableRawBufferPointer(rebasing: out[produced...])
+                        let status = inflater.inflate(&input, into: &room)
+                        produced = out.count - room.count
                         return status
                     }
                 } else {
-                    status = withUnsafeMutablePointer(to: &spare) { byte in
-                        stream.next_out = byte
-                        stream.avail_out = 1
-                        return CZlib.inflate(&stream, Z_NO_FLUSH)
+                    var tooLong = false
+                    status = withUnsafeMutableBytes(of: &spare) { byte in
+                        var room = byte
+                        let status = inflater.inflate(&input, into: &room)
+                        tooLong = room.isEmpty
+                        return status
                     }
-                    if stream.avail_out == 0 { return nil }
+                    if tooLong { return nil }
                 }
                 if status == Z_STREAM_END { break }
                 guard status == Z_OK else { return nil }
             }
-            guard produced == rawLength, stream.avail_in == 0, consumed == input.count else { return nil }
+            guard produced == rawLength, input.isEmpty else { return nil }
             return output
         }
     }

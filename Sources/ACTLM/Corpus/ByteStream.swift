@@ -26,7 +26,7 @@ public final class ByteStream {
     private var fileOffset: Int64 = 0                    // where the next read from the file starts
     private var atFileEnd = false
     private var ended = false                            // the clean end: read returns 0 from now on
-    private let z: UnsafeMutablePointer<z_stream>?       // nil for plain files
+    private let inflater: Inflater?                      // nil for plain files
     private var scratch: UnsafeMutableRawBufferPointer?  // where `skip` inflates to, made on first use
 
     public convenience init(path: String) throws {
@@ -53,19 +53,14 @@ public final class ByteStream {
         }
         let format = CorpusFormat.detect(
             UnsafeRawBufferPointer(rebasing: input[0..<min(count, ByteStream.detectionBytes)]))
-        var z: UnsafeMutablePointer<z_stream>? = nil
+        var inflater: Inflater? = nil
         if format != .plain {
-            let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-            stream.initialize(to: z_stream())
-            // windowBits 15 + 16 makes zlib parse the gzip header and check its trailer.
-            let windowBits: Int32 = format == .gzip ? 31 : 15
-            let status = inflateInit2_(stream, windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-            guard status == Z_OK else {
-                stream.deallocate()
+            do {
+                inflater = try Inflater(format == .gzip ? .gzip : .zlib)
+            } catch {
                 input.deallocate()
-                throw CorpusError.zlibFailed(path: file.path, operation: "start decompressing", status: status)
+                throw CorpusError.zlibFailed(path: file.path, operation: "start decompressing", status: error.status)
             }
-            z = stream
         }
         self.path = file.path
         self.file = file
@@ -74,7 +69,7 @@ public final class ByteStream {
         self.inputCount = count
         self.fileOffset = Int64(count)
         self.atFileEnd = atEnd
-        self.z = z
+        self.inflater = inflater
     }
 
     /// An independent stream at the same place as `other`: the same file, a copy of its inflate
@@ -83,17 +78,14 @@ public final class ByteStream {
         let input = UnsafeMutableRawBufferPointer.allocate(
             byteCount: max(inputCapacity, other.inputCount, ByteStream.detectionBytes), alignment: 64)
         input.baseAddress!.copyMemory(from: other.input.baseAddress! + other.inputStart, byteCount: other.inputCount)
-        var z: UnsafeMutablePointer<z_stream>? = nil
-        if let source = other.z {
-            let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-            stream.initialize(to: z_stream())
-            let status = inflateCopy(stream, source)
-            guard status == Z_OK else {
-                stream.deallocate()
+        var inflater: Inflater? = nil
+        if let source = other.inflater {
+            do {
+                inflater = try Inflater(copying: source)
+            } catch {
                 input.deallocate()
-                throw CorpusError.zlibFailed(path: other.path, operation: "open another stream of", status: status)
+                throw CorpusError.zlibFailed(path: other.path, operation: "open another stream of", status: error.status)
             }
-            z = stream
         }
         self.path = other.path
         self.file = other.file
@@ -104,14 +96,10 @@ public final class ByteStream {
         self.atFileEnd = other.atFileEnd
         self.ended = other.ended
         self.offset = other.offset
-        self.z = z
+        self.inflater = inflater
     }
 
     deinit {
-        if let z {
-            inflateEnd(z)
-            z.deallocate()
-        }
         input.deallocate()
         scratch?.deallocate()
     }
@@ -119,7 +107,7 @@ public final class ByteStream {
     /// Fills as much of `buffer` as the stream has; returns 0 only at the clean end of the data.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard !ended, buffer.count > 0 else { return 0 }
-        let produced = z == nil ? try readPlain(into: buffer) : try readInflated(into: buffer)
+        let produced = inflater == nil ? try readPlain(into: buffer) : try readInflated(into: buffer)
         offset += Int64(produced)
         return produced
     }
@@ -128,7 +116,7 @@ public final class ByteStream {
     public func skip(_ count: Int64) throws {
         guard count > 0 else { return }
         let target = offset + count
-        if z == nil, file.isSeekable, let size = file.size {
+        if inflater == nil, file.isSeekable, let size = file.size {
             let fromInput = Int(min(Int64(inputCount), count))
             inputStart += fromInput
             inputCount -= fromInput
@@ -177,36 +165,31 @@ public final class ByteStream {
     private var compressedOffset: Int64 { fileOffset - Int64(inputCount) }
 
     private func readInflated(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let z = self.z!
-        let requested = min(buffer.count, Int(UInt32.max))
-        z.pointee.next_out = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        z.pointee.avail_out = UInt32(requested)
-        while z.pointee.avail_out > 0 {
+        var room = buffer
+        while !room.isEmpty {
             if inputCount == 0 && !atFileEnd { try refill() }
-            z.pointee.next_in = (input.baseAddress! + inputStart).assumingMemoryBound(to: UInt8.self)
-            z.pointee.avail_in = UInt32(inputCount)
-            let status = inflate(z, Z_NO_FLUSH)
-            let consumed = inputCount - Int(z.pointee.avail_in)
-            inputStart += consumed
-            inputCount -= consumed
+            var pending = UnsafeRawBufferPointer(start: input.baseAddress! + inputStart, count: inputCount)
+            let status = inflater!.inflate(&pending, into: &room)
+            inputStart += inputCount - pending.count
+            inputCount = pending.count
             switch status {
             case Z_OK:
                 continue
             case Z_STREAM_END:
                 if try !beginNextMember() {
                     ended = true
-                    return requested - Int(z.pointee.avail_out)
+                    return buffer.count - room.count
                 }
             case Z_BUF_ERROR where inputCount == 0 && atFileEnd:
                 throw CorpusError.truncated(path: path, format: format, offset: compressedOffset,
-                                            decompressed: offset + Int64(requested - Int(z.pointee.avail_out)))
+                                            decompressed: offset + Int64(buffer.count - room.count))
             case Z_BUF_ERROR:
                 continue  // no progress without more input; the loop refills
             default:
                 throw inflateError(status)
             }
         }
-        return requested
+        return buffer.count
     }
 
     /// After the end of a gzip member, starts the next one if the file goes on; a zlib stream
@@ -218,7 +201,7 @@ public final class ByteStream {
         guard format == .gzip, inputCount >= 2, start.load(as: UInt8.self) == 0x1f,
               start.load(fromByteOffset: 1, as: UInt8.self) == 0x8b
         else { throw CorpusError.trailingData(path: path, format: format, offset: compressedOffset) }
-        inflateReset(z!)
+        inflater!.reset()
         return true
     }
 
@@ -245,9 +228,8 @@ public final class ByteStream {
     }
 
     private func inflateError(_ status: Int32) -> CorpusError {
-        let z = self.z!
-        let message = z.pointee.msg.map { String(cString: $0) }
-        let streamBytes = Int64(z.pointee.total_out)
+        let message = inflater!.message
+        let streamBytes = inflater!.totalOut
         switch (status, message) {
         case (_, "incorrect data check"?):
             return .checkMismatch(path: path, offset: compressedOffset, check: format == .gzip ? .crc32 : .adler32,

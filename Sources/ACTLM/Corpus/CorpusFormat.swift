@@ -24,24 +24,17 @@ public enum CorpusFormat: String, Codable, Sendable {
     }
 
     private static func inflatesCleanly(_ head: UnsafeRawBufferPointer) -> Bool {
-        let z = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        z.initialize(to: z_stream())
-        let scratchSize = 16 * 1024
-        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchSize)
-        defer { inflateEnd(z); z.deallocate(); scratch.deallocate() }
-        guard inflateInit2_(z, 15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            return false
-        }
-        z.pointee.next_in = UnsafeMutablePointer(mutating: head.baseAddress!.assumingMemoryBound(to: UInt8.self))
-        z.pointee.avail_in = UInt32(head.count)
+        guard let inflater = try? Inflater(.zlib) else { return false }
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 64)
+        defer { scratch.deallocate() }
+        var input = head
         while true {
-            z.pointee.next_out = scratch
-            z.pointee.avail_out = UInt32(scratchSize)
-            switch inflate(z, Z_NO_FLUSH) {
+            var room = scratch
+            switch inflater.inflate(&input, into: &room) {
             case Z_STREAM_END: return true
-            case Z_OK: if z.pointee.avail_in == 0 { return true }
+            case Z_OK: if input.isEmpty { return true }
             case Z_BUF_ERROR: return true  // wants more input than `head` holds: fine so far
-            case Z_DATA_ERROR: return z.pointee.msg.map { String(cString: $0) } == "incorrect data check"
+            case Z_DATA_ERROR: return inflater.message == "incorrect data check"
             default: return false
             }
         }

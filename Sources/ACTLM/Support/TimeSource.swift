@@ -2,7 +2,9 @@ import Foundation
 
 /// Where a timing reads its seconds. The wall clock says what a job got; on a machine shared with other
 /// jobs, processor time says what the work cost.
+/// Every timing in actlm reads one of these, most through a `Stopwatch`.
 public enum TimeSource: Sendable {
+    /// Real time on the monotonic clock: setting the time of day does not move it.
     case wall
     /// The whole process's processor time (user and system, every thread).
     case processor

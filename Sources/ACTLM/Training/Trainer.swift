@@ -103,7 +103,7 @@ public final class Trainer {
     /// Trains until a limit in `limits` is reached or `shouldStop` says so, validating, recording metrics
     /// and saving as `cadence` says. A limit ends with a validation and a save; a stop request saves at
     /// once. A non-finite loss or gradient throws `TrainingError.diverged` before anything is saved.
-    public func train(limits: TrainingLimits, cadence: TrainingCadence = TrainingCadence(),
+    public func train(limits: TrainingLimits, cadence: TrainingCadence = .defaults,
                       shouldStop: () -> Bool = { false },
                       report: (TrainingEvent) -> Void = { _ in }) throws -> TrainingOutcome {
         try limits.validate()

@@ -4,6 +4,9 @@ public struct TrainingCadence: Equatable, Sendable {
     public var checkpointEvery: Int
     public var logEvery: Int
 
+    /// What `actlm train` uses unless told otherwise.
+    public static let defaults = TrainingCadence()
+
     public init(evalEvery: Int = 500, checkpointEvery: Int = 500, logEvery: Int = 50) {
         self.evalEvery = evalEvery
         self.checkpointEvery = checkpointEvery

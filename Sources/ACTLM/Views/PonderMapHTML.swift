@@ -162,7 +162,7 @@ public final class PonderMapHTML: PonderMapRenderer {
             sink.write("</td>")
             for (l, rho) in c.meanRho.enumerated() {
                 sink.write(longest[l] == i ? "<td><b>" : "<td>")
-                writeNumber(rho, decimals: 3)
+                sink.writeFixed(rho, decimals: 3, missing: "—")
                 sink.write(longest[l] == i ? "</b></td>" : "</td>")
             }
             sink.write("</tr>\n")
@@ -172,24 +172,15 @@ public final class PonderMapHTML: PonderMapRenderer {
         sink.write("</td>")
         for rho in s.meanRho {
             sink.write("<td>")
-            writeNumber(rho, decimals: 3)
+            sink.writeFixed(rho, decimals: 3, missing: "—")
             sink.write("</td>")
         }
         sink.write("</tr></tfoot>\n</table>\n<p>Bits per character: <b>")
-        writeNumber(s.bitsPerCharacter, decimals: 3)
+        sink.writeFixed(s.bitsPerCharacter, decimals: 3, missing: "—")
         sink.write("</b>. Ponder at word boundaries (spaces, punctuation, sentence ends, newlines) "
                    + "relative to inside words: ")
-        for (l, ratio) in s.boundaryToInsideRatio.enumerated() {
-            if l > 0 { sink.write(", ") }
-            sink.write("layer \(l + 1) <b>")
-            writeNumber(ratio, decimals: 2)
-            sink.write("</b>")
-        }
+        sink.writeLayerRatios(s.boundaryToInsideRatio, open: "<b>", close: "</b>")
         sink.write(".</p>\n</section>\n")
-    }
-
-    private func writeNumber(_ x: Double?, decimals: Int) {
-        if let x, x.isFinite { sink.writeFixed(x, decimals: decimals) } else { sink.write("—") }
     }
 
     private static let pageCSS = """

@@ -266,20 +266,12 @@ public final class PonderMapSVG: PonderMapRenderer {
         sink.write("Text along the x-axis; the byte offset of each line at its left.</text>\n")
         if let s = summary {
             sink.write("<text x=\"\(Int(left))\" y=\"\(fmt(y + 18))\">Bits per character ")
-            writeNumber(s.bitsPerCharacter, decimals: 3)
+            sink.writeFixed(s.bitsPerCharacter, decimals: 3, missing: "—")
             sink.write(" · ponder at word boundaries / inside words: ")
-            for (l, ratio) in s.boundaryToInsideRatio.enumerated() {
-                if l > 0 { sink.write(", ") }
-                sink.write("layer \(l + 1) ")
-                writeNumber(ratio, decimals: 2)
-            }
+            sink.writeLayerRatios(s.boundaryToInsideRatio)
             sink.write("</text>\n")
         }
         sink.write("</g>\n")
-    }
-
-    private func writeNumber(_ x: Double?, decimals: Int) {
-        if let x, x.isFinite { sink.writeFixed(x, decimals: decimals) } else { sink.write("—") }
     }
 
     private func fmt(_ x: Double) -> String { formatFixed(x, decimals: 1) }

@@ -54,6 +54,21 @@ extension OutputSink {
         }
     }
 
+    /// `x` to `decimals` places, or `missing` where there is no finite value ("—" for people).
+    func writeFixed(_ x: Double?, decimals: Int, missing: String) {
+        if let x, x.isFinite { writeFixed(x, decimals: decimals) } else { write(missing) }
+    }
+
+    /// "layer 1 1.25, layer 2 0.98": each layer's ratio to two places between `open` and `close` (markup).
+    func writeLayerRatios(_ ratios: [Double?], open: String = "", close: String = "") {
+        for (l, ratio) in ratios.enumerated() {
+            if l > 0 { write(", ") }
+            write("layer \(l + 1) " + open)
+            writeFixed(ratio, decimals: 2, missing: "—")
+            write(close)
+        }
+    }
+
     func writeHexByte(_ b: UInt8) {
         write(byte: hexDigits[Int(b >> 4)])
         write(byte: hexDigits[Int(b & 15)])
