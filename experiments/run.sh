@@ -13,6 +13,7 @@
 #   experiments/run.sh --minutes 60 --seeds "1 2 3" --max-ponders "2 4" --taus "0.0025" --corpus enwik8.gz
 #   experiments/run.sh --seeds "1 2" --keep  # trains only the runs OUT does not have yet (seed 2 here)
 #   experiments/run.sh --jobs 2 --stack-taus "0.01 0.005"  # and ACT with layer 1 halting for the stack
+#   experiments/run.sh --jobs 3 --take-turns 30 --fixed-ponders 2   # and the fixed control: every byte K = 2 steps
 #   experiments/run.sh --pytorch ~/torch/bin/python   # and the user's alternative: PyTorch's nn.LSTM
 #   experiments/run.sh --jobs 2 --max-ponders 2 --only "baseline act-m2"   # a pair without the defaults
 #   experiments/run.sh --jobs 2 --take-turns 30 --minutes 60   # a pair on 2 cores each, in 2 hours
@@ -31,6 +32,7 @@ minutes=30 seeds="1" jobs=1 corpus=corpora/wiki.gz out=experiments/out extra=()
 taus=""                 # more ACT runs at the default M with these τ
 max_ponders=""          # more ACT runs at the default τ with these M
 stack_taus=""           # more ACT runs with --halting-scope stack, at these τ
+fixed_ponders=""        # fixed-computation controls (`train --fixed-ponder K`, Repeat-RNN) at these K
 turn=0                  # > 0: the runs of each group of --jobs take turns of this many seconds on every core
 keep=0                  # 1: a run already finished in $out is scored again, not trained again
 heldout_file=""         # the held-out text to score; default: the corpus's validation part
@@ -40,7 +42,7 @@ only=""                 # train and score only the settings named here (baseline
 while [ $# -gt 0 ]; do
   case "$1" in
     # Each sets the variable of its name: --max-ponders sets max_ponders.
-    --minutes|--seeds|--taus|--max-ponders|--stack-taus|--jobs|--corpus|--pytorch|--only|--out)
+    --minutes|--seeds|--taus|--max-ponders|--stack-taus|--fixed-ponders|--jobs|--corpus|--pytorch|--only|--out)
       name=${1#--}; printf -v "${name//-/_}" %s "$2"; shift 2 ;;
     --take-turns) turn=$2; shift 2 ;;
     --heldout) heldout_file=$2; shift 2 ;;
@@ -60,11 +62,13 @@ for c in "${also[@]}"; do [ -f "$c" ] || { echo "no corpus at $c (--also)" >&2; 
 [ -z "$pytorch" ] || "$pytorch" -c 'import torch' 2>/dev/null || { echo "--pytorch $pytorch: that Python has no torch" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "the results table needs python3" >&2; exit 1; }
 # The baseline differs from the defaults only in M = 1 (τ does not matter there: ρ is 2 at every byte).
-# The ACT runs differ from the defaults only in τ, M or the halting scope. Each runs once per seed.
+# The ACT runs differ from the defaults only in τ, M or the halting scope; a fixed control (M field "fixedK")
+# only in taking K steps at every byte. Each runs once per seed.
 settings=("baseline:1:default:default" "act:default:default:default")
 for m in $max_ponders; do settings+=("act-m$m:$m:default:default"); done
 for tau in $taus; do settings+=("act-tau$tau:default:$tau:default"); done
 for tau in $stack_taus; do settings+=("act-stack-tau$tau:default:$tau:stack"); done
+for k in $fixed_ponders; do settings+=("fixed-k$k:fixed$k:default:default"); done
 [ -z "$pytorch" ] || settings+=("pytorch:pytorch:-:-")
 if [ -n "$only" ]; then
   names=" ${settings[*]%%:*} "
@@ -96,7 +100,11 @@ train() {
   if [ "$turn" = 0 ]; then rm -f "$out/$name.turns"; else echo "$group_size" > "$out/$name.turns"; fi
   if [ "$maxponder" = pytorch ]; then train_pytorch "$name" "$seed"; return; fi
   local flags=(--seed "$seed")
-  [ "$maxponder" = default ] || flags+=(--max-ponder "$maxponder")
+  case "$maxponder" in
+    default) ;;
+    fixed*) flags+=(--fixed-ponder "${maxponder#fixed}") ;;
+    *) flags+=(--max-ponder "$maxponder") ;;
+  esac
   [ "$tau" = default ] || flags+=(--tau "$tau")
   [ "$scope" = default ] || flags+=(--halting-scope "$scope")
   rm -rf "$out/runs/$name"

@@ -56,7 +56,8 @@ def runs(out, train_bytes, specs):
 def best(out):
     rows = read_tsv(f'{out}/runs.tsv')
     models = [name for name, kind, *_ in rows if kind != 'pytorch']   # actlm's runs: only these have checkpoints
-    acts = [name for name, kind, *_ in rows if kind not in ('1', 'pytorch')]
+    # A fixed control ponders alike at every byte, so only ACT runs are drawn.
+    acts = [name for name, kind, *_ in rows if kind not in ('1', 'pytorch') and not kind.startswith('fixed')]
 
     def score(name):
         e = load(out, name, 'eval')
@@ -93,6 +94,8 @@ def ponder_table(out, rows):
         steps = ' / '.join(f'{x:.2f}' for x in e['mean_steps'])
         other_bpc = f"{o['bpc']:.3f}" if o else '–'
         halting = 'layer 1 for the stack' if e['config'].get('halting_scope') == 'stack' else 'each layer'
+        if e['config'].get('ponder') == 'fixed':   # the control: no halting unit, K steps at every byte
+            m, halting = f'K = {m} fixed', 'none'
         lines.append(f"| {name} | {m} | {tau} | {e['config'].get('epsilon', '–')} | {halting} | {e['bpc']:.3f} | "
                      f"{rho} | {ratios(e)} | {steps} | {step_ratios(e)} | {other_bpc} | {ratios(o)} | {speed} | "
                      f"{epochs} |")

@@ -90,7 +90,7 @@ struct EvalCommand: ParsableCommand {
             boundary/inside  \(list(evaluation.boundaryToInsideRatio, 2)) (mean ρ at word boundaries / inside words)
 
             """
-        return header + "\n" + metrics.text + "\n" + PonderReport(evaluation.stats).text
+        return header + "\n" + metrics.text + "\n" + PonderReport(evaluation.stats, ponder: trained.config.ponder).text
     }
 }
 
@@ -122,7 +122,7 @@ private struct EvalReport: Encodable {
         meanPonder = evaluation.meanPonder
         meanSteps = evaluation.meanSteps
         boundaryInsideRatio = evaluation.boundaryToInsideRatio
-        ponder = PonderReport(evaluation.stats)
+        ponder = PonderReport(evaluation.stats, ponder: trained.config.ponder)
         self.signals = signals
     }
 }

@@ -108,7 +108,7 @@ private struct InspectReport: Encodable {
         progress = Progress(step: c.step, chars: c.chars, epochs: c.epochs, elapsedSeconds: c.elapsedSeconds)
         validation = c.validation
         bestValidBpc = c.bestValidBPC
-        ponder = PonderReport(c.ponderStats)
+        ponder = PonderReport(c.ponderStats, ponder: c.config.ponder)
         signals = PonderSignals(trace: c.ponderTrace).metrics()
         trace = c.ponderTrace
     }

@@ -7,22 +7,25 @@ extension ACTLSTMLayer {
         inputWeights.prepare(θ + parameters.inputWeights.lowerBound, rows: length * batch)
     }
 
-    /// x_t's projection for the whole window: b plus W_x's row for each byte.
-    func lookupForward(_ θ: UnsafePointer<Scalar>, bytes: UnsafePointer<UInt8>, length: Int) {
+    /// x_t's projection for the whole window: b plus W_x's row for each byte; of the `columns` of the 4H
+    /// given, so that threads can share it out (each column adds alike whatever the share).
+    func lookupForward(_ θ: UnsafePointer<Scalar>, bytes: UnsafePointer<UInt8>, length: Int, columns: Range<Int>) {
         let G = 4 * H, xProjection = cache.xProjection
         let Wx = θ + parameters.inputWeights.lowerBound, bias = θ + parameters.bias.lowerBound
         for i in 0..<(length * batch) {
             let row = xProjection + i * G, w = Wx + Int(bytes[i]) * G
-            for j in 0..<G { row[j] = w[j] + bias[j] }
+            for j in columns { row[j] = w[j] + bias[j] }
         }
     }
 
-    /// The byte rows of W_x each add the gradient of their positions' projection.
-    func lookupBackward(_ g: UnsafeMutablePointer<Scalar>, bytes: UnsafePointer<UInt8>, length: Int) {
+    /// The byte rows of W_x each add the gradient of their positions' projection, in position order: of
+    /// the `columns` given, as `lookupForward`.
+    func lookupBackward(_ g: UnsafeMutablePointer<Scalar>, bytes: UnsafePointer<UInt8>, length: Int,
+                        columns: Range<Int>) {
         let G = 4 * H, dXProjection = gradients.dXProjection, gWx = g + parameters.inputWeights.lowerBound
         for i in 0..<(length * batch) {
             let dx = dXProjection + i * G, w = gWx + Int(bytes[i]) * G
-            for q in 0..<G { w[q] += dx[q] }
+            for q in columns { w[q] += dx[q] }
         }
     }
 

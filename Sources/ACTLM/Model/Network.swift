@@ -134,7 +134,7 @@ public final class Network<Scalar: NetworkScalar> {
             for layer in layers { layer.resetState(stream: b) }
         }
 
-        layers[0].lookupForward(θ, bytes: inputs, length: length)
+        wavefront.shareColumns(4 * config.hidden) { layers[0].lookupForward(θ, bytes: inputs, length: length, columns: $0) }
         output.beginForward(θ, length: length, targets: y?.baseAddress)
         wavefront.forward(layers, θ, length: length, output: output)
         return windowLoss(positions: x.count, hasTargets: y != nil)
@@ -163,7 +163,7 @@ public final class Network<Scalar: NetworkScalar> {
 
         output.backward(θ, g, scale: scale, positions: positions, dTop: layers.last!.gradients.dOutput)
         wavefront.backward(layers, θ, g, length: length, ponderWeight: Scalar(tau) * scale, output: output)
-        layers[0].lookupBackward(g, bytes: inputs, length: length)
+        wavefront.shareColumns(4 * config.hidden) { layers[0].lookupBackward(g, bytes: inputs, length: length, columns: $0) }
     }
 
     /// The 256 logits at `position` = t·B + b of the last forward window.

@@ -90,7 +90,7 @@ public final class Wavefront {
     /// done): a thread waits for the layer above its group to finish a chunk, then passes that layer's
     /// gradient down to its own top layer. A thread done with its layers' time steps multiplies out their
     /// weight gradients (into their own parts of `g`) while the threads below are still at work, the top
-    /// layer's thread `output`'s too. Layer 1's lookup is left to the caller.
+    /// layer's thread `output`'s too. Layer 1's lookup is left to the caller (`shareColumns`).
     func backward<Scalar>(_ layers: [ACTLSTMLayer<Scalar>], _ θ: UnsafePointer<Scalar>,
                           _ g: UnsafeMutablePointer<Scalar>, length: Int, ponderWeight: Scalar,
                           output: OutputLayer<Scalar>) {
@@ -128,15 +128,33 @@ public final class Wavefront {
     /// Sets the threads' groups and shares the projections at their boundaries out by the rows each layer
     /// ran in its last forward window (`WavefrontBalance`): the one before, forward; this one, backward.
     private func prepareBalance<Scalar>(_ layers: [ACTLSTMLayer<Scalar>], length: Int) -> WavefrontBalance {
+        prepareThreads()
+        if let share = projectionShare { return WavefrontBalance(share: share, groups: groups, hidden: layers[0].H) }
+        return WavefrontBalance(groups: groups, rows: layers.map { $0.cache.rowCount },
+                                positions: length * layers[0].batch, hidden: layers[0].H)
+    }
+
+    /// Starts the threads the budget allows, and groups the layers among them.
+    private func prepareThreads() {
         let threads = Self.threads(layers: layerCount, budget: threadLimit ?? products.context.threads)
         if groups.count != threads {
             workers.stop()
             workers = WorkerThreads(count: threads - 1)
             groups = Self.groups(layers: layerCount, threads: threads)
         }
-        if let share = projectionShare { return WavefrontBalance(share: share, groups: groups, hidden: layers[0].H) }
-        return WavefrontBalance(groups: groups, rows: layers.map { $0.cache.rowCount },
-                                positions: length * layers[0].batch, hidden: layers[0].H)
+    }
+
+    /// Calls `body(columns)` on each of the wavefront's threads at once, with its even share of `0..<count`,
+    /// and returns when all are done: for work between the windows' wavefronts that splits by columns
+    /// (layer 1's lookup), so the cores do not wait on one thread.
+    func shareColumns(_ count: Int, _ body: (Range<Int>) -> Void) {
+        prepareThreads()
+        let threads = groups.count
+        guard threads > 1 else {
+            body(0..<count)
+            return
+        }
+        workers.run { i in body((i * count / threads)..<((i + 1) * count / threads)) }
     }
 
     /// Calls `body(group)` for each group of layers on a thread of its own (the first on the caller's),

@@ -43,7 +43,9 @@ public struct PonderReport: Encodable, Sendable {
     }
 
     public let layers: Int
+    /// M, or under the fixed control K, the steps every byte takes.
     public let maxPonder: Int
+    public let ponder: PonderMode
     public let bytes: UInt64
     public let classes: [ClassRow]
     public let perLayer: [LayerSummary]
@@ -51,10 +53,13 @@ public struct PonderReport: Encodable, Sendable {
     public let topBytes: [ByteRow]
     public let minimumByteCount: UInt64
 
-    public init(_ stats: PonderStats, topBytes topCount: Int = 10, minimumByteCount: UInt64 = 10) {
+    /// `ponder`: the model's mode, so that a fixed control reads as K fixed steps, not as M.
+    public init(_ stats: PonderStats, ponder: PonderMode = .adaptive, topBytes topCount: Int = 10,
+                minimumByteCount: UInt64 = 10) {
         let layerIndices = 0..<stats.layers
         layers = stats.layers
         maxPonder = stats.maxPonder
+        self.ponder = ponder
         // Every layer sees the same bytes; shares come from the first.
         bytes = stats.count(layer: 0)
         let total = bytes
@@ -74,7 +79,7 @@ public struct PonderReport: Encodable, Sendable {
                                 boundaryToInsideRatio: ratio,
                                 boundarySteps: stats.meanSteps(layer: l, classes: CharacterClass.wordBoundary),
                                 insideSteps: stats.meanSteps(layer: l, class: .wordInside),
-                                verdict: PonderReport.verdict(ratio: ratio, maxPonder: stats.maxPonder),
+                                verdict: PonderReport.verdict(ratio: ratio, maxPonder: stats.maxPonder, ponder: ponder),
                                 stepHistogram: stats.stepHistogram(layer: l))
         }
         self.minimumByteCount = minimumByteCount
@@ -93,7 +98,8 @@ public struct PonderReport: Encodable, Sendable {
     }
 
     /// What a boundary-to-inside ratio says, in one line.
-    public static func verdict(ratio: Double?, maxPonder: Int) -> String {
+    public static func verdict(ratio: Double?, maxPonder: Int, ponder: PonderMode = .adaptive) -> String {
+        if ponder == .fixed { return "no pondering to compare (every byte takes K = \(maxPonder) fixed steps)" }
         if maxPonder == 1 { return "no pondering to compare (M = 1: a plain LSTM layer)" }
         guard let ratio else { return "too little text to compare word boundaries with word insides" }
         let percent = Int(((ratio - 1) * 100).rounded())
@@ -109,7 +115,8 @@ public struct PonderReport: Encodable, Sendable {
         var lines: [String] = []
         let layerNames = (1...layers).map { "L\($0)" }
         lines.append("Where the model ponders: \(grouped(bytes)) bytes, \(layers) "
-                     + "layer\(layers == 1 ? "" : "s"), M = \(maxPonder)")
+                     + "layer\(layers == 1 ? "" : "s"), "
+                     + (ponder == .fixed ? "K = \(maxPonder) fixed steps per byte" : "M = \(maxPonder)"))
         lines.append("")
 
         lines.append("Mean ponder cost ρ = N + R by character class")

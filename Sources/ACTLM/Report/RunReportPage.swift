@@ -173,7 +173,7 @@ public struct RunReportPage {
         sink.writeXMLEscaped("validation at step \(grouped(validation.step)) on \(grouped(validation.chars)) held-out "
                              + "bytes, bpc " + formatFixed(validation.bpc, decimals: 4))
         sink.write("</span></h3>\n<div class=\"layers\">\n")
-        let report = PonderReport(c.ponderStats)
+        let report = PonderReport(c.ponderStats, ponder: c.config.ponder)
         for summary in report.perLayer {
             let l = summary.layer - 1
             sink.write("<div class=\"layer\">\n<h4>Layer \(summary.layer)</h4>\n")

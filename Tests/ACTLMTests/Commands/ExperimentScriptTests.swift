@@ -42,6 +42,28 @@ final class ExperimentScriptTests: XCTestCase {
         }
     }
 
+    /// `--fixed-ponders 2`: the fixed-computation control trains with `--fixed-ponder 2` and is tabulated as
+    /// K = 2 fixed steps with no halting unit.
+    func testTheFixedControlIsTrainedAndTabulated() throws {
+        let directory = try CorpusFixtures.temporaryDirectory(for: self)
+        let corpus = try CorpusFixtures.write(CorpusFixtures.text(bytes: 50_000, seed: 5),
+                                              to: directory.appendingPathComponent("corpus.txt"))
+        let out = directory.appendingPathComponent("out").path
+        try runScript(["--corpus", corpus, "--minutes", "0.02", "--fixed-ponders", "2", "--only", "fixed-k2",
+                       "--out", out, "--", "--hidden", "16", "--batch", "4", "--seq", "20", "--eval-every", "50"],
+                      in: directory)
+
+        let eval = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: "\(out)/fixed-k2-s1.eval.json"))) as? [String: Any]
+        let config = try XCTUnwrap(eval?["config"] as? [String: Any])
+        XCTAssertEqual(config["ponder"] as? String, "fixed")
+        XCTAssertEqual(config["max_ponder"] as? Int, 2)
+        XCTAssertEqual(eval?["mean_steps"] as? [Double], [2, 2], "every byte took K = 2 steps in every layer")
+        let results = try String(contentsOfFile: out + "/results.md", encoding: .utf8)
+        XCTAssertTrue(results.contains("| fixed-k2-s1 | K = 2 fixed | "), results)
+        XCTAssertTrue(results.contains(" | none | "), "no halting unit:\n\(results)")
+    }
+
     /// `--only pytorch`: the user's alternative alone is tabulated, with no ponder map or report to draw (they
     /// need an actlm run). A stand-in for the Python with torch writes what experiments/pytorch_user.py writes.
     func testThePyTorchRunAloneIsTabulated() throws {

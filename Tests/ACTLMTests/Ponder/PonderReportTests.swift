@@ -34,6 +34,18 @@ final class PonderReportTests: XCTestCase {
                        "too little text to compare word boundaries with word insides")
         XCTAssertEqual(PonderReport.verdict(ratio: 1, maxPonder: 1),
                        "no pondering to compare (M = 1: a plain LSTM layer)")
+        XCTAssertEqual(PonderReport.verdict(ratio: 1, maxPonder: 2, ponder: .fixed),
+                       "no pondering to compare (every byte takes K = 2 fixed steps)")
+    }
+
+    /// The fixed control's report names K, not M, and no layer is said to ponder more anywhere.
+    func testAFixedControlReadsAsKFixedSteps() {
+        let report = PonderReport(HandExample.stats(), ponder: .fixed, minimumByteCount: 1)
+        XCTAssertTrue(report.text.hasPrefix("Where the model ponders: 6 bytes, 2 layers, K = 4 fixed steps per byte\n"),
+                      report.text)
+        XCTAssertEqual(report.perLayer.map(\.verdict), Array(repeating: "no pondering to compare (every byte takes K = 4 fixed steps)",
+                                                           count: 2))
+        XCTAssertEqual(PonderReport(HandExample.stats()).ponder, .adaptive)
     }
 
     func testTextTables() {
