@@ -31,6 +31,20 @@ enum CommandFixtures {
         return path
     }
 
+    /// Writes into `directory` a good checkpoint (good.ckpt) and three that cannot be read (damaged.ckpt,
+    /// truncated.ckpt, foreign.ckpt), and returns those with missing.ckpt, each with the words its error
+    /// must contain.
+    static func unreadableCheckpoints(in directory: String) throws -> [(file: String, message: String)] {
+        try save(randomModel(hidden: 8), to: directory + "/good.ckpt")
+        var damaged = Array(try XCTUnwrap(FileManager.default.contents(atPath: directory + "/good.ckpt")))
+        damaged[damaged.count / 2] ^= 0x10
+        try Data(damaged).write(to: URL(fileURLWithPath: directory + "/damaged.ckpt"))
+        try Data(damaged.prefix(damaged.count - 100)).write(to: URL(fileURLWithPath: directory + "/truncated.ckpt"))
+        try Data("{\"layers\": 2}\n".utf8).write(to: URL(fileURLWithPath: directory + "/foreign.ckpt"))
+        return [("damaged.ckpt", "corrupted"), ("truncated.ckpt", "truncated"),
+                ("foreign.ckpt", "not an actlm checkpoint"), ("missing.ckpt", "no such checkpoint")]
+    }
+
     /// A fresh folder, removed when the test ends.
     static func temporaryDirectory(for test: XCTestCase) throws -> String {
         try CorpusFixtures.temporaryDirectory(for: test).path

@@ -129,15 +129,7 @@ final class BrowserPageTests: XCTestCase {
     /// A checkpoint that cannot be read gets export's usual message, and no page is written.
     func testDamagedOrForeignCheckpointsGetNoPage() throws {
         let directory = try CommandFixtures.temporaryDirectory(for: self)
-        try CommandFixtures.save(CommandFixtures.randomModel(hidden: 8), to: directory + "/good.ckpt")
-        var damaged = Array(try XCTUnwrap(FileManager.default.contents(atPath: directory + "/good.ckpt")))
-        damaged[damaged.count / 2] ^= 0x10
-        try Data(damaged).write(to: URL(fileURLWithPath: directory + "/damaged.ckpt"))
-        try Data(damaged.prefix(damaged.count - 100)).write(to: URL(fileURLWithPath: directory + "/truncated.ckpt"))
-        try Data("{\"layers\": 2}\n".utf8).write(to: URL(fileURLWithPath: directory + "/foreign.ckpt"))
-
-        for (checkpoint, message) in [("damaged.ckpt", "corrupted"), ("truncated.ckpt", "truncated"),
-                                      ("foreign.ckpt", "not an actlm checkpoint"), ("missing.ckpt", "no such checkpoint")] {
+        for (checkpoint, message) in try CommandFixtures.unreadableCheckpoints(in: directory) {
             let error = try ActlmBinary.failure(["export", checkpoint, "--format", "html", "-o", "out.html"], in: directory)
             XCTAssertTrue(error.contains(checkpoint) && error.contains(message), "\(checkpoint): \(error)")
         }
