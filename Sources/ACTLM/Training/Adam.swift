@@ -32,6 +32,9 @@ public struct Adam: Equatable, Sendable {
 
     public var parameterCount: Int { m.count }
 
+    /// Below this many parameters a thread's share is not worth handing out.
+    static let elementsPerThread = 1 << 16
+
     /// A part of the parameters that learns at `scale` times the learning rate (0 freezes it).
     public struct RateScale: Equatable, Sendable {
         public var range: Range<Int>
@@ -45,8 +48,9 @@ public struct Adam: Equatable, Sendable {
 
     /// One update of `parameters` from `gradients` (both `parameterCount` long). The parts named in
     /// `scaled` (disjoint) take steps `scale` times as large; their moments are kept as for the rest.
+    /// `threads` share the parameters out (each is updated alike on any thread).
     public mutating func update(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeBufferPointer<Float>,
-                                learningRate: Float, scaled: [RateScale] = []) {
+                                learningRate: Float, scaled: [RateScale] = [], threads: Int = 1) {
         precondition(parameters.count == parameterCount && gradients.count == parameterCount,
                      "Adam: \(parameters.count) parameters and \(gradients.count) gradients for \(parameterCount) moments")
         step += 1
@@ -64,26 +68,32 @@ public struct Adam: Equatable, Sendable {
         segments.append((next..<parameterCount, learningRate))
         guard let theta = parameters.baseAddress, let g = gradients.baseAddress else { return }
         let b1 = beta1, b2 = beta2, c1 = 1 - beta1, c2 = 1 - beta2, eps = epsilon, decay = weightDecay
+        let count = parameterCount, parts = count >= Self.elementsPerThread ? threads : 1
         m.withUnsafeMutableBufferPointer { mBuffer in
             v.withUnsafeMutableBufferPointer { vBuffer in
                 let mp = mBuffer.baseAddress!, vp = vBuffer.baseAddress!
-                for (range, rate) in segments where !range.isEmpty {
-                    // √v̂ = √v / √(1 − β2^t), and the 1/(1 − β1^t) of m̂ folds into the step size.
-                    let stepSize = Float(Double(rate) / correction1)
-                    let keep = 1 - rate * decay
-                    Kernels.adamUpdate(range, parameters: theta, gradients: g, m: mp, v: vp, beta1: b1, beta2: b2,
-                                       oneMinusBeta1: c1, oneMinusBeta2: c2, stepSize: stepSize, keep: keep,
-                                       inverseRoot2: inverseRoot2, epsilon: eps)
+                ParallelParts.split(count, parts: parts) { share in
+                    for (segment, rate) in segments {
+                        let range = segment.clamped(to: share)
+                        guard !range.isEmpty else { continue }
+                        // √v̂ = √v / √(1 − β2^t), and the 1/(1 − β1^t) of m̂ folds into the step size.
+                        let stepSize = Float(Double(rate) / correction1)
+                        let keep = 1 - rate * decay
+                        Kernels.adamUpdate(range, parameters: theta, gradients: g, m: mp, v: vp, beta1: b1, beta2: b2,
+                                           oneMinusBeta1: c1, oneMinusBeta2: c2, stepSize: stepSize, keep: keep,
+                                           inverseRoot2: inverseRoot2, epsilon: eps)
+                    }
                 }
             }
         }
     }
 
     public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Float,
-                                scaled: [RateScale] = []) {
+                                scaled: [RateScale] = [], threads: Int = 1) {
         parameters.withUnsafeMutableBufferPointer { parameters in
             gradients.withUnsafeBufferPointer {
-                update(parameters: parameters, gradients: $0, learningRate: learningRate, scaled: scaled)
+                update(parameters: parameters, gradients: $0, learningRate: learningRate, scaled: scaled,
+                       threads: threads)
             }
         }
     }

@@ -81,7 +81,8 @@ public final class TrainingStep {
         guard objective.isFinite else { throw diverged("training loss", objective, rate) }
         let clipping = gradients.withUnsafeMutableBufferPointer { GradientClipping.clip($0, maxNorm: Float(options.clip)) }
         guard clipping.isFinite else { throw diverged("gradient norm", clipping.norm, rate) }
-        adam.update(parameters: &parameters, gradients: gradients, learningRate: Float(rate), scaled: rateScales())
+        adam.update(parameters: &parameters, gradients: gradients, learningRate: Float(rate), scaled: rateScales(),
+                    threads: network.context.threads)
         step += 1
         return Outcome(loss: loss, learningRate: rate, gradNorm: clipping.norm)
     }

@@ -46,6 +46,29 @@ final class AdamTests: XCTestCase {
         for i in 4..<6 { XCTAssertEqual(b[i], start[i]) }
     }
 
+    /// Shared out between threads, with scaled and frozen parts that straddle the shares, the update is
+    /// the same to the bit as on one thread.
+    func testThreadsGiveTheSameBits() {
+        let count = 3 * (1 << 16) + 7
+        var generator = RandomSource(seed: 11)
+        let start = (0..<count).map { _ in Float.random(in: -1...1, using: &generator) }
+        var one = Adam(parameterCount: count, weightDecay: 0.01), two = one, three = one
+        var a = start, b = start, c = start
+        let scales = [Adam.RateScale(1000..<(count / 2 + 99), 0.25), Adam.RateScale((count - 5)..<count, 0)]
+        for step in 0..<3 {
+            let g = (0..<count).map { Float(($0 * 7 + step * 13) % 101 - 50) / 50 }
+            one.update(parameters: &a, gradients: g, learningRate: 0.01, scaled: scales)
+            two.update(parameters: &b, gradients: g, learningRate: 0.01, scaled: scales, threads: 2)
+            three.update(parameters: &c, gradients: g, learningRate: 0.01, scaled: scales, threads: 3)
+        }
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(a, c)
+        XCTAssertEqual(one, two)
+        XCTAssertEqual(one, three)
+        XCTAssertNotEqual(a, start)
+        XCTAssertEqual(a[count - 1], start[count - 1], "the frozen part stays")
+    }
+
     /// Decoupled weight decay: θ ← θ − lr·(m̂/√v̂ + λθ) = (1, −2) − 0.1·((1, −1) + 0.1·(1, −2)) = (0.89, −1.88).
     func testDecoupledWeightDecayByHand() {
         var adam = Adam(parameterCount: 2, beta1: 0.5, beta2: 0.75, weightDecay: 0.1)
