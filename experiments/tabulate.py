@@ -157,13 +157,26 @@ def signal_table(out, rows, texts):
     return lines
 
 
+def scored_signals(out, rows, texts, holds):
+    """(run, text label, its `actlm eval` signals) for every run on every text whose signals `holds`."""
+    found = []
+    for name, *_ in rows:
+        for key, label in texts:
+            s = (load(out, name, key) or {}).get('signals', {})
+            if s and holds(s):
+                found.append((name, label, s))
+    return found
+
+
+def percent(part, whole):
+    return f'{100 * part / whole:.1f}%' if whole else '–'
+
+
 def precision_table(out, rows, texts):
     """The measures segmentation work reports, on the same bytes: average precision (a signal without
     information scores about the share of boundaries) and F1 where each signal marks as many bytes as there
     are boundaries (its top k, ties by position; there precision = recall = F1)."""
-    measured = [(name, label, e['signals']) for name, *_ in rows for key, label in texts
-                for e in [load(out, name, key)]
-                if e and 'rho_average_precision' in e.get('signals', {}).get('per_layer', [{}])[0]]
+    measured = scored_signals(out, rows, texts, lambda s: 'rho_average_precision' in s.get('per_layer', [{}])[0])
     if not measured:
         return []
     lines = ['', BOUNDARIES + ': average precision (AP) and F1 at the top k, k = the number of boundaries.', '',
@@ -172,8 +185,7 @@ def precision_table(out, rows, texts):
              '|---|---|---|---|---|---|---|---|---|---|']
     for name, label, s in measured:
         layers = s['per_layer']
-        share = f"{100 * s['boundaries'] / s['bytes']:.1f}%" if s['bytes'] else '–'
-        lines.append(f"| {name} | {label} | {share} | {' / '.join(f(l['rho_average_precision']) for l in layers)} | "
+        lines.append(f"| {name} | {label} | {percent(s['boundaries'], s['bytes'])} | {' / '.join(f(l['rho_average_precision']) for l in layers)} | "
                      f"{' / '.join(f(l['steps_average_precision']) for l in layers)} | "
                      f"{f(s['next_loss_average_precision'])} | {f(s.get('entropy_average_precision'))} | "
                      f"{' / '.join(f(l['rho_f1']) for l in layers)} | {f(s['next_loss_f1'])} | {f(s.get('entropy_f1'))} |")
@@ -183,8 +195,7 @@ def precision_table(out, rows, texts):
 def kind_table(out, rows, texts):
     """The same by kind of boundary byte, each kind against every non-boundary byte, and the gap spaces (not
     boundaries) against the other non-boundary bytes: what the model does in indentation."""
-    signals = [(name, label, (load(out, name, key) or {}).get('signals', {})) for name, *_ in rows for key, label in texts]
-    measured = [(name, label, s) for name, label, s in signals if 'by_boundary_kind' in s]
+    measured = scored_signals(out, rows, texts, lambda s: 'by_boundary_kind' in s)
     if not measured:
         return []
     kind_names = [k['name'] for k in measured[0][2]['by_boundary_kind']]
@@ -192,10 +203,9 @@ def kind_table(out, rows, texts):
              'against the other non-boundary bytes): share of the measured bytes, layer 1 ρ AUC, next-step loss AUC.', '',
              '| run | text | ' + ' | '.join(kind_names) + ' |', '|---|---|' + '---|' * len(kind_names)]
     for name, label, s in measured:
-        def portion(k):
-            return f"{100 * k['bytes'] / s['bytes']:.1f}%" if s['bytes'] else '–'
         lines.append(f'| {name} | {label} | ' + ' | '.join(
-            f"{portion(k)}, {f(k['rho_auc'][0])}, {f(k['next_loss_auc'])}" for k in s['by_boundary_kind']) + ' |')
+            f"{percent(k['bytes'], s['bytes'])}, {f(k['rho_auc'][0])}, {f(k['next_loss_auc'])}"
+            for k in s['by_boundary_kind']) + ' |')
     return lines
 
 

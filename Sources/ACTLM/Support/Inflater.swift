@@ -19,21 +19,20 @@ final class Inflater {
 
     private let stream: UnsafeMutablePointer<z_stream>
 
-    init(_ framing: Framing) throws(SetupFailure) {
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        let status = inflateInit2_(stream, framing.windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else {
-            stream.deallocate()
-            throw SetupFailure(status: status)
-        }
+    convenience init(_ framing: Framing) throws(SetupFailure) {
+        try self.init { inflateInit2_($0, framing.windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) }
     }
 
     /// A stream in exactly `other`'s state, which goes on independently.
-    init(copying other: Inflater) throws(SetupFailure) {
+    convenience init(copying other: Inflater) throws(SetupFailure) {
+        try self.init { inflateCopy($0, other.stream) }
+    }
+
+    /// A fresh stream that `setUp` starts (returning zlib's status).
+    private init(_ setUp: (UnsafeMutablePointer<z_stream>) -> Int32) throws(SetupFailure) {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        let status = inflateCopy(stream, other.stream)
+        let status = setUp(stream)
         guard status == Z_OK else {
             stream.deallocate()
             throw SetupFailure(status: status)
